@@ -1,0 +1,24 @@
+"""`joinedup config`: show the settings in force and what each one means."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from joinedup.config import Settings, get_settings
+
+
+@click.command()
+def config() -> None:
+    """Show every setting, its value and what it does."""
+    settings = get_settings()
+    table = Table(title="joinedup settings")
+    table.add_column("setting")
+    table.add_column("environment variable")
+    table.add_column("value")
+    table.add_column("meaning")
+    for name, info in Settings.model_fields.items():
+        table.add_row(name, f"JOINEDUP_{name.upper()}", str(getattr(settings, name)),
+                      info.description or "")
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""Source adapters: read extracts, map them onto the common model, validate, quarantine."""

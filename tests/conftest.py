@@ -1,0 +1,54 @@
+"""Shared fixtures. Tests never touch ./data: each gets its own data home."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from joinedup.config import get_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _reference_dir() -> Path | None:
+    configured = os.environ.get("JOINEDUP_TEST_REFERENCE_DATA")
+    path = Path(configured) if configured else REPO.parent / "shared" / "data"
+    return path if (path / "dfe").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def reference_data() -> Path:
+    """The public reference data (../shared/data); tests needing it skip clearly without it."""
+    path = _reference_dir()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must have ../shared/data beside the clone (JOINEDUP_TEST_REFERENCE_DATA)")
+        pytest.skip("reference data not found: set JOINEDUP_TEST_REFERENCE_DATA to shared/data")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh data home with settings reloaded from the environment."""
+    data_home = tmp_path / "home"
+    data_home.mkdir()
+    monkeypatch.setenv("JOINEDUP_HOME", str(data_home))
+    monkeypatch.delenv("JOINEDUP_SOURCES", raising=False)
+    monkeypatch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
+    monkeypatch.setenv("JOINEDUP_CONFIG", str(tmp_path / "no-such-joinedup.toml"))
+    get_settings.cache_clear()
+    yield data_home
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def small_borough(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic borough (sources.yaml, extracts, ground truth), made once per run."""
+    from joinedup.synth import generate_borough
+
+    out = tmp_path_factory.mktemp("borough")
+    generate_borough(out=out, people=2_000, seed=7, reference_data=_reference_dir())
+    return out
