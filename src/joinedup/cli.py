@@ -22,18 +22,18 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from joinedup.commands import config_cmd
+    # Each module in joinedup.commands that defines `command` becomes a subcommand, so adding
+    # a command never means editing this file.
+    import importlib
+    import pkgutil
 
-    cli.add_command(config_cmd.config)
-    # Commands added by other modules register themselves here as they are built.
-    for name in ("synth", "ingest", "snapshots", "demo"):
-        try:
-            module = __import__(f"joinedup.commands.{name}", fromlist=["command"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"joinedup.commands.{name}":
-                raise
-            continue
-        cli.add_command(module.command)
+    import joinedup.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"joinedup.commands.{info.name}")
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            cli.add_command(command)
 
 
 _register()

@@ -9,8 +9,8 @@ from rich.table import Table
 from joinedup.config import Settings, get_settings
 
 
-@click.command()
-def config() -> None:
+@click.command("config")
+def command() -> None:
     """Show every setting, its value and what it does."""
     settings = get_settings()
     table = Table(title="joinedup settings")
