@@ -1,0 +1,76 @@
+"""Blocking: which pairs of records are compared at all.
+
+Scoring every pair is quadratic, so only pairs that agree exactly on at least one blocking key
+are scored. The rules are chosen so that a true pair with an error in any one field still meets
+on another rule: names with date of birth, names with postcode, date of birth with postcode,
+and a date-of-birth key that ignores the order of day and month (a swap is a common error).
+Rules whose columns the data lacks are left out. `bench/linkage.py` measures their recall.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from splink import block_on
+
+# Each rule: the prepared columns that must all be equal.
+BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("forename_key", "surname"),
+    ("surname", "dob"),
+    ("forename_key", "dob"),
+    ("postcode", "forename_key"),
+    ("postcode", "surname"),
+    ("dob_year", "dob_dm", "surname_key"),  # day/month swaps, surname typos
+    ("dob_year", "dob_dm", "forename_key"),
+    ("dob", "postcode_district"),
+    ("forename_key", "surname_key", "postcode_district"),
+    ("postcode",),  # a unit postcode holds a few dozen people at most
+    ("substr(first_name, 1, 3)", "substr(surname, 1, 3)"),
+    ("surname", "dob_year"),
+    ("nhs_number",),
+    ("upn",),
+    ("uprn", "forename_key"),
+)
+
+# Rules for EM training of m probabilities: each leaves other fields free to vary.
+TRAINING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("forename_key", "surname"),
+    ("dob",),
+    ("postcode",),
+)
+
+# Deterministic rules for the prior (share of pairs that match), with their assumed recall.
+DETERMINISTIC_KEYS: tuple[tuple[str, ...], ...] = (
+    ("first_name", "surname", "dob"),
+    ("nhs_number",),
+)
+DETERMINISTIC_RECALL = 0.7
+
+
+def _column(key: str) -> str:
+    """The column a key reads: "substr(surname, 1, 3)" reads surname."""
+    return key.split("(", 1)[1].split(",", 1)[0].strip() if "(" in key else key
+
+
+def keys_available(keys: Collection[tuple[str, ...]], present: Collection[str]
+                   ) -> list[tuple[str, ...]]:
+    """The rules whose columns all hold data."""
+    return [rule for rule in keys if all(_column(key) in present for key in rule)]
+
+
+def extra_keys(extras: Collection[str], prefix: str) -> list[tuple[str, ...]]:
+    """Rules pairing each extra column (a stable attribute such as birth place) with the
+    sound of each name."""
+    return [rule for extra in extras
+            for rule in ((prefix + extra, "surname_key"), (prefix + extra, "forename_key"))]
+
+
+def rules(keys: Collection[tuple[str, ...]]) -> list[Any]:
+    """Splink blocking rules for these keys."""
+    return [block_on(*rule) for rule in keys]
+
+
+def describe(keys: Collection[tuple[str, ...]]) -> list[str]:
+    """Readable rules ("forename_key + surname") for reports and docs."""
+    return [" + ".join(rule) for rule in keys]

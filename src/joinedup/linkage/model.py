@@ -1,0 +1,167 @@
+"""The Fellegi-Sunter model: settings, training, saving and loading.
+
+Training follows Splink's recipe: the prior (how likely two random records are the same
+person) from deterministic rules with an assumed recall; u probabilities (how often
+non-matching pairs agree by chance) by random sampling; m probabilities (how often true
+matches agree) by expectation maximisation over a few blocking rules, each of which leaves
+the fields it does not block on free to be estimated. The model is a Splink settings JSON:
+any Splink 5 install can read it, and `joinedup match --model` reuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from joinedup.errors import JoinedUpError
+from joinedup.linkage import blocking
+from joinedup.linkage.comparisons import comparison_names, comparisons_for
+from joinedup.linkage.fields import EXTRA_PREFIX
+
+LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+Progress = Callable[[str], None]
+
+# Splink reports at INFO; joinedup reports its own steps instead.
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+class LinkageError(JoinedUpError):
+    """A matching model cannot be built, trained, read or applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingOptions:
+    """How hard training works. The defaults suit up to a few million records on a laptop."""
+
+    u_max_pairs: float = 5e6
+    """Random pairs sampled for u probabilities."""
+    em_max_pairs: float = 2e6
+    """Cap on blocked pairs per EM session (sampled when more)."""
+    seed: int = 42
+    """Random seed: the same data and seed give the same model."""
+    deterministic_recall: float = blocking.DETERMINISTIC_RECALL
+    """Assumed recall of the deterministic rules used for the prior."""
+    min_fill: float = 0.01
+    """A field is compared only if at least this share of records has it."""
+
+
+def present_columns(filled: dict[str, int], rows: int, min_fill: float) -> set[str]:
+    """Prepared columns with enough data to be worth comparing or blocking on."""
+    return {column for column, count in filled.items()
+            if count >= 2 and count >= min_fill * rows}
+
+
+def build_settings(present: Collection[str], extras: Sequence[str],
+                   link_type: LinkType = "dedupe_only") -> SettingsCreator:
+    """Splink settings for the fields present: comparisons and prediction blocking rules."""
+    comparisons = comparisons_for(present, extras)
+    if not comparisons:
+        raise LinkageError(
+            "no field has enough data to compare: map names, date of birth, postcode or "
+            "identifiers with --columns."
+        )
+    keys = blocking.keys_available(
+        [*blocking.BLOCKING_KEYS, *blocking.extra_keys(extras, EXTRA_PREFIX)], present
+    )
+    if not keys:
+        raise LinkageError(
+            "no blocking rule can run on these fields: matching needs at least two of "
+            "forename, surname, date of birth and postcode, or an NHS number or UPN."
+        )
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking.rules(keys),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=25,
+        em_convergence=0.001,
+    )
+
+
+def make_linker(db_api: DuckDBAPI, tables: Sequence[str],
+                settings: SettingsCreator | dict[str, Any]) -> Any:
+    """A Splink linker over prepared DuckDB tables (one to dedupe, two or more to link)."""
+    frames = [db_api.register(table) for table in tables]
+    target = frames[0] if len(frames) == 1 else frames
+    if isinstance(settings, dict):
+        settings = SettingsCreator.from_path_or_dict(settings)
+    return Linker(target, settings, log_level=None)
+
+
+def train(linker: Any, present: Collection[str], options: TrainingOptions,
+          progress: Progress | None = None) -> None:
+    """Estimate the prior, u and m probabilities in place."""
+    say = progress or (lambda _message: None)
+    deterministic = blocking.keys_available(
+        (*blocking.DETERMINISTIC_KEYS, ("first_name", "surname", "postcode"),
+         ("first_name", "dob", "postcode")),
+        present,
+    )
+    if deterministic:
+        say("estimating the prior from deterministic rules")
+        linker.training.estimate_probability_two_random_records_match(
+            blocking.rules(deterministic[:2]), recall=options.deterministic_recall
+        )
+    say(f"estimating u probabilities from {options.u_max_pairs:,.0f} random pairs")
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+    sessions = blocking.keys_available(
+        [tuple("first_name" if c == "forename_key" else c for c in rule)
+         for rule in blocking.TRAINING_KEYS],
+        present,
+    )
+    if not sessions:
+        raise LinkageError("no EM training rule can run: map forename and surname, or date "
+                           "of birth, or postcode.")
+    for rule in sessions:
+        say(f"estimating m probabilities by EM, blocking on {' + '.join(rule)}")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            blocking.rules([rule])[0],
+            estimate_without_term_frequencies=True,
+            max_pairs=options.em_max_pairs,
+        )
+
+
+def save_model(linker: Any, path: Path) -> None:
+    """Write the trained model as Splink settings JSON."""
+    try:
+        linker.misc.save_model_to_json(str(path), overwrite=True)
+    except OSError as exc:
+        raise LinkageError(f"cannot write the model to {path}: {exc}") from exc
+
+
+def load_model(path: Path) -> dict[str, Any]:
+    """Read a saved model; raises LinkageError if it is not a Splink settings JSON."""
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LinkageError(f"model file not found: {path}. Train one with --save-model.") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LinkageError(f"cannot read the model {path}: {exc}. It must be the JSON "
+                           "written by --save-model.") from exc
+    if not isinstance(settings, dict) or not isinstance(settings.get("comparisons"), list):
+        raise LinkageError(f"{path} is not a matching model (no comparisons). Use a file "
+                           "written by --save-model.")
+    return settings
+
+
+def model_extras(settings: dict[str, Any]) -> list[str]:
+    """The extra input columns a saved model compares."""
+    return [name[len(EXTRA_PREFIX):] for name in comparison_names(settings)
+            if name.startswith(EXTRA_PREFIX)]
+
+
+def with_link_type(settings: dict[str, Any], link_type: LinkType) -> dict[str, Any]:
+    """A copy of saved settings for another job (a model trained deduping can link)."""
+    copied = dict(settings)
+    copied["link_type"] = link_type
+    copied.pop("linker_uid", None)
+    return copied

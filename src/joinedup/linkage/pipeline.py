@@ -1,0 +1,221 @@
+"""One path from person-record files to clusters: read, standardise, train or load a model,
+score blocked pairs, cluster, write. `joinedup match` and `bench/linkage.py` both run it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from splink import DuckDBAPI
+from splink.internals.exceptions import SplinkException
+
+from joinedup.linkage.clustering import Clusters, cluster_pairs
+from joinedup.linkage.fields import ColumnMapping, resolve_mapping
+from joinedup.linkage.model import (
+    LinkageError,
+    LinkType,
+    Progress,
+    TrainingOptions,
+    build_settings,
+    load_model,
+    make_linker,
+    model_extras,
+    present_columns,
+    save_model,
+    train,
+    with_link_type,
+)
+from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, read_records
+
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_MAX_CLUSTER_SIZE = 50
+_NODE_SEPARATOR = ":"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file of person records and how its columns map onto matching's fields."""
+
+    path: Path
+    columns: Mapping[str, str | None] = field(default_factory=dict)
+    name: str | None = None
+    """Source name for `link` (default: the file name without extension)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    threshold: float = DEFAULT_THRESHOLD
+    """Pairs at or above this match probability are linked."""
+    max_cluster_size: int | None = DEFAULT_MAX_CLUSTER_SIZE
+    """Refuse links that would make a bigger cluster, and flag it (None: no cap)."""
+    extras: tuple[str, ...] = ()
+    """Extra columns compared exactly (e.g. birth_place)."""
+    model: Path | None = None
+    """A saved model to apply; None trains one on the input."""
+    save_model: Path | None = None
+    also_dedupe: bool = False
+    """For link: also link records within each file (link_and_dedupe)."""
+    keep_all_pairs: bool = False
+    """Keep every blocked pair's score (for measuring blocking recall), not only linked ones."""
+    training: TrainingOptions = TrainingOptions()
+
+
+@dataclass
+class MatchRun:
+    """The outcome of a run; the DuckDB connection stays open until `close()`."""
+
+    con: duckdb.DuckDBPyConnection
+    predictions: str
+    """DuckDB table of scored pairs (unique_id_l, unique_id_r, match_probability, ...)."""
+    clusters: Clusters
+    records: list[tuple[str, str | None, str]]
+    """(node id, source or None, record id) for every input record."""
+    settings: dict[str, Any]
+    prepared: list[PreparedTable]
+    mappings: list[ColumnMapping]
+    pairs_scored: int
+    trained: bool
+
+    def output_table(self) -> pa.Table:
+        """record_id, cluster_id, match_probability (and source when linking)."""
+        linking = any(source is not None for _, source, _ in self.records)
+        rows = sorted(self.records, key=lambda r: (self.clusters.cluster_of[r[0]], r[0]))
+        columns: dict[str, list[Any]] = {
+            "record_id": [record for _, _, record in rows],
+            "cluster_id": [self.clusters.cluster_of[node] for node, _, _ in rows],
+            "match_probability": [
+                None if node not in self.clusters.best_probability
+                else round(self.clusters.best_probability[node], 6)
+                for node, _, _ in rows
+            ],
+        }
+        if linking:
+            columns["source"] = [source for _, source, _ in rows]
+        return pa.table(columns)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _source_names(inputs: Sequence[InputFile]) -> list[str]:
+    names: list[str] = []
+    for number, item in enumerate(inputs, start=1):
+        base = re.sub(r"[^A-Za-z0-9_-]+", "_", item.name or item.path.stem) or f"source{number}"
+        names.append(base if base not in names else f"{base}_{number}")
+    return names
+
+
+def run_match(inputs: Sequence[InputFile], options: MatchOptions,
+              progress: Progress | None = None) -> MatchRun:
+    """Match one file (dedupe) or two (link) and cluster the records into people."""
+    say = progress or (lambda _message: None)
+    if not 0 < options.threshold < 1:
+        raise LinkageError(f"threshold {options.threshold} must be between 0 and 1 "
+                           "(e.g. 0.9).")
+    if not 1 <= len(inputs) <= 2:
+        raise LinkageError("give one file to dedupe or two to link.")
+    link_type: LinkType = (
+        "dedupe_only" if len(inputs) == 1
+        else "link_and_dedupe" if options.also_dedupe else "link_only"
+    )
+    saved = load_model(options.model) if options.model is not None else None
+    extras = list(dict.fromkeys([*options.extras, *(model_extras(saved) if saved else [])]))
+    names = _source_names(inputs) if len(inputs) > 1 else [None]
+    con = duckdb.connect()
+    try:
+        prepared, mappings = _prepare_all(con, inputs, names, extras, say)
+        rows = sum(p.rows for p in prepared)
+        filled = {c: sum(p.filled.get(c, 0) for p in prepared) for c in prepared[0].filled}
+        present = present_columns(filled, rows, options.training.min_fill)
+        settings_input: Any = (
+            with_link_type(saved, link_type) if saved is not None
+            else build_settings(present, extras, link_type)
+        )
+        db_api = DuckDBAPI(connection=con)
+        linker = make_linker(db_api, [p.table for p in prepared], settings_input)
+        if saved is None:
+            train(linker, present, options.training, say)
+        if options.save_model is not None:
+            say(f"saving the model to {options.save_model}")
+            save_model(linker, options.save_model)
+        say("scoring blocked pairs")
+        predictions = linker.inference.predict(
+            threshold_match_probability=None if options.keep_all_pairs else options.threshold,
+            warning_mode="never",
+        )
+        settings = linker.misc.save_model_to_json()
+        table = predictions.physical_name
+        pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
+        say(f"clustering at match probability {options.threshold}")
+        records, clusters = _cluster(con, table, prepared, link_type, options)
+    except SplinkException as exc:
+        con.close()
+        raise LinkageError(f"matching failed: {exc}") from exc
+    except BaseException:
+        con.close()
+        raise
+    return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
+                    settings=settings, prepared=prepared, mappings=mappings,
+                    pairs_scored=pairs_scored, trained=saved is None)
+
+
+def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputFile],
+                 names: Sequence[str | None], extras: Sequence[str],
+                 say: Progress) -> tuple[list[PreparedTable], list[ColumnMapping]]:
+    prepared: list[PreparedTable] = []
+    mappings: list[ColumnMapping] = []
+    for number, (item, name) in enumerate(zip(inputs, names, strict=True)):
+        say(f"reading {item.path}")
+        raw = f"raw_{number}"
+        columns = read_records(con, item.path, raw)
+        mapping = resolve_mapping(columns, item.columns, extras, file=str(item.path))
+        say(f"standardising {item.path.name}: {mapping.describe()}")
+        prepared.append(prepare_records(con, raw, mapping, f"prepared_{number}",
+                                        source_name=name, file=str(item.path)))
+        mappings.append(mapping)
+        con.execute(f'DROP TABLE "{raw}"')
+    return prepared, mappings
+
+
+def _cluster(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[PreparedTable],
+             link_type: LinkType, options: MatchOptions
+             ) -> tuple[list[tuple[str, str | None, str]], Clusters]:
+    linking = link_type != "dedupe_only"
+    sep = _NODE_SEPARATOR
+    records: list[tuple[str, str | None, str]] = []
+    for item in prepared:
+        if linking:
+            got = con.execute(f'SELECT source_dataset, unique_id FROM "{item.table}"').fetchall()
+            records += [(f"{s}{sep}{u}", str(s), str(u)) for s, u in got]
+        else:
+            got = con.execute(f'SELECT unique_id FROM "{item.table}"').fetchall()
+            records += [(str(u), None, str(u)) for (u,) in got]
+    left = f"source_dataset_l || '{sep}' || unique_id_l" if linking else "unique_id_l"
+    right = f"source_dataset_r || '{sep}' || unique_id_r" if linking else "unique_id_r"
+    edges = con.execute(
+        f'SELECT {left}, {right}, match_probability FROM "{table}" '
+        "WHERE match_probability >= ?",
+        [options.threshold],
+    ).fetchall()
+    clusters = cluster_pairs(
+        (node for node, _, _ in records),
+        ((str(a), str(b), float(p)) for a, b, p in edges),
+        options.threshold,
+        options.max_cluster_size,
+    )
+    return records, clusters
+
+
+def write_output(run: MatchRun, out: Path) -> None:
+    """Write record_id, cluster_id, match_probability (+ source) as CSV."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pacsv.write_csv(run.output_table(), out)
+    except (OSError, pa.ArrowException) as exc:
+        raise LinkageError(f"cannot write {out}: {exc}") from exc

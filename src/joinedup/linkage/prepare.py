@@ -1,0 +1,264 @@
+"""Reading person records and standardising them into the columns the model compares.
+
+Dates, sex, postcodes and identifiers are standardised in SQL inside DuckDB; names go through
+Python (`names`, `forenames`) once per distinct name, and join back. The prepared table has a
+fixed set of columns (see `PREPARED_COLUMNS`), so a model trained on one file applies to any
+other file mapped the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from joinedup.errors import SourceError
+from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
+from joinedup.linkage.forenames import forename_table
+from joinedup.linkage.names import normalise_text, soundex, standardise_name
+
+# Prepared columns (besides unique_id and source_dataset) and the field each comes from.
+PREPARED_COLUMNS: dict[str, str] = {
+    "first_name": "name", "first_name_variants": "name", "forename_key": "name",
+    "surname": "name", "surname_tokens": "name", "surname_key": "name",
+    "name_tokens": "name",
+    "dob": "dob", "dob_year": "dob", "dob_dm": "dob",
+    "sex": "sex",
+    "postcode": "postcode", "postcode_sector": "postcode", "postcode_district": "postcode",
+    "postcode_area": "postcode",
+    "address": "address", "uprn": "uprn", "nhs_number": "nhs_number", "upn": "upn",
+}
+NAME_FIELDS = ("first_name", "middle_names", "surname", "full_name")
+
+
+def quote(identifier: str) -> str:
+    """A DuckDB identifier, double-quoted."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str,
+            params: list[object] | None = None) -> tuple[object, ...]:
+    """The single row of a query, fetched to the end: DuckDB 2.0 refuses new work on a
+    connection while a result is only partly fetched."""
+    rows = con.execute(sql, params or []).fetchall()
+    if len(rows) != 1:
+        raise ValueError(f"expected one row, got {len(rows)}")
+    return tuple(rows[0])
+
+
+def read_records(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
+    """Load a CSV (all columns as text) or Parquet file into `table`; return its columns.
+
+    Raises SourceError for a missing, unreadable or empty file.
+    """
+    if not path.is_file():
+        raise SourceError("file not found: check the path.", file=str(path))
+    suffix = path.suffix.lower()
+    reader = (
+        "read_parquet(?)" if suffix in {".parquet", ".pq"}
+        else "read_csv(?, all_varchar = true, header = true)"
+    )
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS SELECT * FROM {reader}",
+                    [str(path)])
+    except duckdb.Error as exc:
+        kind = "Parquet" if "parquet" in reader else "CSV"
+        raise SourceError(
+            f"cannot read it as {kind} ({exc}). Give a .csv with a header row or a .parquet.",
+            file=str(path),
+        ) from exc
+    if one_row(con, f"SELECT count(*) FROM {quote(table)}")[0] == 0:
+        raise SourceError("no records in the file: nothing to match.", file=str(path))
+    return [r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()]
+
+
+def _text(column: str | None, alias: str = "") -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    prefix = f"{alias}." if alias else ""
+    return f"nullif(trim(CAST({prefix}{quote(column)} AS VARCHAR)), '')"
+
+
+def _dob_sql(column: str | None) -> str:
+    """Dates as YYYY-MM-DD text; impossible dates ("1847-72-18") are kept: the digits are
+    still evidence. UK order for slashed dates."""
+    if column is None:
+        return "NULL::VARCHAR"
+    d = _text(column)
+    parts = f"regexp_extract({d}, '^(\\d{{1,2}})[/.-](\\d{{1,2}})[/.-](\\d{{4}})$', ['d', 'm', 'y'])"
+    return f"""CASE
+        WHEN regexp_full_match({d}, '\\d{{4}}-\\d{{2}}-\\d{{2}}.*') THEN substr({d}, 1, 10)
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{4}}') THEN
+            {parts}.y || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')
+        WHEN regexp_full_match({d}, '\\d{{8}}') THEN
+            substr({d}, 1, 4) || '-' || substr({d}, 5, 2) || '-' || substr({d}, 7, 2)
+        END"""
+
+
+def _sex_sql(column: str | None) -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    s = f"lower({_text(column)})"
+    return f"""CASE WHEN {s} IN ('m', 'male', '1', 'man', 'boy') THEN 'M'
+        WHEN {s} IN ('f', 'female', '2', 'woman', 'girl') THEN 'F' END"""
+
+
+def _digits_sql(column: str | None, length: int | None) -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    digits = f"regexp_replace({_text(column)}, '[^0-9]', '', 'g')"
+    if length is None:
+        # UPRNs: leading zeros are padding, not part of the number.
+        return f"nullif(ltrim({digits}, '0'), '')"
+    # Ten equal digits (0000000000, 9999999999) are placeholders, not NHS numbers.
+    return f"""CASE WHEN length({digits}) = {length}
+        AND length(replace({digits}, substr({digits}, 1, 1), '')) > 0 THEN {digits} END"""
+
+
+def _clean_text_sql(column: str | None) -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    cleaned = f"trim(regexp_replace(lower(strip_accents({_text(column)})), '[^a-z0-9]+', ' ', 'g'))"
+    return f"nullif({cleaned}, '')"
+
+
+def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
+                 fields: Mapping[str, str]) -> pa.Table:
+    """Standardise each distinct combination of name fields once."""
+    selects = ", ".join(f"{_text(fields.get(name))} AS {name}" for name in NAME_FIELDS)
+    rows = con.execute(f"SELECT DISTINCT {selects} FROM {quote(source)}").fetchall()
+    table = forename_table()
+    out: dict[str, list[object]] = {
+        **{f"k_{name}": [] for name in NAME_FIELDS},
+        **{column: [] for column, group in PREPARED_COLUMNS.items() if group == "name"},
+    }
+    for first, middle, surname, full in rows:
+        name = standardise_name(first, surname, middle_names=middle, full_name=full)
+        for key, value in zip(NAME_FIELDS, (first, middle, surname, full), strict=True):
+            out[f"k_{key}"].append(value)
+        forename = name.forename
+        out["first_name"].append(forename)
+        out["first_name_variants"].append(list(table.variants(forename)) if forename else None)
+        out["forename_key"].append(table.canonical(forename) if forename else None)
+        out["surname"].append(name.surname)
+        out["surname_tokens"].append(list(name.surname_tokens) or None)
+        out["surname_key"].append(soundex(name.surname))
+        out["name_tokens"].append(list(name.tokens) or None)
+    return pa.table(out)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedTable:
+    """A standardised table and how many records have each prepared column filled."""
+
+    table: str
+    rows: int
+    filled: Mapping[str, int]
+
+    def share(self, column: str) -> float:
+        """Fraction of records with `column` filled."""
+        return self.filled.get(column, 0) / self.rows if self.rows else 0.0
+
+
+def prepare_records(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    mapping: ColumnMapping,
+    out: str,
+    *,
+    source_name: str | None = None,
+    file: str | None = None,
+) -> PreparedTable:
+    """Standardise `source` into table `out` (unique_id, [source_dataset], prepared columns,
+    extra_* columns). Raises SourceError for missing or repeated ids."""
+    fields = mapping.fields
+    has_names = any(name in fields for name in NAME_FIELDS)
+    lookup_name = f"{out}__names"
+    if has_names:
+        con.register(lookup_name, _name_lookup(con, source, fields))
+    name_columns = [c for c, group in PREPARED_COLUMNS.items() if group == "name"]
+    if has_names:
+        join = " AND ".join(
+            f"n.k_{name} IS NOT DISTINCT FROM {_text(fields.get(name), 's')}"
+            for name in NAME_FIELDS
+        )
+        name_select = ", ".join(f"n.{c}" for c in name_columns)
+        from_sql = f"{quote(source)} AS s LEFT JOIN {quote(lookup_name)} AS n ON {join}"
+    else:
+        name_select = ", ".join(
+            f"NULL::{'VARCHAR[]' if c.endswith(('_variants', '_tokens')) else 'VARCHAR'} AS {c}"
+            for c in name_columns
+        )
+        from_sql = f"{quote(source)} AS s"
+    dob = _dob_sql(fields.get("dob"))
+    compact = (
+        f"upper(regexp_replace({_text(fields['postcode'])}, '[^A-Za-z0-9]', '', 'g'))"
+        if "postcode" in fields else "NULL::VARCHAR"
+    )
+    postcode = f"CASE WHEN length({compact}) BETWEEN 5 AND 7 THEN {compact} END"
+    outward = f"substr({postcode}, 1, length({postcode}) - 3)"
+    source_sql = "" if source_name is None else "?::VARCHAR AS source_dataset, "
+    extras = "".join(
+        f", {_clean_text_sql(column)} AS {quote(EXTRA_PREFIX + column)}" for column in mapping.extras
+    )
+    sql = f"""
+        CREATE OR REPLACE TABLE {quote(out)} AS
+        WITH base AS (
+            SELECT {_text(fields['id'])} AS unique_id, {name_select},
+                {dob} AS dob, {_sex_sql(fields.get('sex'))} AS sex,
+                {outward} || ' ' || right({postcode}, 3) AS postcode,
+                {outward} || ' ' || substr(right({postcode}, 3), 1, 1) AS postcode_sector,
+                {outward} AS postcode_district,
+                nullif(regexp_extract({outward}, '^[A-Z]+'), '') AS postcode_area,
+                {_clean_text_sql(fields.get('address'))} AS address,
+                {_digits_sql(fields.get('uprn'), None)} AS uprn,
+                {_digits_sql(fields.get('nhs_number'), 10)} AS nhs_number,
+                CASE WHEN length(upper(regexp_replace({_text(fields.get('upn'))}, '[^A-Za-z0-9]', '',
+                    'g'))) = 13 THEN upper(regexp_replace({_text(fields.get('upn'))},
+                    '[^A-Za-z0-9]', '', 'g')) END AS upn
+                {extras}
+            FROM {from_sql}
+        )
+        SELECT {source_sql}*, substr(dob, 1, 4) AS dob_year,
+           least(substr(dob, 6, 2), substr(dob, 9, 2))
+               || greatest(substr(dob, 6, 2), substr(dob, 9, 2)) AS dob_dm
+        FROM base
+    """
+    con.execute(sql, [source_name] if source_name is not None else [])
+    if has_names:
+        con.unregister(lookup_name)
+    _check_ids(con, out, file)
+    columns = [*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras)]
+    counts = one_row(
+        con, f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in columns)} FROM {quote(out)}"
+    )
+    return PreparedTable(table=out, rows=int(str(counts[0])),
+                         filled={c: int(str(n)) for c, n in zip(columns, counts[1:], strict=True)})
+
+
+def _check_ids(con: duckdb.DuckDBPyConnection, table: str, file: str | None) -> None:
+    missing, repeated = one_row(
+        con,
+        f"SELECT count(*) - count(unique_id), count(unique_id) - count(DISTINCT unique_id) "
+        f"FROM {quote(table)}",
+    )
+    if missing:
+        raise SourceError(f"{missing} records have no id: every record needs one.",
+                          file=file, field="id")
+    if repeated:
+        example = one_row(
+            con, f"SELECT unique_id FROM {quote(table)} GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
+        )[0]
+        raise SourceError(
+            f"{repeated} ids are repeated (e.g. '{example}'): ids must "
+            "be unique within a file. Map a unique column with --columns id=COLUMN.",
+            file=file, field="id",
+        )
+
+
+def normalise_extra(value: str | None) -> str | None:
+    """The Python twin of the SQL used for extra columns (for tests and documentation)."""
+    return normalise_text(value)

@@ -1,0 +1,292 @@
+"""CSV reader: one DuckDB read_csv per file, every column as text, nothing lost silently.
+
+Before DuckDB reads the file, one streaming pass in Python checks the encoding (DuckDB would
+otherwise turn bad bytes into rejected rows), counts line endings and reads the header. Files
+that are not UTF-8 are transcoded to a temporary UTF-8 copy (DuckDB's own encodings need an
+extension, which cannot be downloaded offline). Rows DuckDB cannot parse (wrong number of
+fields, unterminated quotes) come back from its rejects table and are quarantined.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from joinedup.errors import SourceError
+from joinedup.sources.files import check_readable
+from joinedup.sources.raw import Params, RawSource, Reject, temp_name
+
+_CHUNK = 8 * 1024 * 1024
+# DuckDB refuses lines longer than this outright; 64 MB is far past any sane row, so a huge
+# cell still loads (and is then quarantined by its field's max_length) instead of failing.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+_UTF8_NAMES = {"utf-8", "utf_8", "utf-8-sig"}
+_RAW_LIMIT = 2000
+
+
+@dataclass
+class _Scan:
+    header: list[str]
+    lf: int = 0
+    crlf: int = 0
+    cr: int = 0
+    ends_with_newline: bool = False
+    transcode_from: str | None = None
+
+    @property
+    def mixed(self) -> bool:
+        return 0 < self.crlf < self.lf
+
+    @property
+    def newline(self) -> str:
+        if self.lf == 0 and self.cr > 0:
+            return "\r"
+        if self.lf > 0 and self.crlf == self.lf:
+            return "\r\n"
+        return "\n"
+
+    @property
+    def physical_lines(self) -> int:
+        ends = self.cr if self.newline == "\r" else self.lf
+        return ends + (0 if self.ends_with_newline else 1)
+
+
+def _codec(name: str, shown: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError as exc:
+        raise SourceError(
+            f"encoding {name!r} is not an encoding Python knows. Use auto, utf-8 or cp1252.",
+            file=shown,
+        ) from exc
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def _scan(path: Path, encoding: str, shown: str, delimiter: str) -> _Scan:
+    """Decode the whole file once (proving the encoding) and count its line endings."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    header_text = ""
+    scan = _Scan(header=[])
+    offset = 0
+    previous_cr = False
+    last = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                where = offset + exc.start
+                raise _DecodeFailure(where, _line_of(path, where), chunk[exc.start]) from exc
+            if not header_text:
+                header_text = text
+            scan.lf += chunk.count(b"\n")
+            scan.crlf += chunk.count(b"\r\n") + (1 if previous_cr and chunk[:1] == b"\n" else 0)
+            scan.cr += chunk.count(b"\r")
+            previous_cr = chunk[-1:] == b"\r"
+            last = chunk[-1:]
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise _DecodeFailure(offset, _line_of(path, offset), 0) from exc
+    scan.ends_with_newline = last in (b"\n", b"\r")
+    header_text = header_text.lstrip("\ufeff")
+    if not header_text.strip():
+        raise SourceError(
+            "the file has no header row (it is empty or only blank lines). Re-run the export.",
+            file=shown,
+        )
+    scan.header = next(csv.reader(io.StringIO(header_text), delimiter=delimiter, quotechar='"'))
+    return scan
+
+
+class _DecodeFailure(Exception):
+    def __init__(self, offset: int, line: int, byte: int) -> None:
+        super().__init__(offset)
+        self.offset, self.line, self.byte = offset, line, byte
+
+
+def column_names(header: list[str]) -> tuple[str, ...]:
+    """Header cells as column names: trimmed; blanks named columnN; repeats suffixed _1, _2."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header):
+        base = cell.strip() or f"column{index}"
+        name, n = base, 0
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return tuple(names)
+
+
+def _transcode(path: Path, encoding: str, normalise_newlines: bool) -> Path:
+    handle, name = tempfile.mkstemp(prefix="joinedup-", suffix=".csv")
+    os.close(handle)
+    target = Path(name)
+    with path.open("r", encoding=encoding, newline="") as src, target.open(
+        "w", encoding="utf-8", newline=""
+    ) as dst:
+        while text := src.read(_CHUNK):
+            if normalise_newlines:
+                text = text.replace("\r\n", "\n")
+            dst.write(text)
+    return target
+
+
+def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Scan, Path | None]:
+    """Scan (and if needed transcode) the file; returns the scan and any temporary copy."""
+    wanted = "auto" if encoding.lower() == "auto" else _codec(encoding, shown)
+    first = "utf-8" if wanted in ("auto", *_UTF8_NAMES) else wanted
+    try:
+        scan = _scan(path, first, shown, delimiter)
+    except _DecodeFailure as bad:
+        if wanted != "auto":
+            raise SourceError(
+                f"byte 0x{bad.byte:02X} at line {bad.line} is not valid {first}. Set "
+                "`encoding:` in sources.yaml to the file's real encoding (e.g. cp1252 for "
+                "Excel on Windows), or `auto`.",
+                file=shown, row=bad.line,
+            ) from bad
+        try:
+            scan = _scan(path, "cp1252", shown, delimiter)
+        except _DecodeFailure as worse:
+            raise SourceError(
+                f"the file is neither UTF-8 nor Windows-1252 (byte 0x{worse.byte:02X} at line "
+                f"{worse.line}). Set `encoding:` in sources.yaml to its encoding.",
+                file=shown, row=worse.line,
+            ) from worse
+        first = "cp1252"
+    if first != "utf-8" or scan.mixed:
+        scan.transcode_from = first
+        copy = _transcode(path, first, scan.mixed)
+        if scan.mixed:
+            scan.cr -= scan.crlf
+            scan.crlf = 0
+        return scan, copy
+    return scan, None
+
+
+def record_lines(data: bytes, newline: bytes) -> list[tuple[int, bool]]:
+    """(first physical line, is blank) of each CSV record, quote-aware, header included."""
+    records: list[tuple[int, bool]] = []
+    in_quote = False
+    line = 1
+    start_line, start = 1, 0
+    for match in re.finditer(b'"|' + re.escape(newline[-1:]), data):
+        if match.group() == b'"':
+            in_quote = not in_quote
+            continue
+        if in_quote:
+            line += 1
+            continue
+        content = data[start:match.start()].rstrip(b"\r") if newline[-1:] == b"\n" else \
+            data[start:match.start()]
+        records.append((start_line, not content))
+        line += 1
+        start_line, start = line, match.end()
+    if start < len(data):
+        records.append((start_line, False))
+    return records
+
+
+class CsvSource(RawSource):
+    """A CSV file read by DuckDB; ``finish`` collects rejects and fixes line numbers."""
+
+    scan: _Scan
+    read_path: Path
+    rejects_table: str
+    rejects_scan: str
+
+    def finish(self, con: duckdb.DuckDBPyConnection, staged: str) -> list[Reject]:
+        counted = con.execute(f"SELECT count(*) FROM {staged}").fetchone()
+        n_good = int(counted[0]) if counted else 0
+        found = con.execute(
+            f"SELECT line, any_value(column_name), any_value(error_type)::VARCHAR, "
+            f"any_value(error_message), any_value(csv_line) FROM {self.rejects_table} "
+            "GROUP BY line ORDER BY line"
+        ).fetchall()
+        if not found and self.scan.physical_lines == n_good + 1:
+            return []
+        newline = self.scan.newline.encode()
+        records = record_lines(self.read_path.read_bytes(), newline)
+        bad = {int(r[0]) for r in found}
+        good = [rec[0] for idx, rec in enumerate(records[1:], start=2)
+                if not rec[1] and idx not in bad]
+        exact = len(good) == n_good and all(line <= len(records) for line in bad)
+        if exact and good != list(range(2, n_good + 2)):
+            mapping = pa.table({"seq": pa.array(range(1, n_good + 1), pa.int64()),
+                                "line": pa.array(good, pa.int64())})
+            view = temp_name("lines")
+            con.register(view, mapping)
+            try:
+                con.execute(f"UPDATE {staged} SET _ju_row = m.line FROM {view} m "
+                            f"WHERE {staged}._ju_seq = m.seq")
+            finally:
+                con.unregister(view)
+        return [
+            Reject(
+                row=records[int(line) - 1][0] if exact else int(line),
+                field=column,
+                reason=f"could not read this row as CSV ({kind.lower()}: {message}); fix the "
+                "quoting or the number of fields at this line of the file",
+                raw=(text or "").lstrip("\r\n")[:_RAW_LIMIT],
+            )
+            for line, column, kind, message, text in found
+        ]
+
+    def close(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {self.rejects_table}")
+        con.execute(f"DROP TABLE IF EXISTS {self.rejects_scan}")
+        super().close(con)
+
+
+def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
+             required: tuple[str, ...] = (), table: str | None = None) -> CsvSource:
+    """Check and scan a CSV file; the returned source's relation reads it in one pass."""
+    check_readable(path, shown)
+    scan, copy = _prepare(path, encoding, delimiter, shown)
+    columns = column_names(scan.header)
+    missing = [name for name in required if name not in columns]
+    if missing:
+        if copy is not None:
+            copy.unlink(missing_ok=True)
+        raise SourceError(
+            f"this is not an SSDA903 {table} file: it lacks column(s) {', '.join(missing)}. "
+            f"It has: {', '.join(columns)}. Check `table:` and the export.",
+            file=shown,
+        )
+    params = Params()
+    rejects_table, rejects_scan = temp_name("rejects"), temp_name("rejscan")
+    read_path = copy or path
+    call = (
+        f"read_csv({params.add(str(read_path))}, header=true, auto_detect=false, "
+        f"delim={params.add(delimiter)}, quote='\"', escape='\"', comment='', skip=0, "
+        f"new_line={params.add(scan.newline.encode('unicode_escape').decode())}, "
+        f"columns={params.add(dict.fromkeys(columns, 'VARCHAR'))}, "
+        f"max_line_size={params.add(MAX_LINE_BYTES)}, store_rejects=true, "
+        f"rejects_table={params.add(rejects_table)}, rejects_scan={params.add(rejects_scan)})"
+    )
+    relation = (
+        "(SELECT *, _ju_seq + 1 AS _ju_row FROM "
+        f"(SELECT row_number() OVER () AS _ju_seq, * FROM {call}))"
+    )
+    source = CsvSource(path=path, columns=columns, relation=relation, params=params,
+                       temp_files=[copy] if copy else [])
+    source.scan, source.read_path = scan, read_path
+    source.rejects_table, source.rejects_scan = rejects_table, rejects_scan
+    return source

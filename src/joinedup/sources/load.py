@@ -1,0 +1,178 @@
+"""Load one source's extracts into the model tables: the public API of joinedup.sources.
+
+    create_model_tables(con)
+    result = load_source(con, source, base_dir, on_file=print)
+
+Per file: one reader pass, one set-based SQL statement that maps and validates every row into a
+staged temp table, then the inserts (model tables and quarantine) inside one transaction, so a
+file either loads completely or leaves nothing behind. For every file
+``rows_read == rows_loaded + rows_quarantined``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from joinedup.errors import SourceError
+from joinedup.sources.files import display_path
+from joinedup.sources.macros import install_macros
+from joinedup.sources.mapping import FileMapping, SourceConfig
+from joinedup.sources.plan import Plan, build_plan
+from joinedup.sources.quarantine import find_duplicates, write_quarantine
+from joinedup.sources.raw import RawSource, temp_name
+from joinedup.sources.readers import ReaderCache, open_reader
+from joinedup.sources.schema import create_model_tables, quote_ident
+
+__all__ = ["FileLoadResult", "SourceLoadResult", "create_model_tables", "load_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileLoadResult:
+    """Counts for one file mapping. ``path`` is relative to the sources.yaml folder."""
+
+    path: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoadResult:
+    name: str
+    files: tuple[FileLoadResult, ...]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def seconds(self) -> float:
+        return sum(f.seconds for f in self.files)
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A transaction for one file's inserts. Inside a caller's transaction DuckDB cannot nest
+    one; the caller's rollback then discards the file (and everything else) instead."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, shown: str) -> None:
+    try:
+        con.execute(f"CREATE TEMP TABLE {staged} AS {plan.sql}", plan.params.values)
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        # Only input problems become SourceErrors; binder errors would be joinedup's own bugs.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SourceError(
+            f"DuckDB could not read the file: {first}. Check the file is a complete, "
+            "well-formed extract in the format sources.yaml says.",
+            file=shown,
+        ) from exc
+
+
+def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
+                    dups: str | None, source: str, shown: str) -> None:
+    keep = "_ju_valid" + (f" AND _ju_seq NOT IN (SELECT _ju_seq FROM {dups})" if dups else "")
+    for target in plan.targets:
+        names = ["source", *(f.spec.name for f in target.fields), "_file", "_row"]
+        values = ["$src", *(f.typed for f in target.fields), "$file", "_ju_row"]
+        con.execute(
+            f"INSERT INTO {quote_ident(target.info.table)} "
+            f"({', '.join(quote_ident(n) for n in names)}) "
+            f"SELECT {', '.join(values)} FROM {staged} WHERE {keep} ORDER BY _ju_seq",
+            {"src": source, "file": shown},
+        )
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
+               base_dir: Path, cache: ReaderCache) -> FileLoadResult:
+    started = time.perf_counter()
+    path = base_dir / fm.path
+    shown = display_path(path, base_dir)
+    raw: RawSource = open_reader(con, fm, path, shown, cache)
+    staged, dups = temp_name("staged"), temp_name("dups")
+    try:
+        plan = build_plan(source, fm, raw, shown)
+        _stage(con, plan, staged, shown)
+        rejects = raw.finish(con, staged)
+        duplicated = find_duplicates(con, plan, staged, dups, source.name)
+        staged_rows = _count(con, f"SELECT count(*) FROM {staged}")
+        invalid = _count(con, f"SELECT count(*) FROM {staged} WHERE NOT _ju_valid")
+        rejected = len({r.row for r in rejects})
+        with _all_or_nothing(con):
+            _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown)
+            write_quarantine(con, staged=staged, dups=dups if duplicated else None,
+                             rejects=rejects, source=source.name, shown=shown)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {staged}")
+        con.execute(f"DROP TABLE IF EXISTS {dups}")
+        raw.close(con)
+    loaded = staged_rows - invalid - duplicated
+    return FileLoadResult(
+        path=shown,
+        rows_read=staged_rows + rejected,
+        rows_loaded=loaded,
+        rows_quarantined=invalid + duplicated + rejected,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: Path, *,
+                on_file: Callable[[FileLoadResult], None] | None = None) -> SourceLoadResult:
+    """Load every file of ``source`` into the model tables (created if missing).
+
+    Rows failing validation go to ``quarantine``; a file that cannot be read at all raises
+    SourceError and leaves nothing of itself in the tables. ``on_file`` is called with each
+    file's result as soon as it is loaded (for progress bars). Finally one row describing the
+    source is written to ``source_freshness``.
+    """
+    create_model_tables(con)
+    install_macros(con)
+    cache = ReaderCache()
+    results: list[FileLoadResult] = []
+    try:
+        for fm in source.files:
+            result = _load_file(con, source, fm, base_dir, cache)
+            results.append(result)
+            if on_file is not None:
+                on_file(result)
+    finally:
+        cache.clear()
+    outcome = SourceLoadResult(source.name, tuple(results))
+    con.execute(
+        "INSERT INTO source_freshness VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [source.name, source.system, source.service, source.data_current_as_of,
+         source.coverage_start, source.coverage_end, outcome.rows_loaded],
+    )
+    return outcome

@@ -1,0 +1,103 @@
+"""Duplicate keys and quarantine rows, all as set-based SQL over the staged table."""
+
+from __future__ import annotations
+
+import duckdb
+
+from joinedup.sources.plan import VALUE_LIMIT, Plan, TargetPlan
+from joinedup.sources.raw import Params, Reject
+from joinedup.sources.schema import quote_ident
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None,
+            ) -> int:
+    row = con.execute(sql, params or {}).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _mapped_json(p: Params, plan: Plan) -> str:
+    """For duplicates (valid rows, so no raw JSON was kept): the row's mapped values."""
+    pairs = ", ".join(f"{p.add(f.label)}, {f.typed}" for t in plan.targets for f in t.fields)
+    return f"CAST(json_object({pairs}) AS VARCHAR)" if pairs else "'{}'"
+
+
+def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:
+    keys = [f.typed for f in target.key_fields]
+    cols = ", ".join(keys)
+    label = p.add(target.info.name + "." + "+".join(f.spec.name for f in target.key_fields))
+    return (
+        f"SELECT _ju_seq, _ju_row, {label} AS field, value, "
+        f"'duplicate key: row ' || first_row || ' has the same ' || {label} || "
+        f"' and was kept (the first row with a key wins)' AS reason, raw FROM ("
+        f"SELECT s._ju_seq, s._ju_row, ju_shorten(concat_ws(' / ', {cols}), {VALUE_LIMIT}) "
+        f"AS value, {_mapped_json(p, plan)} AS raw, "
+        f"first_value(s._ju_row) OVER w AS first_row, row_number() OVER w AS n "
+        f"FROM {staged} s SEMI JOIN (SELECT {cols} FROM {staged} WHERE _ju_valid "
+        f"GROUP BY ALL HAVING count(*) > 1) d USING ({cols}) WHERE s._ju_valid "
+        f"WINDOW w AS (PARTITION BY {cols} ORDER BY s._ju_seq)) WHERE n > 1"
+    )
+
+
+def _against_loaded(p: Params, plan: Plan, target: TargetPlan, staged: str,
+                    source: str) -> str:
+    keys = target.key_fields
+    on = " AND ".join(f"e.{quote_ident(f.spec.name)} = s.{f.typed}" for f in keys)
+    label = p.add(target.info.name + "." + "+".join(f.spec.name for f in keys))
+    cols = ", ".join(f"s.{f.typed}" for f in keys)
+    return (
+        f"SELECT s._ju_seq, s._ju_row, {label} AS field, "
+        f"ju_shorten(concat_ws(' / ', {cols}), {VALUE_LIMIT}) AS value, "
+        f"'duplicate key: already loaded from ' || e._file || ' row ' || e._row AS reason, "
+        f"{_mapped_json(p, plan)} AS raw "
+        f"FROM {staged} s JOIN {quote_ident(target.info.table)} e "
+        f"ON e.source = {p.add(source)} AND {on} WHERE s._ju_valid"
+    )
+
+
+def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dups: str,
+                    source: str) -> int:
+    """Fill temp table ``dups`` with key clashes among valid rows; returns distinct rows hit."""
+    p = Params()
+    parts: list[str] = []
+    for target in plan.targets:
+        if not target.key_fields:
+            continue
+        parts.append(_within_file(p, plan, target, staged))
+        already = _scalar(
+            con,
+            f"SELECT count(*) FROM (SELECT 1 FROM {quote_ident(target.info.table)} "
+            "WHERE source = $s LIMIT 1)",
+            {"s": source},
+        )
+        if already:
+            parts.append(_against_loaded(p, plan, target, staged, source))
+    if not parts:
+        return 0
+    con.execute(f"CREATE TEMP TABLE {dups} AS {' UNION ALL '.join(parts)}", p.values)
+    return _scalar(con, f"SELECT count(DISTINCT _ju_seq) FROM {dups}")
+
+
+def write_quarantine(con: duckdb.DuckDBPyConnection, *, staged: str, dups: str | None,
+                     rejects: list[Reject], source: str, shown: str) -> None:
+    """Insert one quarantine row per problem: validation failures, duplicates, rejects."""
+    where = {"src": source, "file": shown}
+    con.execute(
+        "INSERT INTO quarantine SELECT $src, $file, _ju_row, p.field, p.value, p.reason, _ju_raw "
+        f"FROM (SELECT _ju_seq, _ju_row, _ju_raw, unnest(_ju_problems) AS p FROM {staged} "
+        "WHERE NOT _ju_valid) ORDER BY _ju_seq",
+        where,
+    )
+    if dups is not None:
+        con.execute(
+            "INSERT INTO quarantine SELECT $src, $file, _ju_row, field, value, reason, raw "
+            f"FROM {dups} ORDER BY _ju_seq",
+            where,
+        )
+    if rejects:
+        con.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [source, shown, r.row, r.field, r.value, r.reason, r.raw]
+                for r in sorted(rejects, key=lambda r: r.row)
+            ],
+        )

@@ -1,0 +1,91 @@
+"""What every reader hands the loader: a SQL relation of text columns, plus reader-level rejects.
+
+A reader's relation has ``_seq`` (1-based order of the record in the file, unique), ``_row``
+(where a person finds the record: see docs/mappings.md) and the file's columns, all VARCHAR.
+Records the reader could not turn into columns at all are returned as ``Reject``s: they count as
+read and are quarantined, never dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+_names = itertools.count(1)
+
+
+def temp_name(kind: str) -> str:
+    """A unique temp object name for this process (several files may be in flight)."""
+    return f"_ju_{kind}_{next(_names)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record the reader could not parse into columns, or refused for a stated reason."""
+
+    row: int
+    reason: str
+    raw: str
+    field: str | None = None
+    value: str | None = None
+
+
+class Params:
+    """Named bound parameters ($p1, $p2, ...) so generated SQL never inlines user text."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values) + 1}"
+        self.values[name] = value
+        return f"${name}"
+
+
+@dataclass
+class RawSource:
+    """A file opened by a reader. ``relation`` is a FROM item using parameters from ``params``."""
+
+    path: Path
+    columns: tuple[str, ...]
+    relation: str
+    params: Params
+    # Cells that hold real dates (xlsx, parquet) arrive as ISO text whatever date_format says.
+    typed_dates: bool = False
+    rejects: list[Reject] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)
+    temp_files: list[Path] = field(default_factory=list)
+
+    def finish(self, con: duckdb.DuckDBPyConnection, staged: str) -> list[Reject]:
+        """Called once the relation has been read into ``staged``; returns all rejects."""
+        return self.rejects
+
+    def close(self, con: duckdb.DuckDBPyConnection) -> None:
+        for name in self.registered:
+            con.unregister(name)
+        for path in self.temp_files:
+            path.unlink(missing_ok=True)
+
+
+def arrow_source(con: duckdb.DuckDBPyConnection, path: Path, columns: tuple[str, ...],
+                 rows: list[int], values: list[list[str | None]], *, typed_dates: bool,
+                 rejects: list[Reject] | None = None) -> RawSource:
+    """A RawSource over records parsed in Python (spreadsheets, XML), handed over via Arrow.
+
+    ``rows`` is the display row of each record, ``values`` one list per column."""
+    data: dict[str, pa.Array] = {
+        "_ju_seq": pa.array(range(1, len(rows) + 1), pa.int64()),
+        "_ju_row": pa.array(rows, pa.int64()),
+    }
+    for name, column in zip(columns, values, strict=True):
+        data[name] = pa.array(column, pa.string())
+    name = temp_name("arrow")
+    con.register(name, pa.table(data))
+    return RawSource(path=path, columns=columns, relation=f"(SELECT * FROM {name})",
+                     params=Params(), typed_dates=typed_dates, rejects=list(rejects or []),
+                     registered=[name])
