@@ -33,8 +33,8 @@ def test_json_output_has_exactly_the_documented_shape() -> None:
     assert report["snapshot"] == SnapshotStore.from_settings(get_settings()).current_id()
     assert [s["name"] for s in report["sources"]] == ["social_care", "schools"]
     for item in [*report["sources"], report["totals"]]:
-        assert set(item) - {"name"} == {"rows_read", "rows_loaded", "rows_quarantined",
-                                        "seconds"}
+        assert set(item) - {"name", "run_seconds"} == {"rows_read", "rows_loaded",
+                                                       "rows_quarantined", "seconds"}
         assert item["rows_read"] == item["rows_loaded"] + item["rows_quarantined"]
     assert report["totals"]["rows_read"] == 12
     assert Path(report["quarantine_file"]).is_file()

@@ -36,21 +36,23 @@ def _table_counts() -> dict[str, int]:
         return dict(table_counts(con))
 
 
-def _wait_for_marker(child: subprocess.Popen[str], timeout: float) -> str:
+def _wait_for_marker(child: subprocess.Popen[bytes], timeout: float) -> str:
+    """The child's stderr up to the pause marker; raw reads, so no line is left in a buffer."""
     assert child.stderr is not None
+    fd = child.stderr.fileno()
     deadline = time.monotonic() + timeout
-    seen = ""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([child.stderr], [], [], 0.5)
+    seen = b""
+    while time.monotonic() < deadline and PAUSE_MARKER.encode() not in seen:
+        ready, _, _ = select.select([fd], [], [], 0.5)
         if ready:
-            line = child.stderr.readline()
-            if not line and child.poll() is not None:
-                break
-            seen += line
-            if PAUSE_MARKER in line:
-                return seen
-    child.kill()
-    pytest.fail(f"the child never paused; exit {child.poll()}, stderr: {seen}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break  # the child exited without pausing
+            seen += chunk
+    if PAUSE_MARKER.encode() not in seen:
+        child.kill()
+        pytest.fail(f"the child never paused; exit {child.wait()}, stderr: {seen.decode()}")
+    return seen.decode()
 
 
 def test_a_killed_run_leaves_the_served_snapshot_intact(home: Path) -> None:
@@ -62,7 +64,7 @@ def test_a_killed_run_leaves_the_served_snapshot_intact(home: Path) -> None:
     env = {**os.environ, PAUSE_ENV: "1"}
     child = subprocess.Popen(
         [sys.executable, "-c", CLI, "ingest", str(SOURCES)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         assert "after source social_care" in _wait_for_marker(child, timeout=60)

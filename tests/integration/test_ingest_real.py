@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 from click.testing import CliRunner
+from test_ingest_mechanics import Recorder
 
 from joinedup.cli import cli
 from joinedup.config import Settings, get_settings
@@ -50,10 +51,15 @@ def settings(home: Path) -> Settings:
 
 
 def test_the_fixture_loads_reconciled_with_quarantine_exported(settings: Settings) -> None:
-    report = run_ingest(SOURCES, settings)
-    counts = {s.name: (s.rows_read, s.rows_loaded + s.rows_quarantined) for s in report.sources}
-    assert counts == {"social_care": (9, 9), "schools": (3, 3)}
-    assert report.rows_quarantined >= 3  # bad date, bad event type, bad postcode at least
+    progress = Recorder()
+    report = run_ingest(SOURCES, settings, progress)
+    assert [e for e in progress.events if e[0] == "file"] == [
+        ("file", "social_care", "social_care/people.csv"),
+        ("file", "social_care", "social_care/events.csv"),
+        ("file", "schools", "schools/pupils.csv"),
+    ]
+    counts = {s.name: (s.rows_read, s.rows_loaded, s.rows_quarantined) for s in report.sources}
+    assert counts == {"social_care": (9, 6, 3), "schools": (3, 2, 1)}
     with open_current() as con:
         (quarantined,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
         (people,) = con.execute(
@@ -65,7 +71,12 @@ def test_the_fixture_loads_reconciled_with_quarantine_exported(settings: Setting
         rows = list(csv.DictReader(handle))
     assert len(rows) == quarantined
     assert {"source", "file", "row", "field", "value", "reason", "raw"} <= set(rows[0])
-    assert {r["source"] for r in rows} == {"social_care", "schools"}
+    assert sorted((r["file"], r["row"], r["field"]) for r in rows) == [
+        ("schools/pupils.csv", "4", "person.postcode"),
+        ("social_care/events.csv", "5", "event.event_type"),
+        ("social_care/people.csv", "4", "person.nhs_number"),
+        ("social_care/people.csv", "5", "person.dob"),
+    ]
 
 
 def test_the_same_input_gives_the_same_content(settings: Settings) -> None:

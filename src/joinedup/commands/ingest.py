@@ -121,7 +121,7 @@ def report_json(report: IngestReport) -> dict[str, Any]:
     return {
         "snapshot": report.snapshot_id,
         "sources": [{"name": s.name, **counts(s)} for s in report.sources],
-        "totals": counts(report),
+        "totals": {**counts(report), "run_seconds": round(report.run_seconds, 3)},
         "quarantine_file": str(report.quarantine_file),
     }
 
@@ -152,7 +152,7 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
     out = output_console()
     out.print(report_table(report.sources, f"Ingest run {report.snapshot_id}"))
     out.print(f"Snapshot [bold]{report.snapshot_id}[/] is now current ({report.snapshot_path}); "
-              f"{report.seconds:.1f} s in all.", highlight=False)
+              f"{report.run_seconds:.1f} s in all.", highlight=False)
     if report.rows_quarantined:
         out.print(
             f"{report.rows_quarantined:,} rows were quarantined with the reason: see "

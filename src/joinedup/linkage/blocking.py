@@ -28,6 +28,9 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("postcode",),  # a unit postcode holds a few dozen people at most
     ("substr(first_name, 1, 3)", "substr(surname, 1, 3)"),
     ("surname", "dob_year"),
+    ("dob",),
+    ("name_tokens", "dob_year"),  # any name word in common: swapped and changed names
+    ("name_tokens", "postcode_district"),
     ("nhs_number",),
     ("upn",),
     ("uprn", "forename_key"),
@@ -66,9 +69,17 @@ def extra_keys(extras: Collection[str], prefix: str) -> list[tuple[str, ...]]:
             for rule in ((prefix + extra, "surname_key"), (prefix + extra, "forename_key"))]
 
 
+# Array columns: a rule on one of these pairs records sharing any element.
+ARRAY_COLUMNS = frozenset({"name_tokens", "surname_tokens", "first_name_variants"})
+
+
 def rules(keys: Collection[tuple[str, ...]]) -> list[Any]:
-    """Splink blocking rules for these keys."""
-    return [block_on(*rule) for rule in keys]
+    """Splink blocking rules for these keys (array columns are exploded)."""
+    built = []
+    for rule in keys:
+        arrays = [key for key in rule if key in ARRAY_COLUMNS]
+        built.append(block_on(*rule, arrays_to_explode=arrays or None))
+    return built
 
 
 def describe(keys: Collection[tuple[str, ...]]) -> list[str]:

@@ -1,19 +1,23 @@
-"""Turning scored pairs into people: clustering at a threshold, with a size cap and
-cannot-link pairs.
+"""Turning scored pairs into people: clustering at a threshold, checked against all the
+evidence between clusters, with a size cap.
 
-Plain connected components let one wrong link join two people's records, and a chain of weak
-links can sweep thousands of records into one "person". Here links are taken strongest first
-(Kruskal order) and a link is refused when
-- it would make a cluster bigger than the cap: the clusters either side are flagged for review;
-- it would put in one cluster two records the model scored as clearly different people
-  (a *conflict*: e.g. a sparse record that looks like two people, each of whom it links to).
-Without caps and conflicts the result is exactly connected components at the threshold.
+Plain connected components let one wrong link join two people's records: a sparse record
+("William", Newark, no surname or date of birth) links to two different Williams and makes
+them one person, and chains of weak links can sweep thousands of records together. Here links
+are taken strongest first (Kruskal order), and a link joining two clusters is refused when
+- the scored pairs between the two clusters disagree on average: the mean match weight over
+  every scored pair across them (each clipped to +/-15, so one pair cannot dominate) is below
+  `min_average_weight` (average linkage over the model's own evidence);
+- the joined cluster would be bigger than the cap: both clusters are flagged for review.
+With neither check the result is exactly connected components at the threshold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+WEIGHT_CLIP = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,7 @@ class Clusters:
 class _DisjointSets:
     def __init__(self, ids: Sequence[str]) -> None:
         self.parent = {record: record for record in ids}
-        self.size = dict.fromkeys(ids, 1)
+        self.members = {record: [record] for record in ids}
 
     def find(self, record: str) -> str:
         root = record
@@ -54,11 +58,26 @@ class _DisjointSets:
             self.parent[record], record = root, self.parent[record]
         return root
 
+    def size(self, root: str) -> int:
+        return len(self.members[root])
+
     def union(self, left: str, right: str) -> None:
-        if self.size[left] < self.size[right]:
+        if self.size(left) < self.size(right):
             left, right = right, left
         self.parent[right] = left
-        self.size[left] += self.size[right]
+        self.members[left].extend(self.members.pop(right))
+
+
+def _average_weight(sets: _DisjointSets, small: str, large: str,
+                    evidence: dict[str, list[tuple[str, float]]]) -> float:
+    """Mean clipped match weight over scored pairs between two clusters."""
+    total, count = 0.0, 0
+    for record in sets.members[small]:
+        for other, weight in evidence.get(record, ()):
+            if sets.find(other) == large:
+                total += max(-WEIGHT_CLIP, min(WEIGHT_CLIP, weight))
+                count += 1
+    return total / count if count else 0.0
 
 
 def cluster_pairs(
@@ -66,15 +85,17 @@ def cluster_pairs(
     edges: Iterable[tuple[str, str, float]],
     threshold: float,
     max_cluster_size: int | None = None,
-    conflicts: Iterable[tuple[str, str]] = (),
+    *,
+    evidence: Iterable[tuple[str, str, float]] = (),
+    min_average_weight: float | None = None,
 ) -> Clusters:
     """Cluster records linked by pairs with match probability >= threshold.
 
     `edges` are (record id, record id, match probability); ids not in `ids` are added.
     With `max_cluster_size`, a link that would create a larger cluster is refused and both
-    clusters it would have joined are flagged. `conflicts` are pairs that must not end up in
-    one cluster; a link that would join them is refused (and not flagged: that is the model
-    deciding, not a limit being hit).
+    clusters it would have joined are flagged. With `min_average_weight`, a link is refused
+    when the scored pairs between the two clusters (`evidence`: (id, id, match weight))
+    average below it; that is the model deciding, so nothing is flagged.
     """
     if max_cluster_size is not None and max_cluster_size < 2:
         raise ValueError("max_cluster_size must be at least 2")
@@ -84,35 +105,28 @@ def cluster_pairs(
     )
     all_ids = list(dict.fromkeys([*ids, *(a for _, a, _ in kept), *(b for _, _, b in kept)]))
     sets = _DisjointSets(all_ids)
-    # root -> records (anywhere) that some member of the cluster must not be with
-    cannot: dict[str, set[str]] = {}
-    for left, right in conflicts:
-        if left in sets.parent and right in sets.parent and left != right:
-            cannot.setdefault(left, set()).add(right)
-            cannot.setdefault(right, set()).add(left)
+    scored: dict[str, list[tuple[str, float]]] = {}
+    if min_average_weight is not None:
+        for left, right, weight in evidence:
+            if left in sets.parent and right in sets.parent and left != right:
+                scored.setdefault(left, []).append((right, weight))
+                scored.setdefault(right, []).append((left, weight))
     refused: list[tuple[str, str]] = []
     for _, left, right in kept:
         root_left, root_right = sets.find(left), sets.find(right)
         if root_left == root_right:
             continue
         if (max_cluster_size is not None
-                and sets.size[root_left] + sets.size[root_right] > max_cluster_size):
+                and sets.size(root_left) + sets.size(root_right) > max_cluster_size):
             refused.append((left, right))
             continue
-        smaller, larger = sorted((root_left, root_right), key=lambda r: len(cannot.get(r, ())))
-        if any(sets.find(other) == larger for other in cannot.get(smaller, ())):
-            continue
+        if min_average_weight is not None:
+            small, large = sorted((root_left, root_right), key=sets.size)
+            if _average_weight(sets, small, large, scored) < min_average_weight:
+                continue
         sets.union(root_left, root_right)
-        merged_root = sets.find(root_left)
-        merged = cannot.pop(root_left, set()) | cannot.pop(root_right, set())
-        if merged:
-            cannot[merged_root] = merged
 
-    smallest: dict[str, str] = {}
-    for record in all_ids:
-        root = sets.find(record)
-        if root not in smallest or record < smallest[root]:
-            smallest[root] = record
+    smallest = {root: min(members) for root, members in sets.members.items()}
     cluster_of = {record: smallest[sets.find(record)] for record in all_ids}
     best: dict[str, float] = {}
     for probability, left, right in kept:

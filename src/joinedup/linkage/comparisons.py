@@ -30,6 +30,11 @@ def _custom(sql: str, label: str) -> Any:
     return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
 
 
+def _jaro_winkler(column: str, threshold: float) -> Any:
+    return cll.JaroWinklerLevel(column, threshold).configure(
+        label_for_charts=f"Jaro-Winkler >= {threshold}")
+
+
 def forename_comparison() -> Any:
     """Exact (term-frequency adjusted), nickname, Jaro-Winkler, found among the other's
     names, initial, else."""
@@ -42,8 +47,13 @@ def forename_comparison() -> Any:
                 label_for_charts="exact"),
             cll.ArrayIntersectLevel("first_name_variants", 1).configure(
                 label_for_charts="nickname or variant (Peggy/Margaret)"),
-            cll.JaroWinklerLevel("first_name", 0.92).configure(label_for_charts="Jaro-Winkler >= 0.92"),
-            cll.JaroWinklerLevel("first_name", 0.8).configure(label_for_charts="Jaro-Winkler >= 0.8"),
+            _custom(
+                "(starts_with(first_name_l, first_name_r) OR starts_with(first_name_r, first_name_l))"
+                " AND least(length(first_name_l), length(first_name_r)) >= 3",
+                "one is the start of the other (Kath/Katherine)",
+            ),
+            _jaro_winkler("first_name", 0.92),
+            _jaro_winkler("first_name", 0.8),
             _custom(
                 "list_contains(name_tokens_r, first_name_l) "
                 "OR list_contains(name_tokens_l, first_name_r)",
@@ -71,13 +81,13 @@ def surname_comparison() -> Any:
                 label_for_charts="exact"),
             cll.ArrayIntersectLevel("surname_tokens", 1).configure(
                 label_for_charts="a surname word in common (Smith-Jones/Jones)"),
-            cll.JaroWinklerLevel("surname", 0.92).configure(label_for_charts="Jaro-Winkler >= 0.92"),
+            _jaro_winkler("surname", 0.92),
             _custom(
                 "list_has_any(surname_tokens_l, name_tokens_r) "
                 "OR list_has_any(surname_tokens_r, name_tokens_l)",
                 "surname among the other's names (maiden, middle, swapped)",
             ),
-            cll.JaroWinklerLevel("surname", 0.8).configure(label_for_charts="Jaro-Winkler >= 0.8"),
+            _jaro_winkler("surname", 0.8),
             cll.ElseLevel(),
         ],
     )
@@ -102,6 +112,7 @@ def dob_comparison() -> Any:
             ),
             cll.DamerauLevenshteinLevel("dob", 1).configure(
                 label_for_charts="one digit different or two adjacent swapped"),
+            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="two digits different"),
             _custom("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "same year"),
             cll.ElseLevel(),
         ],
@@ -148,7 +159,7 @@ def address_comparison() -> Any:
             cll.NullLevel("address"),
             cll.ExactMatchLevel("address", term_frequency_adjustments=True).configure(
                 label_for_charts="same address"),
-            cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="Jaro-Winkler >= 0.9"),
+            _jaro_winkler("address", 0.9),
             cll.ElseLevel(),
         ],
     )
@@ -196,6 +207,11 @@ def extra_comparison(column: str) -> Any:
             cll.NullLevel(name),
             cll.ExactMatchLevel(name, term_frequency_adjustments=True).configure(
                 label_for_charts="same"),
+            _custom(
+                f"contains({name}_l, {name}_r) OR contains({name}_r, {name}_l) "
+                f"OR jaro_winkler_similarity({name}_l, {name}_r) >= 0.9",
+                "one contains the other, or Jaro-Winkler >= 0.9",
+            ),
             cll.ElseLevel(),
         ],
     )

@@ -76,10 +76,12 @@ class ColumnMapping:
         return tuple(name for name in FIELDS if name in self.fields)
 
     def describe(self) -> str:
-        """One line for progress output: ``first_name<-forename, sex<-gender``."""
-        parts = [f"{name}<-{column}" for name, column in self.fields.items()]
-        parts += [f"{EXTRA_PREFIX}{column}<-{column}" for column in self.extras]
-        return ", ".join(parts)
+        """One line for progress output: ``sex<-gender, postcode<-pc; also dob, surname``."""
+        renamed = [f"{name}<-{column}" for name, column in self.fields.items() if name != column]
+        same = [name for name, column in self.fields.items() if name == column]
+        same += [f"extra {column}" for column in self.extras]
+        return "; ".join(part for part in (", ".join(renamed),
+                                           "also " + ", ".join(same) if same else "") if part)
 
 
 def resolve_mapping(

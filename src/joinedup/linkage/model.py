@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.exceptions import SplinkException
 
 from joinedup.errors import JoinedUpError
 from joinedup.linkage import blocking
@@ -27,8 +28,9 @@ from joinedup.linkage.fields import EXTRA_PREFIX
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
 Progress = Callable[[str], None]
 
-# Splink reports at INFO; joinedup reports its own steps instead.
-logging.getLogger("splink").setLevel(logging.WARNING)
+# Splink reports at INFO and warns per untrained level; joinedup reports its own steps and
+# sums up untrained levels itself (`untrained_levels`).
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 class LinkageError(JoinedUpError):
@@ -39,7 +41,7 @@ class LinkageError(JoinedUpError):
 class TrainingOptions:
     """How hard training works. The defaults suit up to a few million records on a laptop."""
 
-    u_max_pairs: float = 5e6
+    u_max_pairs: float = 2e6
     """Random pairs sampled for u probabilities."""
     em_max_pairs: float = 2e6
     """Cap on blocked pairs per EM session (sampled when more)."""
@@ -109,7 +111,7 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
         linker.training.estimate_probability_two_random_records_match(
             blocking.rules(deterministic[:2]), recall=options.deterministic_recall
         )
-    say(f"estimating u probabilities from {options.u_max_pairs:,.0f} random pairs")
+    say(f"estimating u probabilities from up to {options.u_max_pairs:,.0f} random pairs")
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
@@ -118,16 +120,38 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
          for rule in blocking.TRAINING_KEYS],
         present,
     )
-    if not sessions:
-        raise LinkageError("no EM training rule can run: map forename and surname, or date "
-                           "of birth, or postcode.")
+    trained = 0
     for rule in sessions:
         say(f"estimating m probabilities by EM, blocking on {' + '.join(rule)}")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            blocking.rules([rule])[0],
-            estimate_without_term_frequencies=True,
-            max_pairs=options.em_max_pairs,
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                blocking.rules([rule])[0],
+                estimate_without_term_frequencies=True,
+                max_pairs=options.em_max_pairs,
+            )
+        except SplinkException:
+            # Typically no pairs share this key (e.g. one file has no postcodes): the other
+            # sessions still estimate these fields.
+            continue
+        trained += 1
+    if not trained:
+        raise LinkageError(
+            "no EM training rule found any pairs: the input needs records that share a "
+            "forename and surname, a date of birth or a postcode. Give more data or --model."
         )
+
+
+def untrained_levels(settings: dict[str, Any]) -> list[str]:
+    """Levels left without a trained m or u probability ("comparison: level")."""
+    missing = []
+    for comparison in settings.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            if "m_probability" not in level or "u_probability" not in level:
+                missing.append(f"{comparison.get('output_column_name')}: "
+                               f"{level.get('label_for_charts', level.get('sql_condition'))}")
+    return missing
 
 
 def save_model(linker: Any, path: Path) -> None:

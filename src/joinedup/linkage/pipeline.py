@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow as pa  # type: ignore[import-untyped]
 from splink import DuckDBAPI
 from splink.internals.exceptions import SplinkException
 
@@ -29,12 +28,14 @@ from joinedup.linkage.model import (
     present_columns,
     save_model,
     train,
+    untrained_levels,
     with_link_type,
 )
 from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, read_records
 
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
+DEFAULT_MIN_AVERAGE_WEIGHT = -3.0
 _NODE_SEPARATOR = ":"
 
 
@@ -54,6 +55,9 @@ class MatchOptions:
     """Pairs at or above this match probability are linked."""
     max_cluster_size: int | None = DEFAULT_MAX_CLUSTER_SIZE
     """Refuse links that would make a bigger cluster, and flag it (None: no cap)."""
+    min_average_weight: float | None = DEFAULT_MIN_AVERAGE_WEIGHT
+    """A link joins two clusters only if the scored pairs between them average at least this
+    match weight (None: plain connected components)."""
     extras: tuple[str, ...] = ()
     """Extra columns compared exactly (e.g. birth_place)."""
     model: Path | None = None
@@ -61,9 +65,7 @@ class MatchOptions:
     save_model: Path | None = None
     also_dedupe: bool = False
     """For link: also link records within each file (link_and_dedupe)."""
-    keep_all_pairs: bool = False
-    """Keep every blocked pair's score (for measuring blocking recall), not only linked ones."""
-    training: TrainingOptions = TrainingOptions()
+    training: TrainingOptions = field(default_factory=TrainingOptions)
 
 
 @dataclass
@@ -130,9 +132,10 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
     con = duckdb.connect()
     try:
         prepared, mappings = _prepare_all(con, inputs, names, extras, say)
-        rows = sum(p.rows for p in prepared)
-        filled = {c: sum(p.filled.get(c, 0) for p in prepared) for c in prepared[0].filled}
-        present = present_columns(filled, rows, options.training.min_fill)
+        # A field must hold data in every file: one file's postcodes cannot link to nothing.
+        present = set.intersection(*(
+            present_columns(dict(p.filled), p.rows, options.training.min_fill) for p in prepared
+        ))
         settings_input: Any = (
             with_link_type(saved, link_type) if saved is not None
             else build_settings(present, extras, link_type)
@@ -141,14 +144,17 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         linker = make_linker(db_api, [p.table for p in prepared], settings_input)
         if saved is None:
             train(linker, present, options.training, say)
+        untrained = untrained_levels(linker.misc.save_model_to_json())
+        if untrained:
+            say(f"{len(untrained)} comparison levels had too few pairs to train and use "
+                f"Splink's defaults: {'; '.join(untrained[:4])}"
+                + (" ..." if len(untrained) > 4 else ""))
         if options.save_model is not None:
             say(f"saving the model to {options.save_model}")
             save_model(linker, options.save_model)
         say("scoring blocked pairs")
-        predictions = linker.inference.predict(
-            threshold_match_probability=None if options.keep_all_pairs else options.threshold,
-            warning_mode="never",
-        )
+        # Every blocked pair is kept: clustering weighs the evidence against links too.
+        predictions = linker.inference.predict(warning_mode="never")
         settings = linker.misc.save_model_to_json()
         table = predictions.physical_name
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
@@ -198,17 +204,36 @@ def _cluster(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[Prep
             records += [(str(u), None, str(u)) for (u,) in got]
     left = f"source_dataset_l || '{sep}' || unique_id_l" if linking else "unique_id_l"
     right = f"source_dataset_r || '{sep}' || unique_id_r" if linking else "unique_id_r"
-    edges = con.execute(
-        f'SELECT {left}, {right}, match_probability FROM "{table}" '
-        "WHERE match_probability >= ?",
-        [options.threshold],
-    ).fetchall()
-    clusters = cluster_pairs(
-        (node for node, _, _ in records),
-        ((str(a), str(b), float(p)) for a, b, p in edges),
-        options.threshold,
-        options.max_cluster_size,
-    )
+    edges = [
+        (str(a), str(b), float(p)) for a, b, p in con.execute(
+            f'SELECT {left}, {right}, match_probability FROM "{table}" '
+            "WHERE match_probability >= ?",
+            [options.threshold],
+        ).fetchall()
+    ]
+    nodes = [node for node, _, _ in records]
+    evidence: list[tuple[str, str, float]] = []
+    if options.min_average_weight is not None and edges:
+        # Only pairs inside a connected component of the links can matter, so find those
+        # components first and fetch the scored pairs within them.
+        components = cluster_pairs(nodes, edges, options.threshold)
+        grouped = [(node, cluster) for node, cluster in components.cluster_of.items()
+                   if node in components.best_probability]
+        con.register("__joinedup_components", pa.table({
+            "node": [node for node, _ in grouped], "component": [c for _, c in grouped]}))
+        evidence = [
+            (str(a), str(b), float(w)) for a, b, w in con.execute(
+                f"""SELECT p.l, p.r, p.w FROM (
+                        SELECT {left} AS l, {right} AS r, match_weight AS w FROM "{table}"
+                    ) AS p
+                    JOIN __joinedup_components AS cl ON cl.node = p.l
+                    JOIN __joinedup_components AS cr ON cr.node = p.r
+                    WHERE cl.component = cr.component"""
+            ).fetchall()
+        ]
+        con.unregister("__joinedup_components")
+    clusters = cluster_pairs(nodes, edges, options.threshold, options.max_cluster_size,
+                             evidence=evidence, min_average_weight=options.min_average_weight)
     return records, clusters
 
 
@@ -216,6 +241,9 @@ def write_output(run: MatchRun, out: Path) -> None:
     """Write record_id, cluster_id, match_probability (+ source) as CSV."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        pacsv.write_csv(run.output_table(), out)
-    except (OSError, pa.ArrowException) as exc:
+        run.con.register("__joinedup_output", run.output_table())
+        # DuckDB quotes a value only when it must; the path is bound, not pasted.
+        run.con.execute("COPY __joinedup_output TO ? (FORMAT csv, HEADER)", [str(out)])
+        run.con.unregister("__joinedup_output")
+    except (OSError, duckdb.Error) as exc:
         raise LinkageError(f"cannot write {out}: {exc}") from exc

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from joinedup.errors import SourceError
 from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
 from joinedup.linkage.forenames import forename_table
-from joinedup.linkage.names import normalise_text, soundex, standardise_name
+from joinedup.linkage.names import soundex, standardise_name
 
 # Prepared columns (besides unique_id and source_dataset) and the field each comes from.
 PREPARED_COLUMNS: dict[str, str] = {
@@ -88,14 +88,37 @@ def _dob_sql(column: str | None) -> str:
     if column is None:
         return "NULL::VARCHAR"
     d = _text(column)
-    parts = f"regexp_extract({d}, '^(\\d{{1,2}})[/.-](\\d{{1,2}})[/.-](\\d{{4}})$', ['d', 'm', 'y'])"
+    slashed = "(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})"
+    parts = f"regexp_extract({d}, '^{slashed}$', ['d', 'm', 'y'])"
     return f"""CASE
         WHEN regexp_full_match({d}, '\\d{{4}}-\\d{{2}}-\\d{{2}}.*') THEN substr({d}, 1, 10)
-        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{4}}') THEN
+        WHEN regexp_full_match({d}, '{slashed}') THEN
             {parts}.y || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')
         WHEN regexp_full_match({d}, '\\d{{8}}') THEN
             substr({d}, 1, 4) || '-' || substr({d}, 5, 2) || '-' || substr({d}, 7, 2)
         END"""
+
+
+def _postcode_sql(column: str | None) -> dict[str, str]:
+    """Unit, sector, district and area from any spacing or case. Malformed codes of postcode
+    length are kept (a typed-in error still shares its district)."""
+    compact = (f"upper(regexp_replace({_text(column)}, '[^A-Za-z0-9]', '', 'g'))"
+               if column else "NULL::VARCHAR")
+    code = f"CASE WHEN length({compact}) BETWEEN 5 AND 7 THEN {compact} END"
+    outward = f"substr({code}, 1, length({code}) - 3)"
+    return {
+        "postcode": f"{outward} || ' ' || right({code}, 3)",
+        "postcode_sector": f"{outward} || ' ' || substr(right({code}, 3), 1, 1)",
+        "postcode_district": outward,
+        "postcode_area": f"nullif(regexp_extract({outward}, '^[A-Z]+'), '')",
+    }
+
+
+def _upn_sql(column: str | None) -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    compact = f"upper(regexp_replace({_text(column)}, '[^A-Za-z0-9]', '', 'g'))"
+    return f"CASE WHEN length({compact}) = 13 THEN {compact} END"
 
 
 def _sex_sql(column: str | None) -> str:
@@ -150,6 +173,23 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
     return pa.table(out)
 
 
+def _names_sql(source: str, lookup: str, fields: Mapping[str, str],
+               has_names: bool) -> tuple[str, str]:
+    """The name columns' select list and the FROM clause that joins the name lookup."""
+    name_columns = [c for c, group in PREPARED_COLUMNS.items() if group == "name"]
+    if not has_names:
+        nulls = ", ".join(
+            f"NULL::{'VARCHAR[]' if c.endswith(('_variants', '_tokens')) else 'VARCHAR'} AS {c}"
+            for c in name_columns
+        )
+        return nulls, f"{quote(source)} AS s"
+    join = " AND ".join(
+        f"n.k_{name} IS NOT DISTINCT FROM {_text(fields.get(name), 's')}" for name in NAME_FIELDS
+    )
+    return (", ".join(f"n.{c}" for c in name_columns),
+            f"{quote(source)} AS s LEFT JOIN {quote(lookup)} AS n ON {join}")
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedTable:
     """A standardised table and how many records have each prepared column filled."""
@@ -179,47 +219,23 @@ def prepare_records(
     lookup_name = f"{out}__names"
     if has_names:
         con.register(lookup_name, _name_lookup(con, source, fields))
-    name_columns = [c for c, group in PREPARED_COLUMNS.items() if group == "name"]
-    if has_names:
-        join = " AND ".join(
-            f"n.k_{name} IS NOT DISTINCT FROM {_text(fields.get(name), 's')}"
-            for name in NAME_FIELDS
-        )
-        name_select = ", ".join(f"n.{c}" for c in name_columns)
-        from_sql = f"{quote(source)} AS s LEFT JOIN {quote(lookup_name)} AS n ON {join}"
-    else:
-        name_select = ", ".join(
-            f"NULL::{'VARCHAR[]' if c.endswith(('_variants', '_tokens')) else 'VARCHAR'} AS {c}"
-            for c in name_columns
-        )
-        from_sql = f"{quote(source)} AS s"
-    dob = _dob_sql(fields.get("dob"))
-    compact = (
-        f"upper(regexp_replace({_text(fields['postcode'])}, '[^A-Za-z0-9]', '', 'g'))"
-        if "postcode" in fields else "NULL::VARCHAR"
-    )
-    postcode = f"CASE WHEN length({compact}) BETWEEN 5 AND 7 THEN {compact} END"
-    outward = f"substr({postcode}, 1, length({postcode}) - 3)"
+    name_select, from_sql = _names_sql(source, lookup_name, fields, has_names)
+    computed = {
+        "dob": _dob_sql(fields.get("dob")),
+        "sex": _sex_sql(fields.get("sex")),
+        **_postcode_sql(fields.get("postcode")),
+        "address": _clean_text_sql(fields.get("address")),
+        "uprn": _digits_sql(fields.get("uprn"), None),
+        "nhs_number": _digits_sql(fields.get("nhs_number"), 10),
+        "upn": _upn_sql(fields.get("upn")),
+        **{EXTRA_PREFIX + column: _clean_text_sql(column) for column in mapping.extras},
+    }
+    selects = ",\n".join(f"{sql} AS {quote(name)}" for name, sql in computed.items())
     source_sql = "" if source_name is None else "?::VARCHAR AS source_dataset, "
-    extras = "".join(
-        f", {_clean_text_sql(column)} AS {quote(EXTRA_PREFIX + column)}" for column in mapping.extras
-    )
     sql = f"""
         CREATE OR REPLACE TABLE {quote(out)} AS
         WITH base AS (
-            SELECT {_text(fields['id'])} AS unique_id, {name_select},
-                {dob} AS dob, {_sex_sql(fields.get('sex'))} AS sex,
-                {outward} || ' ' || right({postcode}, 3) AS postcode,
-                {outward} || ' ' || substr(right({postcode}, 3), 1, 1) AS postcode_sector,
-                {outward} AS postcode_district,
-                nullif(regexp_extract({outward}, '^[A-Z]+'), '') AS postcode_area,
-                {_clean_text_sql(fields.get('address'))} AS address,
-                {_digits_sql(fields.get('uprn'), None)} AS uprn,
-                {_digits_sql(fields.get('nhs_number'), 10)} AS nhs_number,
-                CASE WHEN length(upper(regexp_replace({_text(fields.get('upn'))}, '[^A-Za-z0-9]', '',
-                    'g'))) = 13 THEN upper(regexp_replace({_text(fields.get('upn'))},
-                    '[^A-Za-z0-9]', '', 'g')) END AS upn
-                {extras}
+            SELECT {_text(fields['id'])} AS unique_id, {name_select}, {selects}
             FROM {from_sql}
         )
         SELECT {source_sql}*, substr(dob, 1, 4) AS dob_year,
@@ -232,11 +248,10 @@ def prepare_records(
         con.unregister(lookup_name)
     _check_ids(con, out, file)
     columns = [*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras)]
-    counts = one_row(
-        con, f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in columns)} FROM {quote(out)}"
-    )
-    return PreparedTable(table=out, rows=int(str(counts[0])),
-                         filled={c: int(str(n)) for c, n in zip(columns, counts[1:], strict=True)})
+    counted = ", ".join(f"count({quote(c)})" for c in columns)
+    counts = one_row(con, f"SELECT count(*), {counted} FROM {quote(out)}")
+    filled = {c: int(str(n)) for c, n in zip(columns, counts[1:], strict=True)}
+    return PreparedTable(table=out, rows=int(str(counts[0])), filled=filled)
 
 
 def _check_ids(con: duckdb.DuckDBPyConnection, table: str, file: str | None) -> None:
@@ -258,7 +273,3 @@ def _check_ids(con: duckdb.DuckDBPyConnection, table: str, file: str | None) -> 
             file=file, field="id",
         )
 
-
-def normalise_extra(value: str | None) -> str | None:
-    """The Python twin of the SQL used for extra columns (for tests and documentation)."""
-    return normalise_text(value)

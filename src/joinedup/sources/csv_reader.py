@@ -26,9 +26,6 @@ from joinedup.sources.files import check_readable
 from joinedup.sources.raw import Params, RawSource, Reject, temp_name
 
 _CHUNK = 8 * 1024 * 1024
-# DuckDB refuses lines longer than this outright; 64 MB is far past any sane row, so a huge
-# cell still loads (and is then quarantined by its field's max_length) instead of failing.
-MAX_LINE_BYTES = 64 * 1024 * 1024
 _UTF8_NAMES = {"utf-8", "utf_8", "utf-8-sig"}
 _RAW_LIMIT = 2000
 
@@ -78,6 +75,9 @@ def _line_of(path: Path, offset: int) -> int:
 def _scan(path: Path, encoding: str, shown: str, delimiter: str) -> _Scan:
     """Decode the whole file once (proving the encoding) and count its line endings."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    # ASCII decodes to itself in UTF-8 and the Windows code pages: such chunks need no decoding
+    # (bytes.isascii runs at memory speed), which makes the usual all-ASCII extract cheap.
+    ascii_safe = "a\n".encode(encoding) == b"a\n"
     header_text = ""
     scan = _Scan(header=[])
     offset = 0
@@ -85,16 +85,21 @@ def _scan(path: Path, encoding: str, shown: str, delimiter: str) -> _Scan:
     last = b""
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                where = offset + exc.start
-                raise _DecodeFailure(where, _line_of(path, where), chunk[exc.start]) from exc
-            if not header_text:
-                header_text = text
+            pending = decoder.getstate()[0]
+            if not (header_text and ascii_safe and not pending and chunk.isascii()):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    where = offset + exc.start - len(pending)
+                    byte = (pending + chunk)[exc.start]
+                    raise _DecodeFailure(where, _line_of(path, where), byte) from exc
+                header_text = header_text or text
             scan.lf += chunk.count(b"\n")
-            scan.crlf += chunk.count(b"\r\n") + (1 if previous_cr and chunk[:1] == b"\n" else 0)
-            scan.cr += chunk.count(b"\r")
+            if previous_cr and chunk[:1] == b"\n":
+                scan.crlf += 1
+            if b"\r" in chunk:  # memchr: counting pairs is slow, so only when there are any
+                scan.crlf += chunk.count(b"\r\n")
+                scan.cr += chunk.count(b"\r")
             previous_cr = chunk[-1:] == b"\r"
             last = chunk[-1:]
             offset += len(chunk)
@@ -109,7 +114,8 @@ def _scan(path: Path, encoding: str, shown: str, delimiter: str) -> _Scan:
             "the file has no header row (it is empty or only blank lines). Re-run the export.",
             file=shown,
         )
-    scan.header = next(csv.reader(io.StringIO(header_text), delimiter=delimiter, quotechar='"'))
+    first = io.StringIO(header_text, newline="")
+    scan.header = next(csv.reader(first, delimiter=delimiter, quotechar='"'))
     return scan
 
 
@@ -205,14 +211,17 @@ def record_lines(data: bytes, newline: bytes) -> list[tuple[int, bool]]:
 
 
 class CsvSource(RawSource):
-    """A CSV file read by DuckDB; ``finish`` collects rejects and fixes line numbers."""
+    """A CSV file read by DuckDB; ``finish`` collects rejects and works out line numbers."""
 
     scan: _Scan
     read_path: Path
+    shown: str
     rejects_table: str
     rejects_scan: str
+    line_table: str
 
-    def finish(self, con: duckdb.DuckDBPyConnection, staged: str) -> list[Reject]:
+    def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
+               ) -> tuple[list[Reject], str | None]:
         counted = con.execute(f"SELECT count(*) FROM {staged}").fetchone()
         n_good = int(counted[0]) if counted else 0
         found = con.execute(
@@ -221,50 +230,67 @@ class CsvSource(RawSource):
             "GROUP BY line ORDER BY line"
         ).fetchall()
         if not found and self.scan.physical_lines == n_good + 1:
-            return []
-        newline = self.scan.newline.encode()
-        records = record_lines(self.read_path.read_bytes(), newline)
+            return [], None  # one record per line: rows are lines 2, 3, ...
+        # Blank lines, values with line breaks or rejected records: count records ourselves
+        # (quote-aware) to give every row its real line and to prove none went missing.
+        records = record_lines(self.read_path.read_bytes(), self.scan.newline.encode())
         bad = {int(r[0]) for r in found}
         good = [rec[0] for idx, rec in enumerate(records[1:], start=2)
                 if not rec[1] and idx not in bad]
-        exact = len(good) == n_good and all(line <= len(records) for line in bad)
-        if exact and good != list(range(2, n_good + 2)):
-            mapping = pa.table({"seq": pa.array(range(1, n_good + 1), pa.int64()),
-                                "line": pa.array(good, pa.int64())})
-            view = temp_name("lines")
-            con.register(view, mapping)
-            try:
-                con.execute(f"UPDATE {staged} SET _ju_row = m.line FROM {view} m "
-                            f"WHERE {staged}._ju_seq = m.seq")
-            finally:
-                con.unregister(view)
-        return [
-            Reject(
-                row=records[int(line) - 1][0] if exact else int(line),
-                field=column,
-                reason=f"could not read this row as CSV ({kind.lower()}: {message}); fix the "
-                "quoting or the number of fields at this line of the file",
-                raw=(text or "").lstrip("\r\n")[:_RAW_LIMIT],
+        if len(good) != n_good or any(line > len(records) for line in bad):
+            raise SourceError(
+                f"DuckDB read {n_good} rows and rejected {len(bad)}, but the file holds "
+                f"{sum(1 for r in records[1:] if not r[1])} records. Rather than lose rows "
+                "silently, nothing was loaded: check the file's quoting and line endings "
+                "(or save it again from Excel as CSV UTF-8).",
+                file=self.shown,
             )
-            for line, column, kind, message, text in found
-        ]
+        rejects = [_reject(records[int(line) - 1][0], column, kind, message, text)
+                   for line, column, kind, message, text in found]
+        if good == list(range(2, n_good + 2)):
+            return rejects, None
+        mapping = pa.table({"seq": pa.array(range(1, n_good + 1), pa.int64()),
+                            "line": pa.array(good, pa.int64())})
+        view = temp_name("lines")
+        con.register(view, mapping)
+        try:
+            con.execute(f"CREATE TEMP TABLE {self.line_table} AS SELECT * FROM {view}")
+        finally:
+            con.unregister(view)
+        return rejects, self.line_table
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {self.rejects_table}")
-        con.execute(f"DROP TABLE IF EXISTS {self.rejects_scan}")
+        for table in (self.rejects_table, self.rejects_scan, self.line_table):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         super().close(con)
+
+
+def _reject(line: int, column: str | None, kind: str, message: str, text: str | None,
+            ) -> Reject:
+    if kind == "LINE SIZE OVER MAXIMUM":
+        reason = ("this row is longer than 2 MB, more than any field should hold; check the "
+                  "quoting around this line (a missing closing quote joins rows together)")
+    else:
+        reason = (f"could not read this row as CSV ({kind.lower()}: {message}); fix the "
+                  "quoting or the number of fields at this line of the file")
+    return Reject(row=line, field=column, reason=reason,
+                  raw=(text or "").lstrip("\r\n")[:_RAW_LIMIT])
 
 
 def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
              required: tuple[str, ...] = (), table: str | None = None) -> CsvSource:
-    """Check and scan a CSV file; the returned source's relation reads it in one pass."""
+    """Check and scan a CSV file; the returned source's relation reads it in one pass.
+
+    The relation is unnumbered: the loader stores rows in file order and numbers them by
+    position, because row_number() over a CSV scan would force the validation onto one core."""
     check_readable(path, shown)
     scan, copy = _prepare(path, encoding, delimiter, shown)
+    temp_files = [copy] if copy else []
     columns = column_names(scan.header)
     missing = [name for name in required if name not in columns]
     if missing:
-        if copy is not None:
-            copy.unlink(missing_ok=True)
+        for temp in temp_files:
+            temp.unlink(missing_ok=True)
         raise SourceError(
             f"this is not an SSDA903 {table} file: it lacks column(s) {', '.join(missing)}. "
             f"It has: {', '.join(columns)}. Check `table:` and the export.",
@@ -277,16 +303,12 @@ def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
         f"read_csv({params.add(str(read_path))}, header=true, auto_detect=false, "
         f"delim={params.add(delimiter)}, quote='\"', escape='\"', comment='', skip=0, "
         f"new_line={params.add(scan.newline.encode('unicode_escape').decode())}, "
-        f"columns={params.add(dict.fromkeys(columns, 'VARCHAR'))}, "
-        f"max_line_size={params.add(MAX_LINE_BYTES)}, store_rejects=true, "
+        f"columns={params.add(dict.fromkeys(columns, 'VARCHAR'))}, store_rejects=true, "
         f"rejects_table={params.add(rejects_table)}, rejects_scan={params.add(rejects_scan)})"
     )
-    relation = (
-        "(SELECT *, _ju_seq + 1 AS _ju_row FROM "
-        f"(SELECT row_number() OVER () AS _ju_seq, * FROM {call}))"
-    )
-    source = CsvSource(path=path, columns=columns, relation=relation, params=params,
-                       temp_files=[copy] if copy else [])
-    source.scan, source.read_path = scan, read_path
+    source = CsvSource(path=path, columns=columns, params=params, temp_files=temp_files,
+                       relation=call, numbered=False)
+    source.scan, source.read_path, source.shown = scan, read_path, shown
     source.rejects_table, source.rejects_scan = rejects_table, rejects_scan
+    source.line_table = temp_name("lines")
     return source

@@ -88,9 +88,12 @@ def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, shown: str) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -> None:
+    # Rows must be stored in file order: unnumbered relations are numbered by position.
+    setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     try:
-        con.execute(f"CREATE TEMP TABLE {staged} AS {plan.sql}", plan.params.values)
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"CREATE TEMP TABLE {table} AS {plan.sql}", plan.params.values)
     except (duckdb.IOException, duckdb.InvalidInputException) as exc:
         # Only input problems become SourceErrors; binder errors would be joinedup's own bugs.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -99,6 +102,22 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, shown: str) 
             "well-formed extract in the format sources.yaml says.",
             file=shown,
         ) from exc
+    finally:
+        if setting is not None and not setting[0]:
+            con.execute("SET preserve_insertion_order = false")
+
+
+def _numbered(con: duckdb.DuckDBPyConnection, raw: RawSource, table: str, view: str,
+              lines: str | None) -> None:
+    """``view``: the staged rows with _ju_seq and _ju_row, whatever the reader gave."""
+    if raw.numbered:
+        body = f"SELECT * FROM {table}"
+    elif lines is None:
+        body = f"SELECT rowid + 1 AS _ju_seq, rowid + 2 AS _ju_row, * FROM {table}"
+    else:
+        body = (f"SELECT t.rowid + 1 AS _ju_seq, m.line AS _ju_row, t.* FROM {table} t "
+                f"JOIN {lines} m ON m.seq = t.rowid + 1")
+    con.execute(f"CREATE TEMP VIEW {view} AS {body}")
 
 
 def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
@@ -110,9 +129,42 @@ def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
         con.execute(
             f"INSERT INTO {quote_ident(target.info.table)} "
             f"({', '.join(quote_ident(n) for n in names)}) "
-            f"SELECT {', '.join(values)} FROM {staged} WHERE {keep} ORDER BY _ju_seq",
+            f"SELECT {', '.join(values)} FROM {staged} WHERE {keep}",
             {"src": source, "file": shown},
         )
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
+             raw: RawSource, shown: str) -> FileLoadResult:
+    """Map, validate and insert an opened file (any reader's RawSource); closes ``raw``."""
+    started = time.perf_counter()
+    install_macros(con)
+    table, staged, dups = temp_name("stage"), temp_name("staged"), temp_name("dups")
+    try:
+        plan = build_plan(source, fm, raw, shown)
+        _stage(con, plan, table, shown)
+        rejects, lines = raw.finish(con, table)
+        _numbered(con, raw, table, staged, lines)
+        duplicated = find_duplicates(con, plan, staged, dups, source.name)
+        staged_rows = _count(con, f"SELECT count(*) FROM {table}")
+        invalid = _count(con, f"SELECT count(*) FROM {table} WHERE NOT _ju_valid")
+        rejected = len({r.row for r in rejects})
+        with _all_or_nothing(con):
+            _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown)
+            write_quarantine(con, staged=staged, dups=dups if duplicated else None,
+                             rejects=rejects, source=source.name, shown=shown)
+    finally:
+        con.execute(f"DROP VIEW IF EXISTS {staged}")
+        for name in (table, dups):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        raw.close(con)
+    return FileLoadResult(
+        path=shown,
+        rows_read=staged_rows + rejected,
+        rows_loaded=staged_rows - invalid - duplicated,
+        rows_quarantined=invalid + duplicated + rejected,
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
@@ -120,32 +172,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMap
     started = time.perf_counter()
     path = base_dir / fm.path
     shown = display_path(path, base_dir)
-    raw: RawSource = open_reader(con, fm, path, shown, cache)
-    staged, dups = temp_name("staged"), temp_name("dups")
-    try:
-        plan = build_plan(source, fm, raw, shown)
-        _stage(con, plan, staged, shown)
-        rejects = raw.finish(con, staged)
-        duplicated = find_duplicates(con, plan, staged, dups, source.name)
-        staged_rows = _count(con, f"SELECT count(*) FROM {staged}")
-        invalid = _count(con, f"SELECT count(*) FROM {staged} WHERE NOT _ju_valid")
-        rejected = len({r.row for r in rejects})
-        with _all_or_nothing(con):
-            _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown)
-            write_quarantine(con, staged=staged, dups=dups if duplicated else None,
-                             rejects=rejects, source=source.name, shown=shown)
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {staged}")
-        con.execute(f"DROP TABLE IF EXISTS {dups}")
-        raw.close(con)
-    loaded = staged_rows - invalid - duplicated
-    return FileLoadResult(
-        path=shown,
-        rows_read=staged_rows + rejected,
-        rows_loaded=loaded,
-        rows_quarantined=invalid + duplicated + rejected,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    result = load_raw(con, source, fm, open_reader(con, fm, path, shown, cache), shown)
+    return FileLoadResult(result.path, result.rows_read, result.rows_loaded,
+                          result.rows_quarantined, round(time.perf_counter() - started, 3))
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: Path, *,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from joinedup.errors import MappingError
 from joinedup.model import ENTITIES, Check, EntityInfo, FieldSpec, FieldType
 from joinedup.sources.columns import resolve_columns
+from joinedup.sources.macros import POSTCODE_PATTERN
 from joinedup.sources.mapping import FieldMapping, FileMapping, SourceConfig
 from joinedup.sources.raw import Params, RawSource
 from joinedup.sources.schema import quote_ident
@@ -33,6 +34,8 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("start_date", "leave_date"),
     ("dob", "date_of_death"),
 )
+
+_POSTCODE_RE = f"'{POSTCODE_PATTERN}'"
 
 _CHECK_SQL: dict[Check, tuple[str, str]] = {
     Check.NHS_NUMBER: ("ju_nhs", "not a valid NHS number (10 digits ending in a modulus 11 "
@@ -106,7 +109,9 @@ class _Builder:
         self.source, self.fm, self.raw, self.shown = source, fm, raw, shown
         self.p = raw.params
         self.l1: list[str] = []  # cleaned text
+        self.cleaned: dict[str, str] = {}  # clean expression -> its alias, computed once
         self.l2: list[str] = []  # code translation
+        self.lp: list[str] = []  # normalised forms some checks share (computed once)
         self.l3: list[str] = []  # typed values
         self.l4: list[str] = []  # reasons
         self.problems: list[str] = []
@@ -130,7 +135,8 @@ class _Builder:
             return "%d/%m/%Y"  # the DfE's SSDA903 specification
         return self.fm.date_format
 
-    def _typed(self, spec: FieldSpec, x: str, mapping: FieldMapping) -> tuple[str, str]:
+    def _typed(self, spec: FieldSpec, x: str, mapping: FieldMapping,
+               n: str) -> tuple[str, str]:
         """(typed SQL expression, reason when it is NULL although the text is not)."""
         if spec.type is FieldType.DATE:
             fmt = self._date_format(mapping)
@@ -140,6 +146,21 @@ class _Builder:
             return f"ju_integer({x})", "not a whole number"
         if spec.type is FieldType.DECIMAL:
             return f"ju_decimal({x})", "not a number (up to 14 digits before the point)"
+        if spec.check is Check.NHS_NUMBER:
+            # The digits and their integer value as columns of their own: the check digit
+            # arithmetic then reads a column instead of re-deriving it ten times.
+            digits, number = f"_ju_c{n}", f"_ju_i{n}"
+            self.lp.append(f"ju_nhs_digits({x}) AS {digits}")
+            self.lp.append(f"CASE WHEN regexp_full_match(ju_nhs_digits({x}), '[0-9]{{10}}') "
+                           f"THEN TRY_CAST(ju_nhs_digits({x}) AS BIGINT) END AS {number}")
+            return (f"CASE WHEN ju_nhs_check({number}) THEN {digits} END",
+                    _CHECK_SQL[spec.check][1])
+        if spec.check is Check.POSTCODE:
+            compact = f"_ju_c{n}"
+            self.lp.append(f"upper(replace({x}, ' ', '')) AS {compact}")
+            return (f"CASE WHEN regexp_full_match({compact}, {_POSTCODE_RE}) "
+                    f"THEN ju_split_last({compact}, 3) ELSE ju_postcode({x}) END",
+                    _CHECK_SQL[spec.check][1])
         if spec.check is not None:
             macro, reason = _CHECK_SQL[spec.check]
             return f"{macro}({x})", reason
@@ -150,8 +171,12 @@ class _Builder:
         label = f"{target.info.name}.{spec.name}"
         origin = _origin(mapping, self.resolved)
         _check_codes(label, spec, mapping, self.shown)
-        v, x, t, r = (f"_ju_v{n}", f"_ju_x{n}", f"_ju_t{n}", f"_ju_r{n}")
-        self.l1.append(f"{self._clean(mapping)} AS {v}")
+        x, t, r = (f"_ju_x{n}", f"_ju_t{n}", f"_ju_r{n}")
+        clean = self._clean(mapping)
+        if mapping.value is not None or clean not in self.cleaned:
+            self.cleaned[clean] = f"_ju_v{n}"
+            self.l1.append(f"{clean} AS {self.cleaned[clean]}")
+        v = self.cleaned[clean]
         whens: list[str] = []
         if mapping.codes:
             keys = [k for k in mapping.codes if k != ""]
@@ -167,16 +192,20 @@ class _Builder:
                 f"translates (' || {self.p.add(_allowed(tuple(keys)))} || '); add it under "
                 f"codes: in sources.yaml [{origin}]'"
             )
+        elif spec.check is Check.UPN:
+            x = f"ju_upn_known({v})"
         else:
             x = v
-        typed, bad_type = self._typed(spec, x, mapping)
+        typed, bad_type = self._typed(spec, x, mapping, n)
         self.l3.append(f"{typed} AS {t}")
         required = (self.p.add(f"required field is empty [{origin}]")
                     if spec.required else "NULL")
         whens.append(f"WHEN {x} IS NULL THEN {required}")
         if spec.type in (FieldType.TEXT, FieldType.CODE):
             whens.append(
-                f"WHEN length({x}) > {spec.max_length} THEN 'text is ' || length({x}) || "
+                # strlen (bytes) is O(1) and never less than length (characters).
+                f"WHEN strlen({x}) > {spec.max_length} AND length({x}) > {spec.max_length} "
+                f"THEN 'text is ' || length({x}) || "
                 f"' characters, longer than the limit of {spec.max_length} [' || "
                 f"{self.p.add(origin)} || ']'"
             )
@@ -234,11 +263,12 @@ class _Builder:
         if not self.problems:
             problems = "NULL"
         inner = f"SELECT * FROM {relation} AS _ju_src"
-        for layer in (self.l1, self.l2, self.l3, self.l4):
+        for layer in (self.l1, self.l2, self.lp, self.l3, self.l4):
             if layer:
                 inner = f"SELECT *, {', '.join(layer)} FROM ({inner})"
         inner = f"SELECT *, {valid} AS _ju_valid FROM ({inner})"
-        outputs = ", ".join(["_ju_seq", "_ju_row", *typed, "_ju_valid"])
+        numbering = ["_ju_seq", "_ju_row"] if self.raw.numbered else []
+        outputs = ", ".join([*numbering, *typed, "_ju_valid"])
         return (
             f"SELECT {outputs}, "
             f"CASE WHEN NOT _ju_valid THEN {problems} END AS _ju_problems, "

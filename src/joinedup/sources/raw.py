@@ -1,9 +1,10 @@
 """What every reader hands the loader: a SQL relation of text columns, plus reader-level rejects.
 
-A reader's relation has ``_seq`` (1-based order of the record in the file, unique), ``_row``
-(where a person finds the record: see docs/mappings.md) and the file's columns, all VARCHAR.
-Records the reader could not turn into columns at all are returned as ``Reject``s: they count as
-read and are quarantined, never dropped.
+A reader's relation has the file's columns, all VARCHAR, and, when ``numbered``, ``_ju_seq``
+(1-based order of the record in the file, unique) and ``_ju_row`` (where a person finds the
+record: see docs/mappings.md). Unnumbered relations (CSV) are numbered by the order the loader
+stores them in. Records the reader could not turn into columns at all are returned as
+``Reject``s: they count as read and are quarantined, never dropped.
 """
 
 from __future__ import annotations
@@ -57,13 +58,17 @@ class RawSource:
     params: Params
     # Cells that hold real dates (xlsx, parquet) arrive as ISO text whatever date_format says.
     typed_dates: bool = False
+    numbered: bool = True
     rejects: list[Reject] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)
     temp_files: list[Path] = field(default_factory=list)
 
-    def finish(self, con: duckdb.DuckDBPyConnection, staged: str) -> list[Reject]:
-        """Called once the relation has been read into ``staged``; returns all rejects."""
-        return self.rejects
+    def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
+               ) -> tuple[list[Reject], str | None]:
+        """Called once the relation has been read into table ``staged``. Returns all rejects
+        and, for unnumbered relations whose rows are not simply lines 2, 3, ..., a temp table
+        (seq, line) giving each stored row's line."""
+        return self.rejects, None
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:
         for name in self.registered:

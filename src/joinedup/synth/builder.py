@@ -3,6 +3,8 @@ address, move people in and out, start and end partnerships, change a surname.""
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from joinedup.errors import JoinedUpError
@@ -21,7 +23,8 @@ from joinedup.synth.population import (
 )
 
 _ORIGIN_OF = [origin for _, origin, _ in ETHNICITIES]
-_ETHNIC_P = np.array([share for _, _, share in ETHNICITIES]) / sum(s for _, _, s in ETHNICITIES)
+_ETHNIC_CUM = list(np.cumsum([share for _, _, share in ETHNICITIES])
+                   / sum(s for _, _, s in ETHNICITIES))
 MIXED = {"african_caribbean": 4, "south_asian": 5}  # MWBA, MWAS indices in ETHNICITIES
 
 
@@ -54,7 +57,7 @@ class Builder:
 
     # -- people ---------------------------------------------------------------------------
     def ethnic(self) -> int:
-        return int(self.rng.choice(len(_ETHNIC_P), p=_ETHNIC_P))
+        return min(bisect.bisect_right(_ETHNIC_CUM, self.rng.random()), len(_ETHNIC_CUM) - 1)
 
     def origin(self, ethnic: int) -> str:
         return _ORIGIN_OF[ethnic]
@@ -73,17 +76,17 @@ class Builder:
         sx = "M" if sex == 0 else "F"
         rng = self.rng
         if forename is None:
-            forename = int(self.names.forename(origin, sx, cohort, 1, rng)[0])
+            forename = self.names.forename_one(origin, sx, cohort, rng)
         p.sex[i] = sex
         p.dob[i] = dob
         p.ethnic[i] = ethnic
         p.forename[i] = forename
         roll = rng.random()
         if roll < 0.62:
-            middle = int(self.names.forename(origin, sx, cohort, 1, rng)[0])
+            middle = self.names.forename_one(origin, sx, cohort, rng)
             p.middle[i] = middle if middle != forename else NONE
             if roll < 0.07:
-                p.middle2[i] = int(self.names.forename(origin, sx, "old", 1, rng)[0])
+                p.middle2[i] = self.names.forename_one(origin, sx, "old", rng)
         if sex == 1 and origin == "eastern_european":
             surname = self.names.feminine(surname)
         p.surname[i] = surname
@@ -98,7 +101,7 @@ class Builder:
         return i
 
     def new_surname(self, origin: str) -> int:
-        return int(self.names.surname(origin, 1, self.rng)[0])
+        return self.names.surname_one(origin, self.rng)
 
     def double_barrel(self, first: int, second: int) -> int:
         a, b = self.surnames.words[first], self.surnames.words[second]
@@ -126,8 +129,9 @@ class Builder:
     def take_address(self, tenure: int, ward: int | None = None) -> int:
         """A vacant address of this tenure (in this ward if possible), now occupied."""
         rng = self.rng
+        first = int(rng.integers(self.n_wards))
         wards = [ward] if ward is not None else []
-        wards += [int(w) for w in rng.permutation(self.n_wards)]
+        wards += [(first + k) % self.n_wards for k in range(self.n_wards)]
         for t in (tenure, PRIVATE_RENT, OWNER, SOCIAL_RENT):
             for w in wards:
                 pool = self.vacant.get((w, t))

@@ -7,6 +7,8 @@ cohort and name origin; no real person's data. A generated tail of place-style s
 
 from __future__ import annotations
 
+import bisect
+
 import csv
 import io
 from dataclasses import dataclass, field
@@ -66,6 +68,12 @@ class Vocab:
 class _Table:
     ids: NDArray[np.int32]
     cum: NDArray[np.float64]
+    id_list: list[int]
+    cum_list: list[float]
+
+    def one(self, rng: np.random.Generator) -> int:
+        pick = bisect.bisect_right(self.cum_list, rng.random() * self.cum_list[-1])
+        return self.id_list[min(pick, len(self.id_list) - 1)]
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.int32]:
         picks = np.searchsorted(self.cum, rng.random(n) * self.cum[-1], side="right")
@@ -109,6 +117,14 @@ class NameBank:
         table = self._fore.get((origin, sex, cohort)) or self._fore[("british", sex, cohort)]
         return table.draw(n, rng)
 
+    def forename_one(self, origin: str, sex: str, cohort: str, rng: np.random.Generator,
+                     ) -> int:
+        table = self._fore.get((origin, sex, cohort)) or self._fore[("british", sex, cohort)]
+        return table.one(rng)
+
+    def surname_one(self, origin: str, rng: np.random.Generator) -> int:
+        return self._sur[origin].one(rng)
+
     def surname(self, origin: str, n: int, rng: np.random.Generator) -> NDArray[np.int32]:
         return self._sur[origin].draw(n, rng)
 
@@ -123,7 +139,9 @@ class NameBank:
 def _table(items: list[tuple[int, float]]) -> _Table:
     ids = np.array([i for i, _ in items], dtype=np.int32)
     weights = np.array([w for _, w in items], dtype=np.float64)
-    return _Table(ids=ids, cum=np.cumsum(weights))
+    cum = np.cumsum(weights)
+    return _Table(ids=ids, cum=cum, id_list=[int(i) for i in ids],
+                  cum_list=[float(c) for c in cum])
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ import duckdb
 
 from joinedup import __version__
 from joinedup.config import Settings
-from joinedup.errors import SourceError
+from joinedup.errors import WarehouseError
 from joinedup.sources.mapping import SourceConfig, load_sources_file
 from joinedup.warehouse import reconcile
 from joinedup.warehouse.runinfo import (
@@ -112,13 +112,20 @@ class IngestReport:
 
     @property
     def seconds(self) -> float:
+        """Seconds spent loading sources, as in the per-source figures."""
+        return sum(s.seconds for s in self.sources)
+
+    @property
+    def run_seconds(self) -> float:
+        """Seconds from start to finish of the run, checksums and reconciliation included."""
         return (self.run.finished - self.run.started).total_seconds()
 
 
 def _real_loader() -> Loader:
-    from joinedup.sources import load
+    # Imported late so ingest's own logic can be tested with a stand-in loader.
+    import joinedup.sources.load
 
-    return load
+    return joinedup.sources.load
 
 
 def _report(result: SourceResult) -> SourceReport:
@@ -180,15 +187,13 @@ def _load_all(
         if progress:
             progress.source_started(source.name, len(source.files))
 
-        def on_file(*args: Any, _name: str = source.name, **kwargs: Any) -> None:
-            # The loader may call back as each file starts or ends; count finished ones only.
-            item = args[0] if args else kwargs.get("result", kwargs.get("file"))
-            if progress and hasattr(item, "rows_read"):
-                progress.file_done(_name, str(getattr(item, "path", "")))
+        def on_file(result: FileResult, _name: str = source.name) -> None:
+            if progress:
+                progress.file_done(_name, str(result.path))
 
         result = loader.load_source(con, source, base_dir, on_file=on_file)
         if result.name != source.name:
-            raise SourceError(
+            raise WarehouseError(
                 f"the loader returned results for {result.name!r} when asked for "
                 f"{source.name!r}; this is a bug, please report it"
             )

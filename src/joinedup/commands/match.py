@@ -1,0 +1,183 @@
+"""`joinedup match`: find the same person within one file of person records, or across two."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.status import Status
+
+from joinedup.linkage import (
+    DEFAULT_MAX_CLUSTER_SIZE,
+    DEFAULT_THRESHOLD,
+    FIELDS,
+    InputFile,
+    MatchOptions,
+    MatchRun,
+    TrainingOptions,
+    parse_columns,
+    run_match,
+    write_output,
+)
+from joinedup.linkage.pipeline import DEFAULT_MIN_AVERAGE_WEIGHT
+
+_FIELD_HELP = ", ".join(FIELDS)
+
+
+class _Steps:
+    """Shows the current step with a spinner on stderr and ticks off finished ones."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.status: Status | None = None
+        self.current: str | None = None
+        self.started = 0.0
+
+    def __call__(self, message: str) -> None:
+        self._finish()
+        self.current, self.started = message, time.perf_counter()
+        if self.status is None:
+            self.status = self.console.status(message)
+            self.status.start()
+        else:
+            self.status.update(message)
+
+    def _finish(self) -> None:
+        if self.current is not None:
+            seconds = time.perf_counter() - self.started
+            self.console.print(f"[green]✓[/] {self.current} [dim]({seconds:.1f} s)[/]",
+                               highlight=False)
+            self.current = None
+
+    def close(self) -> None:
+        self._finish()
+        if self.status is not None:
+            self.status.stop()
+
+
+@contextmanager
+def _reporting() -> Iterator[tuple[Console, _Steps]]:
+    console = Console(stderr=True)
+    steps = _Steps(console)
+    try:
+        yield console, steps
+    finally:
+        steps.close()
+
+
+def _extras(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _common(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+                     help="CSV to write: record_id, cluster_id, match_probability."),
+        click.option("--columns", default=None, metavar="FIELD=COLUMN,...",
+                     help=f"Which column holds each field ({_FIELD_HELP}). Fields not given "
+                          "use a column of the same name if there is one; FIELD= leaves "
+                          "a field out."),
+        click.option("--extra", "extras", multiple=True, metavar="COLUMN[,COLUMN]",
+                     help="Other columns to compare exactly, e.g. birth_place."),
+        click.option("--model", type=click.Path(path_type=Path), default=None,
+                     help="Apply a saved model instead of training one on the input."),
+        click.option("--save-model", type=click.Path(path_type=Path), default=None,
+                     help="Save the trained model (Splink JSON) for reuse."),
+        click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                     default=DEFAULT_THRESHOLD, show_default=True,
+                     help="Link pairs scored at or above this match probability."),
+        click.option("--max-cluster-size", type=click.IntRange(min=2),
+                     default=DEFAULT_MAX_CLUSTER_SIZE, show_default=True,
+                     help="Refuse links that would make a bigger cluster; flag it instead."),
+        click.option("--min-average-weight", type=float, default=DEFAULT_MIN_AVERAGE_WEIGHT,
+                     show_default=True,
+                     help="Join two clusters only if their scored pairs average at least "
+                          "this match weight."),
+        click.option("--seed", type=int, default=TrainingOptions().seed, show_default=True,
+                     help="Random seed for training."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptions:
+    return MatchOptions(
+        threshold=kwargs["threshold"],
+        max_cluster_size=kwargs["max_cluster_size"],
+        min_average_weight=kwargs["min_average_weight"],
+        extras=_extras(kwargs["extras"]),
+        model=kwargs["model"],
+        save_model=kwargs["save_model"],
+        also_dedupe=also_dedupe,
+        training=TrainingOptions(seed=kwargs["seed"]),
+    )
+
+
+def _finish(run: MatchRun, out: Path, console: Console, steps: _Steps) -> None:
+    try:
+        steps(f"writing {out}")
+        write_output(run, out)
+        steps.close()
+        clusters = run.clusters
+        linked = sum(1 for size in clusters.sizes().values() if size > 1)
+        console.print(
+            f"{len(run.records):,} records -> {clusters.count:,} people "
+            f"({linked:,} with more than one record); {run.pairs_scored:,} pairs scored; "
+            f"model {'trained on this input' if run.trained else 'loaded'}.",
+            highlight=False,
+        )
+        if clusters.flagged:
+            shown = ", ".join(sorted(clusters.flagged)[:10])
+            console.print(
+                f"[yellow]{len(clusters.flagged)} clusters reached the size cap and were not "
+                f"merged further; review them:[/] {shown}"
+                + (" ..." if len(clusters.flagged) > 10 else ""),
+                highlight=False,
+            )
+    finally:
+        run.close()
+
+
+@click.group("match")
+def command() -> None:
+    """Find the same person within a file of person records, or across two files.
+
+    Any CSV or Parquet works: say which column holds each field with --columns. Without
+    --model, a model is trained on the input (unsupervised) and can be saved with
+    --save-model. See docs/matching.md.
+    """
+
+
+@command.command("dedupe")
+@click.argument("source", type=click.Path(path_type=Path))
+@_common
+def dedupe(source: Path, out: Path, columns: str | None, **kwargs: Any) -> None:
+    """Cluster the records of SOURCE that are the same person."""
+    with _reporting() as (console, steps):
+        run = run_match([InputFile(source, parse_columns(columns))], _options(kwargs), steps)
+        _finish(run, out, console, steps)
+
+
+@command.command("link")
+@click.argument("first", type=click.Path(path_type=Path))
+@click.argument("second", type=click.Path(path_type=Path))
+@click.option("--columns-b", default=None, metavar="FIELD=COLUMN,...",
+              help="Column mapping for the second file when it differs from --columns.")
+@click.option("--also-dedupe", is_flag=True,
+              help="Also link records within each file (link and dedupe).")
+@_common
+def link(first: Path, second: Path, out: Path, columns: str | None, columns_b: str | None,
+         also_dedupe: bool, **kwargs: Any) -> None:
+    """Link the records of FIRST and SECOND that are the same person (adds a source column)."""
+    mapping_a = parse_columns(columns)
+    mapping_b = parse_columns(columns_b) if columns_b is not None else mapping_a
+    inputs = [InputFile(first, mapping_a), InputFile(second, mapping_b)]
+    with _reporting() as (console, steps):
+        run = run_match(inputs, _options(kwargs, also_dedupe=also_dedupe), steps)
+        _finish(run, out, console, steps)

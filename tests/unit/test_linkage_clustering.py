@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from joinedup.linkage.clustering import cluster_pairs
+
+
+def test_connected_components_at_the_threshold() -> None:
+    clusters = cluster_pairs(
+        ["a", "b", "c", "d", "e"],
+        [("a", "b", 0.99), ("b", "c", 0.95), ("d", "e", 0.5)],
+        threshold=0.9,
+    )
+    assert clusters.cluster_of == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "e"}
+    assert clusters.count == 3
+    assert clusters.best_probability == {"a": 0.99, "b": 0.99, "c": 0.95}
+    assert not clusters.flagged
+
+
+def test_records_only_in_edges_are_added() -> None:
+    clusters = cluster_pairs([], [("x", "y", 1.0)], threshold=0.5)
+    assert clusters.cluster_of == {"x": "x", "y": "x"}
+
+
+def test_cap_refuses_the_weakest_link_and_flags_both_sides() -> None:
+    edges = [("a", "b", 0.99), ("c", "d", 0.98), ("b", "c", 0.91)]
+    clusters = cluster_pairs("abcd", edges, threshold=0.9, max_cluster_size=3)
+    assert clusters.sizes() == {"a": 2, "c": 2}
+    assert clusters.flagged == {"a", "c"}
+    uncapped = cluster_pairs("abcd", edges, threshold=0.9)
+    assert uncapped.count == 1
+
+
+def test_cap_must_allow_a_pair() -> None:
+    with pytest.raises(ValueError, match="at least 2"):
+        cluster_pairs("ab", [], threshold=0.5, max_cluster_size=1)
+
+
+def test_average_weight_stops_a_sparse_record_bridging_two_people() -> None:
+    # w1 (sparse) links to both Williams; the Williams' own records clearly differ.
+    edges = [("c1", "c2", 0.999), ("b1", "b2", 0.999), ("w", "c1", 0.97), ("w", "b1", 0.96)]
+    evidence = [
+        ("c1", "c2", 12.0), ("b1", "b2", 12.0), ("w", "c1", 5.0), ("w", "b1", 4.6),
+        ("c1", "b1", -14.0), ("c2", "b2", -20.0), ("c1", "b2", -13.0),
+    ]
+    plain = cluster_pairs(["c1", "c2", "b1", "b2", "w"], edges, threshold=0.9)
+    assert plain.count == 1
+    checked = cluster_pairs(["c1", "c2", "b1", "b2", "w"], edges, threshold=0.9,
+                            evidence=evidence, min_average_weight=-3.0)
+    assert checked.cluster_of["w"] == checked.cluster_of["c1"] == checked.cluster_of["c2"]
+    assert checked.cluster_of["b1"] == checked.cluster_of["b2"] != checked.cluster_of["c1"]
+    assert not checked.flagged
+
+
+def test_average_weight_allows_a_merge_the_evidence_supports() -> None:
+    edges = [("a", "b", 0.95), ("b", "c", 0.95)]
+    evidence = [("a", "b", 4.0), ("b", "c", 4.0), ("a", "c", -1.0)]
+    clusters = cluster_pairs("abc", edges, threshold=0.9, evidence=evidence,
+                             min_average_weight=-3.0)
+    assert clusters.count == 1
+    # One clipped pair cannot veto: -40 counts as -15, averaged with +4.
+    evidence[2] = ("a", "c", -40.0)
+    assert cluster_pairs("abc", edges, threshold=0.9, evidence=evidence,
+                         min_average_weight=-6.0).count == 1
+    assert cluster_pairs("abc", edges, threshold=0.9, evidence=evidence,
+                         min_average_weight=-3.0).count == 2

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from joinedup.errors import ConfigError, SourceError
+from joinedup.linkage.fields import parse_columns, resolve_mapping
+
+
+def test_parse_columns_reads_field_equals_column() -> None:
+    assert parse_columns("id=unique_id, sex=gender,postcode=") == {
+        "id": "unique_id", "sex": "gender", "postcode": None}
+    assert parse_columns(None) == {}
+    assert parse_columns("") == {}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [("id", "is not field=column"), ("shoe_size=s", "unknown field 'shoe_size'"),
+     ("id=a,id=b", "mapped twice")],
+)
+def test_parse_columns_rejects_bad_specs(spec: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_columns(spec)
+
+
+def test_unmapped_fields_use_same_named_columns() -> None:
+    mapping = resolve_mapping(["unique_id", "First_Name", "surname", "gender", "postcode_fake"],
+                              {"id": "unique_id", "sex": "gender", "postcode": "postcode_fake"})
+    assert dict(mapping.fields) == {"id": "unique_id", "first_name": "First_Name",
+                                    "surname": "surname", "sex": "gender",
+                                    "postcode": "postcode_fake"}
+    assert mapping.names == ("id", "first_name", "surname", "sex", "postcode")
+    assert "sex<-gender" in mapping.describe()
+
+
+def test_an_empty_mapping_leaves_a_field_out() -> None:
+    mapping = resolve_mapping(["id", "surname", "dob"], {"dob": None})
+    assert "dob" not in mapping.fields
+
+
+def test_missing_column_is_a_clear_error() -> None:
+    with pytest.raises(SourceError, match=r"column 'gender' .*is not in the file") as raised:
+        resolve_mapping(["id", "sex"], {"sex": "gender"}, file="people.csv")
+    assert raised.value.field == "sex"
+    assert "people.csv" in str(raised.value)
+
+
+def test_no_id_column_is_an_error() -> None:
+    with pytest.raises(SourceError, match="no id column"):
+        resolve_mapping(["person", "surname"], {})
+
+
+def test_nothing_to_compare_is_an_error() -> None:
+    with pytest.raises(SourceError, match="nothing to compare"):
+        resolve_mapping(["id", "notes"], {})
+
+
+def test_extras_must_exist_and_be_plain_names() -> None:
+    mapping = resolve_mapping(["id", "birth_place"], {}, ["birth_place", "birth_place"])
+    assert mapping.extras == ("birth_place",)
+    with pytest.raises(SourceError, match="extra column 'job'"):
+        resolve_mapping(["id", "surname"], {}, ["job"])
+    with pytest.raises(ConfigError, match="plain column name"):
+        resolve_mapping(["id", "surname"], {}, ["a;b"])
