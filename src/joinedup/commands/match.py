@@ -98,6 +98,9 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True,
                      help="Join two clusters only if their scored pairs average at least "
                           "this match weight."),
+        click.option("--separate-twins/--no-separate-twins", default=True, show_default=True,
+                     help="Never link records with the same surname and date of birth but "
+                          "clearly different forenames (likely twins)."),
         click.option("--seed", type=int, default=TrainingOptions().seed, show_default=True,
                      help="Random seed for training."),
     ]
@@ -111,6 +114,7 @@ def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptio
         threshold=kwargs["threshold"],
         max_cluster_size=kwargs["max_cluster_size"],
         min_average_weight=kwargs["min_average_weight"],
+        separate_twins=kwargs["separate_twins"],
         extras=_extras(kwargs["extras"]),
         model=kwargs["model"],
         save_model=kwargs["save_model"],

@@ -30,6 +30,14 @@ def _custom(sql: str, label: str) -> Any:
     return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
 
 
+# Truncated forenames not in any table: Kath/Katherine, Tina/Christina, Dore/Isidore.
+PART_OF_OTHER_FORENAME = (
+    "least(length(first_name_l), length(first_name_r)) >= 3 AND ("
+    "starts_with(first_name_l, first_name_r) OR starts_with(first_name_r, first_name_l) "
+    "OR ends_with(first_name_l, first_name_r) OR ends_with(first_name_r, first_name_l))"
+)
+
+
 def _jaro_winkler(column: str, threshold: float) -> Any:
     return cll.JaroWinklerLevel(column, threshold).configure(
         label_for_charts=f"Jaro-Winkler >= {threshold}")
@@ -47,11 +55,8 @@ def forename_comparison() -> Any:
                 label_for_charts="exact"),
             cll.ArrayIntersectLevel("first_name_variants", 1).configure(
                 label_for_charts="nickname or variant (Peggy/Margaret)"),
-            _custom(
-                "(starts_with(first_name_l, first_name_r) OR starts_with(first_name_r, first_name_l))"
-                " AND least(length(first_name_l), length(first_name_r)) >= 3",
-                "one is the start of the other (Kath/Katherine)",
-            ),
+            _custom(PART_OF_OTHER_FORENAME,
+                    "one is the start or end of the other (Kath/Katherine)"),
             _jaro_winkler("first_name", 0.92),
             _jaro_winkler("first_name", 0.8),
             _custom(
@@ -112,7 +117,8 @@ def dob_comparison() -> Any:
             ),
             cll.DamerauLevenshteinLevel("dob", 1).configure(
                 label_for_charts="one digit different or two adjacent swapped"),
-            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="two digits different"),
+            cll.DamerauLevenshteinLevel("dob", 2).configure(
+                label_for_charts="two digits different"),
             _custom("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "same year"),
             cll.ElseLevel(),
         ],

@@ -41,7 +41,7 @@ class LinkageError(JoinedUpError):
 class TrainingOptions:
     """How hard training works. The defaults suit up to a few million records on a laptop."""
 
-    u_max_pairs: float = 2e6
+    u_max_pairs: float = 5e6
     """Random pairs sampled for u probabilities."""
     em_max_pairs: float = 2e6
     """Cap on blocked pairs per EM session (sampled when more)."""

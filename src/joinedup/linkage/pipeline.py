@@ -14,7 +14,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from splink import DuckDBAPI
 from splink.internals.exceptions import SplinkException
 
-from joinedup.linkage.clustering import Clusters, cluster_pairs
+from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
 from joinedup.linkage.model import (
     LinkageError,
@@ -32,11 +32,11 @@ from joinedup.linkage.model import (
     with_link_type,
 )
 from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, read_records
+from joinedup.linkage.resolve import ClusterRules, cluster_predictions
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
 DEFAULT_MIN_AVERAGE_WEIGHT = -3.0
-_NODE_SEPARATOR = ":"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,9 @@ class MatchOptions:
     model: Path | None = None
     """A saved model to apply; None trains one on the input."""
     save_model: Path | None = None
+    separate_twins: bool = True
+    """Never link records that look like twins (same surname and date of birth, clearly
+    different forenames); see `resolve.POSSIBLE_TWINS`."""
     also_dedupe: bool = False
     """For link: also link records within each file (link_and_dedupe)."""
     training: TrainingOptions = field(default_factory=TrainingOptions)
@@ -159,7 +162,10 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         table = predictions.physical_name
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
-        records, clusters = _cluster(con, table, prepared, link_type, options)
+        rules = ClusterRules(options.threshold, options.max_cluster_size,
+                             options.min_average_weight, options.separate_twins)
+        records, clusters = cluster_predictions(con, table, prepared,
+                                                link_type != "dedupe_only", rules)
     except SplinkException as exc:
         con.close()
         raise LinkageError(f"matching failed: {exc}") from exc
@@ -187,54 +193,6 @@ def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputFile],
         mappings.append(mapping)
         con.execute(f'DROP TABLE "{raw}"')
     return prepared, mappings
-
-
-def _cluster(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[PreparedTable],
-             link_type: LinkType, options: MatchOptions
-             ) -> tuple[list[tuple[str, str | None, str]], Clusters]:
-    linking = link_type != "dedupe_only"
-    sep = _NODE_SEPARATOR
-    records: list[tuple[str, str | None, str]] = []
-    for item in prepared:
-        if linking:
-            got = con.execute(f'SELECT source_dataset, unique_id FROM "{item.table}"').fetchall()
-            records += [(f"{s}{sep}{u}", str(s), str(u)) for s, u in got]
-        else:
-            got = con.execute(f'SELECT unique_id FROM "{item.table}"').fetchall()
-            records += [(str(u), None, str(u)) for (u,) in got]
-    left = f"source_dataset_l || '{sep}' || unique_id_l" if linking else "unique_id_l"
-    right = f"source_dataset_r || '{sep}' || unique_id_r" if linking else "unique_id_r"
-    edges = [
-        (str(a), str(b), float(p)) for a, b, p in con.execute(
-            f'SELECT {left}, {right}, match_probability FROM "{table}" '
-            "WHERE match_probability >= ?",
-            [options.threshold],
-        ).fetchall()
-    ]
-    nodes = [node for node, _, _ in records]
-    evidence: list[tuple[str, str, float]] = []
-    if options.min_average_weight is not None and edges:
-        # Only pairs inside a connected component of the links can matter, so find those
-        # components first and fetch the scored pairs within them.
-        components = cluster_pairs(nodes, edges, options.threshold)
-        grouped = [(node, cluster) for node, cluster in components.cluster_of.items()
-                   if node in components.best_probability]
-        con.register("__joinedup_components", pa.table({
-            "node": [node for node, _ in grouped], "component": [c for _, c in grouped]}))
-        evidence = [
-            (str(a), str(b), float(w)) for a, b, w in con.execute(
-                f"""SELECT p.l, p.r, p.w FROM (
-                        SELECT {left} AS l, {right} AS r, match_weight AS w FROM "{table}"
-                    ) AS p
-                    JOIN __joinedup_components AS cl ON cl.node = p.l
-                    JOIN __joinedup_components AS cr ON cr.node = p.r
-                    WHERE cl.component = cr.component"""
-            ).fetchall()
-        ]
-        con.unregister("__joinedup_components")
-    clusters = cluster_pairs(nodes, edges, options.threshold, options.max_cluster_size,
-                             evidence=evidence, min_average_weight=options.min_average_weight)
-    return records, clusters
 
 
 def write_output(run: MatchRun, out: Path) -> None:

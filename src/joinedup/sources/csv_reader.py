@@ -187,26 +187,42 @@ def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Sc
     return scan, None
 
 
-def record_lines(data: bytes, newline: bytes) -> list[tuple[int, bool]]:
-    """(first physical line, is blank) of each CSV record, quote-aware, header included."""
+def record_lines(data: bytes, newline: bytes, delimiter: str,
+                 blank_is_record: bool = False) -> list[tuple[int, bool]]:
+    """(first physical line, is blank) of each CSV record, header included, as DuckDB sees
+    them: a quote opens a quoted value only at the start of a field, a doubled quote inside
+    one is a literal quote, and line breaks inside quotes do not end the record. Blank lines
+    are skipped by DuckDB except in one-column files, where they are empty values."""
     records: list[tuple[int, bool]] = []
+    end = newline[-1:]
+    starts_field = {delimiter.encode()[:1], b"\n", b"\r"}
     in_quote = False
+    skip_to = -1
     line = 1
     start_line, start = 1, 0
-    for match in re.finditer(b'"|' + re.escape(newline[-1:]), data):
+    for match in re.finditer(b'"|' + re.escape(end), data):
+        at = match.start()
+        if at < skip_to:
+            continue
         if match.group() == b'"':
-            in_quote = not in_quote
+            if in_quote:
+                if data[at + 1:at + 2] == b'"':
+                    skip_to = at + 2  # an escaped quote
+                else:
+                    in_quote = False
+            elif at == start or data[at - 1:at] in starts_field:
+                in_quote = True
             continue
         if in_quote:
             line += 1
             continue
-        content = data[start:match.start()].rstrip(b"\r") if newline[-1:] == b"\n" else \
-            data[start:match.start()]
-        records.append((start_line, not content))
+        content = data[start:at].rstrip(b"\r") if end == b"\n" else data[start:at]
+        records.append((start_line, not content and not blank_is_record))
         line += 1
         start_line, start = line, match.end()
-    if start < len(data):
-        records.append((start_line, False))
+    rest = data[start:].rstrip(b"\r") if end == b"\n" else data[start:]
+    if rest or (blank_is_record and start < len(data)):
+        records.append((start_line, not rest and not blank_is_record))
     return records
 
 
@@ -216,6 +232,8 @@ class CsvSource(RawSource):
     scan: _Scan
     read_path: Path
     shown: str
+    delimiter: str
+    raw_table: str
     rejects_table: str
     rejects_scan: str
     line_table: str
@@ -233,7 +251,8 @@ class CsvSource(RawSource):
             return [], None  # one record per line: rows are lines 2, 3, ...
         # Blank lines, values with line breaks or rejected records: count records ourselves
         # (quote-aware) to give every row its real line and to prove none went missing.
-        records = record_lines(self.read_path.read_bytes(), self.scan.newline.encode())
+        records = record_lines(self.read_path.read_bytes(), self.scan.newline.encode(),
+                               self.delimiter, blank_is_record=len(self.columns) == 1)
         bad = {int(r[0]) for r in found}
         good = [rec[0] for idx, rec in enumerate(records[1:], start=2)
                 if not rec[1] and idx not in bad]
@@ -260,7 +279,7 @@ class CsvSource(RawSource):
         return rejects, self.line_table
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:
-        for table in (self.rejects_table, self.rejects_scan, self.line_table):
+        for table in (self.raw_table, self.rejects_table, self.rejects_scan, self.line_table):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         super().close(con)
 
@@ -277,12 +296,10 @@ def _reject(line: int, column: str | None, kind: str, message: str, text: str | 
                   raw=(text or "").lstrip("\r\n")[:_RAW_LIMIT])
 
 
-def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
-             required: tuple[str, ...] = (), table: str | None = None) -> CsvSource:
-    """Check and scan a CSV file; the returned source's relation reads it in one pass.
-
-    The relation is unnumbered: the loader stores rows in file order and numbers them by
-    position, because row_number() over a CSV scan would force the validation onto one core."""
+def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding: str,
+             delimiter: str, required: tuple[str, ...] = (),
+             table: str | None = None) -> CsvSource:
+    """Check, scan and read a CSV file into a temp table (one DuckDB read, on every core)."""
     check_readable(path, shown)
     scan, copy = _prepare(path, encoding, delimiter, shown)
     temp_files = [copy] if copy else []
@@ -297,6 +314,7 @@ def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
             file=shown,
         )
     params = Params()
+    raw_table = temp_name("csv")
     rejects_table, rejects_scan = temp_name("rejects"), temp_name("rejscan")
     read_path = copy or path
     call = (
@@ -306,9 +324,30 @@ def open_csv(path: Path, shown: str, *, encoding: str, delimiter: str,
         f"columns={params.add(dict.fromkeys(columns, 'VARCHAR'))}, store_rejects=true, "
         f"rejects_table={params.add(rejects_table)}, rejects_scan={params.add(rejects_scan)})"
     )
-    source = CsvSource(path=path, columns=columns, params=params, temp_files=temp_files,
-                       relation=call, numbered=False)
+    source = CsvSource(path=path, columns=columns, params=Params(), temp_files=temp_files,
+                       relation=(f"(SELECT rowid + 1 AS _ju_seq, rowid + 2 AS _ju_row, * "
+                                 f"FROM {raw_table})"))
     source.scan, source.read_path, source.shown = scan, read_path, shown
-    source.rejects_table, source.rejects_scan = rejects_table, rejects_scan
+    source.delimiter = delimiter
+    source.raw_table, source.rejects_table, source.rejects_scan = (
+        raw_table, rejects_table, rejects_scan)
     source.line_table = temp_name("lines")
+    # The plain read is stored first, in file order, so that rowid numbers the rows before any
+    # join in the validation query could reorder them; row_number() over the CSV scan would do
+    # the same but force the whole validation onto one core.
+    setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT * FROM {call}", params.values)
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        source.close(con)
+        first = str(exc).strip().splitlines()[0]
+        raise SourceError(
+            f"DuckDB could not read the file as CSV: {first}. Check `format:`, `delimiter:` "
+            "and `encoding:` in sources.yaml.",
+            file=shown,
+        ) from exc
+    finally:
+        if setting is not None and not setting[0]:
+            con.execute("SET preserve_insertion_order = false")
     return source

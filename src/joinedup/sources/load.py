@@ -89,11 +89,9 @@ def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -> None:
-    # Rows must be stored in file order: unnumbered relations are numbered by position.
-    setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     try:
-        con.execute("SET preserve_insertion_order = true")
-        con.execute(f"CREATE TEMP TABLE {table} AS {plan.sql}", plan.params.values)
+        sql = f"CREATE TEMP TABLE {table} AS {plan.sql}"
+        con.execute(sql, plan.params.used_by(sql))
     except (duckdb.IOException, duckdb.InvalidInputException) as exc:
         # Only input problems become SourceErrors; binder errors would be joinedup's own bugs.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -102,21 +100,16 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -
             "well-formed extract in the format sources.yaml says.",
             file=shown,
         ) from exc
-    finally:
-        if setting is not None and not setting[0]:
-            con.execute("SET preserve_insertion_order = false")
 
 
-def _numbered(con: duckdb.DuckDBPyConnection, raw: RawSource, table: str, view: str,
+def _numbered(con: duckdb.DuckDBPyConnection, table: str, view: str,
               lines: str | None) -> None:
-    """``view``: the staged rows with _ju_seq and _ju_row, whatever the reader gave."""
-    if raw.numbered:
+    """``view``: the staged rows, with ``_ju_row`` corrected from ``lines`` when given."""
+    if lines is None:
         body = f"SELECT * FROM {table}"
-    elif lines is None:
-        body = f"SELECT rowid + 1 AS _ju_seq, rowid + 2 AS _ju_row, * FROM {table}"
     else:
-        body = (f"SELECT t.rowid + 1 AS _ju_seq, m.line AS _ju_row, t.* FROM {table} t "
-                f"JOIN {lines} m ON m.seq = t.rowid + 1")
+        body = (f"SELECT t.* REPLACE (m.line AS _ju_row) FROM {table} t "
+                f"JOIN {lines} m ON m.seq = t._ju_seq")
     con.execute(f"CREATE TEMP VIEW {view} AS {body}")
 
 
@@ -144,7 +137,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
         plan = build_plan(source, fm, raw, shown)
         _stage(con, plan, table, shown)
         rejects, lines = raw.finish(con, table)
-        _numbered(con, raw, table, staged, lines)
+        _numbered(con, table, staged, lines)
         duplicated = find_duplicates(con, plan, staged, dups, source.name)
         staged_rows = _count(con, f"SELECT count(*) FROM {table}")
         invalid = _count(con, f"SELECT count(*) FROM {table} WHERE NOT _ju_valid")
@@ -154,10 +147,13 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
             write_quarantine(con, staged=staged, dups=dups if duplicated else None,
                              rejects=rejects, source=source.name, shown=shown)
     finally:
-        con.execute(f"DROP VIEW IF EXISTS {staged}")
-        for name in (table, dups):
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-        raw.close(con)
+        # Inside a caller's failed transaction these fail too; the original error matters.
+        with suppress(duckdb.Error):
+            con.execute(f"DROP VIEW IF EXISTS {staged}")
+            for name in (table, dups):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+        with suppress(duckdb.Error):
+            raw.close(con)
     return FileLoadResult(
         path=shown,
         rows_read=staged_rows + rejected,

@@ -75,6 +75,8 @@ class TargetPlan:
 class Plan:
     sql: str  # SELECT producing the staged table
     params: Params
+    relation: str  # the reader's relation (has _ju_seq and the file's columns)
+    raw_json: str  # a row of ``relation`` (aliased _ju_src) as JSON text
     targets: list[TargetPlan]
 
 
@@ -112,6 +114,7 @@ class _Builder:
         self.cleaned: dict[str, str] = {}  # clean expression -> its alias, computed once
         self.l2: list[str] = []  # code translation
         self.lp: list[str] = []  # normalised forms some checks share (computed once)
+        self.typed_alias: dict[str, str] = {}  # typed expression -> its staged column
         self.l3: list[str] = []  # typed values
         self.l4: list[str] = []  # reasons
         self.problems: list[str] = []
@@ -197,7 +200,11 @@ class _Builder:
         else:
             x = v
         typed, bad_type = self._typed(spec, x, mapping, n)
-        self.l3.append(f"{typed} AS {t}")
+        if typed in self.typed_alias:  # e.g. one ID column mapped to several fields: store once
+            t = self.typed_alias[typed]
+        else:
+            self.typed_alias[typed] = t
+            self.l3.append(f"{typed} AS {t}")
         required = (self.p.add(f"required field is empty [{origin}]")
                     if spec.required else "NULL")
         whens.append(f"WHEN {x} IS NULL THEN {required}")
@@ -250,15 +257,19 @@ class _Builder:
                     f"'reason': {r}}}"
                 )
 
-    def sql(self, targets: list[TargetPlan]) -> str:
-        relation = self.raw.relation
-        typed = [f.typed for t in targets for f in t.fields]
-        valid = " AND ".join(f"{r} IS NULL" for r in self.reasons) or "true"
+    def raw_json(self, qualifier: str = "") -> str:
+        """The raw row as JSON text (each value cut to RAW_VALUE_LIMIT characters)."""
         pairs = ", ".join(
-            f"{self.p.add(c)}, ju_shorten({quote_ident(c)}, {RAW_VALUE_LIMIT})"
+            f"{self.p.add(c)}, ju_shorten({qualifier}{quote_ident(c)}, {RAW_VALUE_LIMIT})"
             for c in self.raw.columns
         )
-        raw_json = f"CAST(json_object({pairs}) AS VARCHAR)" if pairs else "'{}'"
+        return f"CAST(json_object({pairs}) AS VARCHAR)" if pairs else "'{}'"
+
+    def sql(self, targets: list[TargetPlan]) -> str:
+        relation = self.raw.relation
+        typed = list(dict.fromkeys(f.typed for t in targets for f in t.fields))
+        valid = " AND ".join(f"{r} IS NULL" for r in self.reasons) or "true"
+        raw_json = self.raw_json()
         problems = f"list_filter([{', '.join(self.problems)}], lambda p: p.reason IS NOT NULL)"
         if not self.problems:
             problems = "NULL"
@@ -267,8 +278,7 @@ class _Builder:
             if layer:
                 inner = f"SELECT *, {', '.join(layer)} FROM ({inner})"
         inner = f"SELECT *, {valid} AS _ju_valid FROM ({inner})"
-        numbering = ["_ju_seq", "_ju_row"] if self.raw.numbered else []
-        outputs = ", ".join([*numbering, *typed, "_ju_valid"])
+        outputs = ", ".join(["_ju_seq", "_ju_row", *typed, "_ju_valid"])
         return (
             f"SELECT {outputs}, "
             f"CASE WHEN NOT _ju_valid THEN {problems} END AS _ju_problems, "
@@ -288,4 +298,5 @@ def build_plan(source: SourceConfig, fm: FileMapping, raw: RawSource, shown: str
                 builder.add_field(target, spec, mapping.fields[spec.name])
         builder.add_date_order(target)
         targets.append(target)
-    return Plan(builder.sql(targets), builder.p, targets)
+    return Plan(builder.sql(targets), builder.p, raw.relation, builder.raw_json("_ju_src."),
+                targets)

@@ -15,12 +15,6 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] 
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def _mapped_json(p: Params, plan: Plan) -> str:
-    """For duplicates (valid rows, so no raw JSON was kept): the row's mapped values."""
-    pairs = ", ".join(f"{p.add(f.label)}, {f.typed}" for t in plan.targets for f in t.fields)
-    return f"CAST(json_object({pairs}) AS VARCHAR)" if pairs else "'{}'"
-
-
 def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:
     keys = [f.typed for f in target.key_fields]
     cols = ", ".join(keys)
@@ -28,10 +22,9 @@ def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:
     return (
         f"SELECT _ju_seq, _ju_row, {label} AS field, value, "
         f"'duplicate key: row ' || first_row || ' has the same ' || {label} || "
-        f"' and was kept (the first row with a key wins)' AS reason, raw FROM ("
+        f"' and was kept (the first row with a key wins)' AS reason FROM ("
         f"SELECT s._ju_seq, s._ju_row, ju_shorten(concat_ws(' / ', {cols}), {VALUE_LIMIT}) "
-        f"AS value, {_mapped_json(p, plan)} AS raw, "
-        f"first_value(s._ju_row) OVER w AS first_row, row_number() OVER w AS n "
+        f"AS value, first_value(s._ju_row) OVER w AS first_row, row_number() OVER w AS n "
         f"FROM {staged} s SEMI JOIN (SELECT {cols} FROM {staged} WHERE _ju_valid "
         f"GROUP BY ALL HAVING count(*) > 1) d USING ({cols}) WHERE s._ju_valid "
         f"WINDOW w AS (PARTITION BY {cols} ORDER BY s._ju_seq)) WHERE n > 1"
@@ -47,8 +40,7 @@ def _against_loaded(p: Params, plan: Plan, target: TargetPlan, staged: str,
     return (
         f"SELECT s._ju_seq, s._ju_row, {label} AS field, "
         f"ju_shorten(concat_ws(' / ', {cols}), {VALUE_LIMIT}) AS value, "
-        f"'duplicate key: already loaded from ' || e._file || ' row ' || e._row AS reason, "
-        f"{_mapped_json(p, plan)} AS raw "
+        f"'duplicate key: already loaded from ' || e._file || ' row ' || e._row AS reason "
         f"FROM {staged} s JOIN {quote_ident(target.info.table)} e "
         f"ON e.source = {p.add(source)} AND {on} WHERE s._ju_valid"
     )
@@ -57,12 +49,16 @@ def _against_loaded(p: Params, plan: Plan, target: TargetPlan, staged: str,
 def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dups: str,
                     source: str) -> int:
     """Fill temp table ``dups`` with key clashes among valid rows; returns distinct rows hit."""
-    p = Params()
+    p = plan.params
     parts: list[str] = []
+    checked: set[tuple[str, ...]] = set()
     for target in plan.targets:
-        if not target.key_fields:
+        keys = tuple(f.typed for f in target.key_fields)
+        if not keys:
             continue
-        parts.append(_within_file(p, plan, target, staged))
+        if keys not in checked:  # e.g. person and involvement both keyed on one ID column
+            checked.add(keys)
+            parts.append(_within_file(p, plan, target, staged))
         already = _scalar(
             con,
             f"SELECT count(*) FROM (SELECT 1 FROM {quote_ident(target.info.table)} "
@@ -73,7 +69,12 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dup
             parts.append(_against_loaded(p, plan, target, staged, source))
     if not parts:
         return 0
-    con.execute(f"CREATE TEMP TABLE {dups} AS {' UNION ALL '.join(parts)}", p.values)
+    # The raw row comes from the reader's relation: duplicates are valid rows, for which the
+    # staged table keeps no raw JSON.
+    sql = (f"CREATE TEMP TABLE {dups} AS SELECT d.*, {plan.raw_json} AS raw "
+           f"FROM ({' UNION ALL '.join(parts)}) d JOIN {plan.relation} _ju_src "
+           f"ON _ju_src._ju_seq = d._ju_seq")
+    con.execute(sql, p.used_by(sql))
     return _scalar(con, f"SELECT count(DISTINCT _ju_seq) FROM {dups}")
 
 

@@ -1,15 +1,15 @@
 """What every reader hands the loader: a SQL relation of text columns, plus reader-level rejects.
 
-A reader's relation has the file's columns, all VARCHAR, and, when ``numbered``, ``_ju_seq``
-(1-based order of the record in the file, unique) and ``_ju_row`` (where a person finds the
-record: see docs/mappings.md). Unnumbered relations (CSV) are numbered by the order the loader
-stores them in. Records the reader could not turn into columns at all are returned as
-``Reject``s: they count as read and are quarantined, never dropped.
+A reader's relation has ``_ju_seq`` (1-based order of the record in the file, unique),
+``_ju_row`` (where a person finds the record: see docs/mappings.md) and the file's columns, all
+VARCHAR. Records the reader could not turn into columns at all are returned as ``Reject``s:
+they count as read and are quarantined, never dropped.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,11 @@ class Params:
         self.values[name] = value
         return f"${name}"
 
+    def used_by(self, sql: str) -> dict[str, Any]:
+        """The parameters ``sql`` refers to (DuckDB refuses unused ones)."""
+        names = set(re.findall(r"\$(p\d+)\b", sql))
+        return {name: value for name, value in self.values.items() if name in names}
+
 
 @dataclass
 class RawSource:
@@ -58,7 +63,6 @@ class RawSource:
     params: Params
     # Cells that hold real dates (xlsx, parquet) arrive as ISO text whatever date_format says.
     typed_dates: bool = False
-    numbered: bool = True
     rejects: list[Reject] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)
     temp_files: list[Path] = field(default_factory=list)
@@ -66,8 +70,7 @@ class RawSource:
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
         """Called once the relation has been read into table ``staged``. Returns all rejects
-        and, for unnumbered relations whose rows are not simply lines 2, 3, ..., a temp table
-        (seq, line) giving each stored row's line."""
+        and, when ``_ju_row`` needs correcting, a temp table (seq, line) giving each row's."""
         return self.rejects, None
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:

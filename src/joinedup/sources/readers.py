@@ -37,9 +37,9 @@ def open_reader(con: duckdb.DuckDBPyConnection, fm: FileMapping, path: Path, sho
                 cache: ReaderCache) -> RawSource:
     """Open ``path`` as ``fm.format``; file-level problems raise SourceError here."""
     if fm.format is FileFormat.CSV:
-        return open_csv(path, shown, encoding=fm.encoding, delimiter=fm.delimiter)
+        return open_csv(con, path, shown, encoding=fm.encoding, delimiter=fm.delimiter)
     if fm.format is FileFormat.SSDA903:
-        return open_ssda903(path, shown, table=fm.table, encoding=fm.encoding,
+        return open_ssda903(con, path, shown, table=fm.table, encoding=fm.encoding,
                             delimiter=fm.delimiter)
     if fm.format is FileFormat.PARQUET:
         return open_parquet(con, path, shown)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from joinedup.errors import MappingError
 from joinedup.sources.csv_reader import CsvSource, open_csv
 
@@ -19,12 +21,12 @@ TABLES: dict[str, tuple[str, ...]] = {
 DATE_FORMAT = "%d/%m/%Y"
 
 
-def open_ssda903(path: Path, shown: str, *, table: str | None, encoding: str,
-                 delimiter: str) -> CsvSource:
+def open_ssda903(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *,
+                 table: str | None, encoding: str, delimiter: str) -> CsvSource:
     if table not in TABLES:
         raise MappingError(
             f"{shown}: format ssda903 needs `table:` set to one of {sorted(TABLES)} "
             f"(got {table!r})."
         )
-    return open_csv(path, shown, encoding=encoding, delimiter=delimiter,
+    return open_csv(con, path, shown, encoding=encoding, delimiter=delimiter,
                     required=TABLES[table], table=table)

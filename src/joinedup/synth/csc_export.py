@@ -55,10 +55,20 @@ class CscPeople:
         return self.table.record_for(persons, dates)
 
 
+def in_window(truth: CscTruth, start: int, extract: int) -> None:
+    """Keep what the extract covers: contacts since ``start``, episodes open at any time
+    from ``start`` to the extract date (so long-running ones keep their early dates)."""
+    keep = [i for i, d in enumerate(truth.ct_date) if start <= d <= extract]
+    for name in ("ct_child", "ct_date", "ct_source", "ct_outcome", "ct_ep"):
+        values = getattr(truth, name)
+        setattr(truth, name, [values[i] for i in keep])
+
+
 def csc_people(world: World, truth: CscTruth, extract: int) -> CscPeople:
     """Children known to the front door, with the parents, step-parents and siblings the
     social worker records at referral."""
     tl = world.timeline
+    start = world.borough.window_start
     who: list[int] = list(truth.ct_child)
     when: list[int] = list(truth.ct_date)
     last: list[int] = list(truth.ct_date)
@@ -67,6 +77,8 @@ def csc_people(world: World, truth: CscTruth, extract: int) -> CscPeople:
     for ep in range(len(truth.ep_child)):
         child, day = truth.ep_child[ep], truth.ep_referral[ep]
         end = truth.ep_close[ep] if truth.ep_close[ep] != NEVER_INT else extract
+        if end < start or day > extract:
+            continue
         who.append(child)
         when.append(day)
         last.append(min(end, extract))
@@ -242,11 +254,12 @@ def _episodes(world: World, out: Output, truth: CscTruth, people: CscPeople, ros
               ex: int) -> None:
     ep_child = np.asarray(truth.ep_child, dtype=np.int64)
     ref = np.asarray(truth.ep_referral, dtype=np.int64)
-    keep = np.flatnonzero(ref <= ex)
+    close = np.asarray(truth.ep_close, dtype=np.int64)
+    keep = np.flatnonzero((ref <= ex) & (close >= world.borough.window_start))
     keep = keep[np.argsort(ref[keep], kind="stable")]
     ref_id = {int(e): f"REF{k + 1:07d}" for k, e in enumerate(keep)}
     ids = people.ids(ep_child[keep], ref[keep])
-    close = np.asarray(truth.ep_close, dtype=np.int64)[keep]
+    close = close[keep]
     workers = [_worker(roster, truth.ep_worker[int(e)]) for e in keep]
     out.csv(SOURCE, "csc/referrals.csv", {
         "REFERRAL_ID": [ref_id[int(e)] for e in keep], "PERSON_ID": ids,
@@ -302,17 +315,22 @@ def _episodes(world: World, out: Output, truth: CscTruth, people: CscPeople, ros
         "END_DATE": upto(truth.cp_end, kept),
         "CATEGORY": [CATEGORY_TEXT[truth.cp_initial[i]] for i in kept],
     }, persons=child, record_ids=ids)
-    _cla(out, truth, people, roster, ex)
+    _cla(out, truth, people, roster, ex, world.borough.window_start)
 
 
-def _cla(out: Output, truth: CscTruth, people: CscPeople, roster: Roster, ex: int) -> None:
+def _cla(out: Output, truth: CscTruth, people: CscPeople, roster: Roster, ex: int,
+         start_day: int) -> None:
     cla = truth.cla
     assert cla is not None
     child = np.asarray(cla.child, dtype=np.int64)
     decom = np.asarray(cla.decom, dtype=np.int64)
-    keep = np.flatnonzero(decom <= ex)
+    dec = np.asarray(cla.dec, dtype=np.int64)
+    # Only the periods of care of episodes the extract holds.
+    ep_close = np.asarray(truth.ep_close, dtype=np.int64)
+    exported = ep_close[np.asarray(cla.cin_ep, dtype=np.int64)] >= start_day
+    keep = np.flatnonzero((decom <= ex) & exported)
     ids = people.ids(child[keep], decom[keep])
-    dec = np.asarray(cla.dec, dtype=np.int64)[keep]
+    dec = dec[keep]
     out.csv(SOURCE, "csc/cla_placements.csv", {
         "PLACEMENT_ID": [f"PL{k + 1:07d}" for k in range(len(keep))], "PERSON_ID": ids,
         "START_DATE": fmt_dates(decom[keep], DATE),
@@ -325,7 +343,13 @@ def _cla(out: Output, truth: CscTruth, people: CscPeople, roster: Roster, ex: in
     pc = np.asarray(cla.period_child, dtype=np.int64)
     ps = np.asarray(cla.period_start, dtype=np.int64)
     pe = np.asarray(cla.period_end, dtype=np.int64)
-    keep = np.flatnonzero(ps <= ex)
+    first_ep = {}
+    for c, d, e in zip(cla.child, cla.decom, cla.cin_ep, strict=True):
+        first_ep.setdefault((c, d), e)
+    period_ep = np.array([first_ep[(int(c), int(d))] for c, d in zip(pc, ps, strict=True)],
+                         dtype=np.int64)
+    keep = np.flatnonzero((ps <= ex) & (ep_close[period_ep] >= start_day)) \
+        if len(pc) else np.empty(0, dtype=np.int64)
     ids = people.ids(pc[keep], ps[keep])
     ep_of = {}
     for idx, (c, d) in enumerate(zip(cla.child, cla.decom, strict=True)):

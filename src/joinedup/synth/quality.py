@@ -56,7 +56,7 @@ def _profile(level: float, **overrides: float) -> QualityProfile:
 
 # Source name (as in sources.yaml) -> profile. One place to tune, printed in the docs.
 PROFILES: dict[str, QualityProfile] = {
-    "health_child_health": _profile(0.3, nhs_missing=0.0, placeholder_name=0.35,
+    "health_child_health": _profile(0.3, nhs_missing=0.0, placeholder_name=0.04,
                                     invalid_value=0.003, stale_surname=0.1),
     "education": _profile(0.4, nhs_missing=1.0, placeholder_name=0.0, invalid_value=0.002),
     "csc_case_system": _profile(1.0, nhs_missing=0.45, placeholder_name=0.5),

@@ -67,27 +67,33 @@ class PersonTable:
     postcode: NDArray[np.object_]
     nhs: NDArray[np.object_]
     errors: list[tuple[int, str, str]] = field(default_factory=list)
+    _lookup: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.object_]] | None = None
 
     def __len__(self) -> int:
         return len(self.record_id)
 
-    def record_for(self, persons: NDArray[np.int64], dates: NDArray[np.int64],
-                   ) -> NDArray[np.object_]:
+    def record_for(self, persons: NDArray[np.int64] | list[int],
+                   dates: NDArray[np.int64] | list[int]) -> NDArray[np.object_]:
         """The record an event about ``person`` on ``date`` is filed under: the newest
         registration made by then (a duplicate once it exists), else the first one."""
-        order = np.lexsort((self.first_seen, self.person))
-        key = self.person[order] * 200_000 + self.first_seen[order] + 40_000
+        if self._lookup is None:
+            order = np.lexsort((self.first_seen, self.person))
+            key = self.person[order] * 200_000 + self.first_seen[order] + 40_000
+            self._lookup = (key, self.person[order], self.record_id[order])
+        key, sorted_person, sorted_id = self._lookup
         persons = np.asarray(persons, dtype=np.int64)
         dates = np.asarray(dates, dtype=np.int64)
+        if not len(persons):
+            return np.empty(0, dtype=object)
         pos = np.searchsorted(key, persons * 200_000 + dates + 40_000, side="right") - 1
-        ok = (pos >= 0) & (self.person[order][np.maximum(pos, 0)] == persons)
+        ok = (pos >= 0) & (sorted_person[np.maximum(pos, 0)] == persons)
         first = np.searchsorted(key, persons * 200_000, side="left")
-        pick = np.where(ok, pos, np.minimum(first, len(order) - 1))
-        found = self.person[order][pick] == persons
+        pick = np.where(ok, pos, np.minimum(first, len(key) - 1))
+        found = sorted_person[pick] == persons
         if not found.all():
             missing = np.unique(persons[~found])[:5]
             raise KeyError(f"{self.source}: no record for people {missing.tolist()}")
-        return self.record_id[order][pick]
+        return sorted_id[pick]
 
     def index_of(self) -> dict[str, int]:
         return {str(r): i for i, r in enumerate(self.record_id)}
@@ -121,7 +127,7 @@ def build_people(world: World, source: str, persons: NDArray[np.int64],
     all_persons, all_first, all_last = all_persons[order], all_first[order], all_last[order]
     duplicate_of = duplicate_of[order]
     duplicate_of = np.where(duplicate_of >= 0, inverse[np.maximum(duplicate_of, 0)], -1)
-    table = _render(world, source, all_persons, all_first, all_last, quality)
+    table = render(world, source, all_persons, all_first, all_last, quality)
     table.record_id = make_ids(len(all_persons))
     table.duplicate_of = duplicate_of
     for i in np.flatnonzero(duplicate_of >= 0):
@@ -129,7 +135,7 @@ def build_people(world: World, source: str, persons: NDArray[np.int64],
     return table
 
 
-def _render(world: World, source: str, persons: NDArray[np.int64], first_seen: NDArray[np.int64],
+def render(world: World, source: str, persons: NDArray[np.int64], first_seen: NDArray[np.int64],
             last_seen: NDArray[np.int64], q: QualityProfile) -> PersonTable:
     b, rng = world.borough, world.rng
     p = b.people

@@ -1,0 +1,126 @@
+"""From Splink's scored pairs to clusters of records: the rules applied on top of the model.
+
+The model scores each pair on its own. Two policies then shape the clusters:
+- possible twins: two records with the same surname and date of birth but clearly different
+  forenames (both known, not nicknames, not similar, not among each other's names) look like
+  a strong match to a model that treats fields as independent, yet in children's records
+  they are usually twins or siblings recorded together. They never link directly and count
+  as strong evidence against (weight -15) when clusters are compared, so a third record
+  (a "Baby of" birth record, say) cannot join them either;
+- the evidence check and the size cap in `clustering.cluster_pairs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from joinedup.linkage.clustering import WEIGHT_CLIP, Clusters, cluster_pairs
+from joinedup.linkage.comparisons import PART_OF_OTHER_FORENAME
+from joinedup.linkage.prepare import PreparedTable
+
+NODE_SEPARATOR = ":"
+
+
+def _on_aliases(sql: str) -> str:
+    """A comparison condition (first_name_l) rewritten for aliased records (l.first_name)."""
+    return sql.replace("first_name_l", "l.first_name").replace("first_name_r", "r.first_name")
+
+
+# SQL on two prepared records aliased l and r.
+POSSIBLE_TWINS = f"""(
+    l.dob = r.dob AND l.surname = r.surname
+    AND length(l.first_name) > 1 AND length(r.first_name) > 1
+    AND NOT list_has_any(l.first_name_variants, r.first_name_variants)
+    AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.8
+    AND NOT ({_on_aliases(PART_OF_OTHER_FORENAME)})
+    AND NOT list_contains(r.name_tokens, l.first_name)
+    AND NOT list_contains(l.name_tokens, r.first_name)
+)"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRules:
+    threshold: float
+    max_cluster_size: int | None
+    min_average_weight: float | None
+    separate_twins: bool
+
+
+def _records(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
+             linking: bool) -> list[tuple[str, str | None, str]]:
+    records: list[tuple[str, str | None, str]] = []
+    for item in prepared:
+        if linking:
+            got = con.execute(f'SELECT source_dataset, unique_id FROM "{item.table}"').fetchall()
+            records += [(f"{s}{NODE_SEPARATOR}{u}", str(s), str(u)) for s, u in got]
+        else:
+            got = con.execute(f'SELECT unique_id FROM "{item.table}"').fetchall()
+            records += [(str(u), None, str(u)) for (u,) in got]
+    return records
+
+
+def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
+                prepared: Sequence[PreparedTable], linking: bool, twins: bool) -> str:
+    """A view of scored pairs: node ids, probability, weight and the possible-twins flag."""
+    view = "__joinedup_pairs"
+    people = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+    if linking:
+        node = "{side}.source_dataset || '" + NODE_SEPARATOR + "' || {side}.unique_id"
+        on = ("{side}.unique_id = p.unique_id_{s} "
+              "AND {side}.source_dataset = p.source_dataset_{s}")
+    else:
+        node, on = "{side}.unique_id", "{side}.unique_id = p.unique_id_{s}"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {view} AS
+        WITH people AS ({people})
+        SELECT {node.format(side='l')} AS l, {node.format(side='r')} AS r,
+            p.match_probability AS probability, p.match_weight AS weight,
+            {POSSIBLE_TWINS if twins else 'false'} AS twins
+        FROM "{table}" AS p
+        JOIN people AS l ON {on.format(side='l', s='l')}
+        JOIN people AS r ON {on.format(side='r', s='r')}
+    """)
+    return view
+
+
+def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
+                        prepared: Sequence[PreparedTable], linking: bool,
+                        rules: ClusterRules) -> tuple[list[tuple[str, str | None, str]], Clusters]:
+    """Cluster every prepared record using the scored pairs in `table`."""
+    records = _records(con, prepared, linking)
+    view = _pairs_view(con, table, prepared, linking, rules.separate_twins)
+    edges = [
+        (str(a), str(b), float(p)) for a, b, p in con.execute(
+            f"SELECT l, r, probability FROM {view} WHERE probability >= ? AND NOT twins",
+            [rules.threshold],
+        ).fetchall()
+    ]
+    nodes = [node for node, _, _ in records]
+    evidence: list[tuple[str, str, float]] = []
+    if rules.min_average_weight is not None and edges:
+        # Only pairs inside a connected component of the links can matter, so find those
+        # components first and fetch the scored pairs within them.
+        components = cluster_pairs(nodes, edges, rules.threshold)
+        grouped = [(node, cluster) for node, cluster in components.cluster_of.items()
+                   if node in components.best_probability]
+        con.register("__joinedup_components", pa.table({
+            "node": [node for node, _ in grouped], "component": [c for _, c in grouped]}))
+        evidence = [
+            (str(a), str(b), float(w)) for a, b, w in con.execute(
+                f"""SELECT p.l, p.r, CASE WHEN p.twins THEN ? ELSE p.weight END
+                    FROM {view} AS p
+                    JOIN __joinedup_components AS cl ON cl.node = p.l
+                    JOIN __joinedup_components AS cr ON cr.node = p.r
+                    WHERE cl.component = cr.component""",
+                [-WEIGHT_CLIP],
+            ).fetchall()
+        ]
+        con.unregister("__joinedup_components")
+    con.execute(f"DROP VIEW {view}")
+    clusters = cluster_pairs(nodes, edges, rules.threshold, rules.max_cluster_size,
+                             evidence=evidence, min_average_weight=rules.min_average_weight)
+    return records, clusters

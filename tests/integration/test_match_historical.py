@@ -1,0 +1,46 @@
+"""A tenth of Splink's historical_50k (whole people) through the matching pipeline: a quick
+accuracy regression test. The full dataset is measured by bench/linkage.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from joinedup.linkage import (
+    InputFile,
+    MatchOptions,
+    TrainingOptions,
+    cluster_scores,
+    parse_columns,
+    run_match,
+)
+
+
+@pytest.mark.slow
+def test_a_tenth_of_historical_50k_clusters_accurately(reference_data: Path,
+                                                       tmp_path: Path) -> None:
+    source = reference_data / "linkage" / "historical_50k.parquet"
+    if not source.is_file():
+        pytest.skip(f"{source} not found")
+    subset = tmp_path / "historical_5k.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM read_parquet(?) WHERE hash(cluster) % 10 = 0) TO ? (FORMAT parquet)",
+        [str(source), str(subset)],
+    )
+    truth = {str(a): str(b) for a, b in con.execute(
+        "SELECT unique_id, cluster FROM read_parquet(?)", [str(subset)]).fetchall()}
+    con.close()
+    options = MatchOptions(extras=("birth_place", "occupation"),
+                           training=TrainingOptions(u_max_pairs=1e6))
+    run = run_match([InputFile(subset, parse_columns(
+        "id=unique_id,sex=gender,postcode=postcode_fake"))], options)
+    try:
+        scores = cluster_scores(run.clusters.cluster_of, truth)
+    finally:
+        run.close()
+    assert scores.precision > 0.93
+    assert scores.recall > 0.85
+    assert scores.f1 > 0.9
