@@ -75,3 +75,12 @@ def test_table_must_be_named(tmp_path: Path) -> None:
     parsed, base = load_sources_file(tmp_path / "sources.yaml")
     with pytest.raises(MappingError, match="`table:` set to one of"):
         load_source(duckdb.connect(), parsed.sources[0], base)
+
+
+def test_a_result_left_unread_on_the_connection_does_not_matter() -> None:
+    parsed, base = load_sources_file(FIXTURE / "sources.yaml")
+    con = duckdb.connect()
+    con.execute("SELECT 1 UNION ALL SELECT 2").fetchone()  # the caller left a row unread
+    assert load_source(con, parsed.sources[0], base).rows_read == 8
+    assert load_source(con, parsed.sources[0].model_copy(update={"name": "again"}), base
+                       ).rows_read == 8

@@ -144,4 +144,18 @@ def test_a_failure_while_inserting_rolls_the_file_back(tmp_path: Path,
     con = fails(tmp_path, source("people.csv"), "disk full")
     assert rows(con, "person_record") == 0
     assert not con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ju_%'").fetchall()
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ju_%' "
+        "AND table_name NOT LIKE '_ju_macros_%'").fetchall()
+
+
+def test_inside_a_callers_transaction(tmp_path: Path) -> None:
+    (tmp_path / "good.csv").write_bytes(GOOD)
+    (tmp_path / "bad.csv").write_bytes(b"Ref,Surname\nC,Brown\n")
+    con = duckdb.connect()
+    create_model_tables(con)
+    con.execute("BEGIN TRANSACTION")
+    assert load_source(con, source("good.csv"), tmp_path).rows_loaded == 2
+    with pytest.raises(SourceError, match="'DOB'"):
+        load_source(con, source("bad.csv"), tmp_path)
+    con.execute("ROLLBACK")
+    assert rows(con, "person_record") == 0

@@ -33,12 +33,15 @@ DEFECTS = {
     "When": ["", "yesterday"],
 }
 
+CON = duckdb.connect()
+create_model_tables(CON)
+
 defect = st.one_of(st.none(), st.tuples(st.sampled_from(sorted(DEFECTS)), st.integers(0, 2)))
 key = st.one_of(st.just("new"), st.just("none"), st.integers(0, 40))  # int: reuse a key
 row_spec = st.tuples(key, defect)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(specs=st.lists(row_spec, max_size=40))
 def test_counts_reconcile(specs: list[tuple[object, object]]) -> None:
     rows: list[dict[str, str | None]] = []
@@ -58,8 +61,9 @@ def test_counts_reconcile(specs: list[tuple[object, object]]) -> None:
             seen.add(row["Ref"])
             expected_good += 1
         rows.append(row)
-    con = duckdb.connect()
-    create_model_tables(con)
+    con = CON
+    for table in ("person_record", "event", "quarantine"):
+        con.execute(f"DELETE FROM {table}")
     raw = arrow_source(con, Path("mix"), COLUMNS, [n + 2 for n in range(len(rows))],
                        [[r[c] for r in rows] for c in COLUMNS], typed_dates=False)
     result = load_raw(con, SOURCE, SOURCE.files[0], raw, "mix.csv")

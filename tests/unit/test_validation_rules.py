@@ -223,6 +223,9 @@ def test_duplicate_keys_keep_the_first_row() -> None:
     problems = quarantine(con)
     assert [p[0] for p in problems] == [4, 5]
     assert all("row 2 has the same" in p[3] for p in problems)
+    raws = [json.loads(r[0]) for r in con.execute("SELECT raw FROM quarantine ORDER BY row"
+                                                   ).fetchall()]
+    assert raws == [{"Ref": "A", "F": "second"}, {"Ref": "A", "F": "third"}]
 
 
 def test_an_invalid_first_row_does_not_block_a_later_valid_one() -> None:
@@ -289,3 +292,13 @@ def test_upn_not_known_codes_load_as_empty() -> None:
                        person(upn="UPN"))
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
     assert one(con, "SELECT upn FROM person_record") is None
+
+
+def test_any_column_name_is_safe_in_sql() -> None:
+    odd = 'Client\'s "Gender"; DROP TABLE person_record; --'
+    con, result = load([{"Ref": "A", odd: "Male"}, {"Ref": "B", odd: "Other"}],
+                       person(sex={"column": odd, "codes": {"Male": "M", "it's": "F"}}))
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    reason = quarantine(con)[0][3]
+    assert reason.endswith(f'[column "{odd}"]') and "Male, it's" in reason
+    assert json.loads(one(con, "SELECT raw FROM quarantine"))[odd] == "Other"

@@ -83,7 +83,8 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
                           "use a column of the same name if there is one; FIELD= leaves "
                           "a field out."),
         click.option("--extra", "extras", multiple=True, metavar="COLUMN[,COLUMN]",
-                     help="Other columns to compare exactly, e.g. birth_place."),
+                     help="Other columns to compare (same, or one containing the other), "
+                          "e.g. birth_place,occupation."),
         click.option("--model", type=click.Path(path_type=Path), default=None,
                      help="Apply a saved model instead of training one on the input."),
         click.option("--save-model", type=click.Path(path_type=Path), default=None,

@@ -36,9 +36,11 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("uprn", "forename_key"),
 )
 
-# Rules for EM training of m probabilities: each leaves other fields free to vary.
+# Rules for EM training of m probabilities: each leaves the fields it does not use free to
+# vary. They name the compared columns themselves (first_name, not forename_key), so Splink
+# knows not to estimate the comparisons they block on.
 TRAINING_KEYS: tuple[tuple[str, ...], ...] = (
-    ("forename_key", "surname"),
+    ("first_name", "surname"),
     ("dob",),
     ("postcode",),
 )
@@ -64,7 +66,7 @@ def keys_available(keys: Collection[tuple[str, ...]], present: Collection[str]
 
 def extra_keys(extras: Collection[str], prefix: str) -> list[tuple[str, ...]]:
     """Rules pairing each extra column (a stable attribute such as birth place) with the
-    sound of each name."""
+    surname's Soundex and with the canonical forename."""
     return [rule for extra in extras
             for rule in ((prefix + extra, "surname_key"), (prefix + extra, "forename_key"))]
 
@@ -81,7 +83,3 @@ def rules(keys: Collection[tuple[str, ...]]) -> list[Any]:
         built.append(block_on(*rule, arrays_to_explode=arrays or None))
     return built
 
-
-def describe(keys: Collection[tuple[str, ...]]) -> list[str]:
-    """Readable rules ("forename_key + surname") for reports and docs."""
-    return [" + ".join(rule) for rule in keys]

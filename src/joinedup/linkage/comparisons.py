@@ -5,8 +5,9 @@ ends with an else level. Levels run from most to least specific; a pair lands in
 level whose condition holds. m and u probabilities are learnt (see `model`), except where a
 level's weight is set by policy (the one-digit-different identifier levels).
 
-Conditions are written for DuckDB; the Spark backend gets the same model through Splink's
-dialect translation of the library levels, and `CustomLevel`'s base dialect.
+Library levels are written by Splink for each backend. Custom levels are DuckDB SQL marked
+with their base dialect, so Splink's SQL translator can carry them to Spark; functions
+without a Spark twin (jaro_winkler_similarity) need checking before a Spark run.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 
 from joinedup.linkage.fields import EXTRA_PREFIX
-
-ComparisonCreator = Any  # splink's ComparisonCreator (splink ships no type information)
 
 # A typo in an identifier is neither a match nor a mismatch on its own: the pair is decided
 # by the other fields. m/u fixed at 4:1 (match weight +2), so it nudges but cannot force.
@@ -44,8 +43,8 @@ def _jaro_winkler(column: str, threshold: float) -> Any:
 
 
 def forename_comparison() -> Any:
-    """Exact (term-frequency adjusted), nickname, Jaro-Winkler, found among the other's
-    names, initial, else."""
+    """Exact (term-frequency adjusted), nickname, truncation, Jaro-Winkler, found among the
+    other's names, initial, else."""
     return cl.CustomComparison(
         output_column_name="first_name",
         comparison_description="Forename",
@@ -100,8 +99,8 @@ def surname_comparison() -> Any:
 
 def dob_comparison() -> Any:
     """Exact (term-frequency adjusted: 01/01 placeholders are common), day and month swapped,
-    one digit different, same year, else. Works on YYYY-MM-DD text so impossible dates keep
-    their evidence."""
+    one digit different, two digits different, same year, else. Works on YYYY-MM-DD text so
+    impossible dates keep their evidence."""
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_description="Date of birth",

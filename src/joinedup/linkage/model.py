@@ -108,18 +108,20 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
     )
     if deterministic:
         say("estimating the prior from deterministic rules")
-        linker.training.estimate_probability_two_random_records_match(
-            blocking.rules(deterministic[:2]), recall=options.deterministic_recall
-        )
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                blocking.rules(deterministic[:2]), recall=options.deterministic_recall
+            )
+        except ValueError:
+            # Splink refuses when the rules find more matches than the assumed recall
+            # allows (a small file that is mostly duplicates); EM still moves the prior.
+            say("the prior could not be estimated (too many exact duplicates); "
+                "starting from Splink's default")
     say(f"estimating u probabilities from up to {options.u_max_pairs:,.0f} random pairs")
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
-    sessions = blocking.keys_available(
-        [tuple("first_name" if c == "forename_key" else c for c in rule)
-         for rule in blocking.TRAINING_KEYS],
-        present,
-    )
+    sessions = blocking.keys_available(blocking.TRAINING_KEYS, present)
     trained = 0
     for rule in sessions:
         say(f"estimating m probabilities by EM, blocking on {' + '.join(rule)}")

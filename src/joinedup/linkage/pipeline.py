@@ -51,6 +51,8 @@ class InputFile:
 
 @dataclass(frozen=True, slots=True)
 class MatchOptions:
+    """How to match and cluster; the defaults are those of `joinedup match`."""
+
     threshold: float = DEFAULT_THRESHOLD
     """Pairs at or above this match probability are linked."""
     max_cluster_size: int | None = DEFAULT_MAX_CLUSTER_SIZE
@@ -59,10 +61,11 @@ class MatchOptions:
     """A link joins two clusters only if the scored pairs between them average at least this
     match weight (None: plain connected components)."""
     extras: tuple[str, ...] = ()
-    """Extra columns compared exactly (e.g. birth_place)."""
+    """Extra columns to compare (e.g. birth_place)."""
     model: Path | None = None
     """A saved model to apply; None trains one on the input."""
     save_model: Path | None = None
+    """Where to write the trained (or applied) model as Splink JSON."""
     separate_twins: bool = True
     """Never link records that look like twins (same surname and date of birth, clearly
     different forenames); see `resolve.POSSIBLE_TWINS`."""

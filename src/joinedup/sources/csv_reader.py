@@ -23,7 +23,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from joinedup.errors import SourceError
 from joinedup.sources.files import check_readable
-from joinedup.sources.raw import Params, RawSource, Reject, temp_name
+from joinedup.sources.raw import Params, RawSource, Reject, register, scalar, temp_name
 
 _CHUNK = 8 * 1024 * 1024
 _UTF8_NAMES = {"utf-8", "utf_8", "utf-8-sig"}
@@ -240,8 +240,7 @@ class CsvSource(RawSource):
 
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
-        counted = con.execute(f"SELECT count(*) FROM {staged}").fetchone()
-        n_good = int(counted[0]) if counted else 0
+        n_good = int(scalar(con, f"SELECT count(*) FROM {staged}"))
         found = con.execute(
             f"SELECT line, any_value(column_name), any_value(error_type)::VARCHAR, "
             f"any_value(error_message), any_value(csv_line) FROM {self.rejects_table} "
@@ -271,7 +270,7 @@ class CsvSource(RawSource):
         mapping = pa.table({"seq": pa.array(range(1, n_good + 1), pa.int64()),
                             "line": pa.array(good, pa.int64())})
         view = temp_name("lines")
-        con.register(view, mapping)
+        register(con, view, mapping)
         try:
             con.execute(f"CREATE TEMP TABLE {self.line_table} AS SELECT * FROM {view}")
         finally:
@@ -335,7 +334,7 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
     # The plain read is stored first, in file order, so that rowid numbers the rows before any
     # join in the validation query could reorder them; row_number() over the CSV scan would do
     # the same but force the whole validation onto one core.
-    setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    ordered = scalar(con, "SELECT current_setting('preserve_insertion_order')")
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT * FROM {call}", params.values)
@@ -348,6 +347,6 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
             file=shown,
         ) from exc
     finally:
-        if setting is not None and not setting[0]:
+        if not ordered:
             con.execute("SET preserve_insertion_order = false")
     return source

@@ -25,7 +25,7 @@ from joinedup.sources.macros import install_macros
 from joinedup.sources.mapping import FileMapping, SourceConfig
 from joinedup.sources.plan import Plan, build_plan
 from joinedup.sources.quarantine import find_duplicates, write_quarantine
-from joinedup.sources.raw import RawSource, temp_name
+from joinedup.sources.raw import RawSource, scalar, temp_name
 from joinedup.sources.readers import ReaderCache, open_reader
 from joinedup.sources.schema import create_model_tables, quote_ident
 
@@ -65,20 +65,29 @@ class SourceLoadResult:
         return sum(f.seconds for f in self.files)
 
 
+def _count_of(result: duckdb.DuckDBPyConnection) -> int:
+    rows = result.fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+    return int(scalar(con, sql) or 0)
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    # Auto-commit gives every statement a new transaction id; an open transaction keeps one.
+    # (Trying BEGIN instead would abort the caller's transaction when there is one.)
+    return bool(scalar(con, "SELECT txid_current()") == scalar(con, "SELECT txid_current()"))
 
 
 @contextmanager
 def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """A transaction for one file's inserts. Inside a caller's transaction DuckDB cannot nest
     one; the caller's rollback then discards the file (and everything else) instead."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
+    if _in_transaction(con):
         yield
         return
+    con.execute("BEGIN TRANSACTION")
     try:
         yield
     except BaseException:
@@ -114,17 +123,24 @@ def _numbered(con: duckdb.DuckDBPyConnection, table: str, view: str,
 
 
 def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
-                    dups: str | None, source: str, shown: str) -> None:
+                    dups: str | None, source: str, shown: str, expected: int) -> None:
     keep = "_ju_valid" + (f" AND _ju_seq NOT IN (SELECT _ju_seq FROM {dups})" if dups else "")
     for target in plan.targets:
         names = ["source", *(f.spec.name for f in target.fields), "_file", "_row"]
         values = ["$src", *(f.typed for f in target.fields), "$file", "_ju_row"]
-        con.execute(
+        inserted = _count_of(con.execute(
             f"INSERT INTO {quote_ident(target.info.table)} "
             f"({', '.join(quote_ident(n) for n in names)}) "
             f"SELECT {', '.join(values)} FROM {staged} WHERE {keep}",
             {"src": source, "file": shown},
-        )
+        ))
+        if inserted != expected:  # cannot happen; if it ever does, load nothing rather than
+            raise SourceError(  # publish counts that disagree with the tables
+                f"internal error: {inserted} rows inserted into {target.info.table} but "
+                f"{expected} rows passed validation; nothing from this file was loaded. "
+                "Please report this with the file's mapping.",
+                file=shown,
+            )
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
@@ -143,7 +159,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
         invalid = _count(con, f"SELECT count(*) FROM {table} WHERE NOT _ju_valid")
         rejected = len({r.row for r in rejects})
         with _all_or_nothing(con):
-            _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown)
+            _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown,
+                            staged_rows - invalid - duplicated)
             write_quarantine(con, staged=staged, dups=dups if duplicated else None,
                              rejects=rejects, source=source.name, shown=shown)
     finally:

@@ -6,6 +6,8 @@ They are TEMP macros: they live with the connection, never in a warehouse snapsh
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 
 # Whitespace trimmed from every value: space, tab, CR, LF and the no-break space that
@@ -69,7 +71,21 @@ MACROS: tuple[str, ...] = (
 )
 
 
+_VERSION = hashlib.sha256("\n".join(MACROS).encode()).hexdigest()[:16]
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the ju_* macros on this connection (idempotent)."""
+    """Define the ju_* macros on this connection, unless this version already is (cheap)."""
+    # An empty temp table marks the connection. It lives and dies with the macros (both are in
+    # the transactional catalog); probing for a macro instead would raise, and an error aborts
+    # the caller's open transaction.
+    marker = f"_ju_macros_{_VERSION}"
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = $m",
+        {"m": marker},
+    ).fetchall()  # read to the end: DuckDB refuses register() while a result is unfinished
+    if found and found[0][0]:
+        return
     for body in MACROS:
         con.execute(f"CREATE OR REPLACE TEMP MACRO {body}")
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {marker} (installed BOOLEAN)")

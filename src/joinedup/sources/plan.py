@@ -193,7 +193,7 @@ class _Builder:
                 f"WHEN {v} IS NOT NULL AND NOT list_contains({known}, {v}) THEN "
                 f"'\"' || ju_shorten({v}, 50) || '\" is not one of the codes the mapping "
                 f"translates (' || {self.p.add(_allowed(tuple(keys)))} || '); add it under "
-                f"codes: in sources.yaml [{origin}]'"
+                f"codes: in sources.yaml [' || {self.p.add(origin)} || ']'"
             )
         elif spec.check is Check.UPN:
             x = f"ju_upn_known({v})"

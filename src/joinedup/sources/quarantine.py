@@ -5,14 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from joinedup.sources.plan import VALUE_LIMIT, Plan, TargetPlan
-from joinedup.sources.raw import Params, Reject
+from joinedup.sources.raw import Params, Reject, scalar
 from joinedup.sources.schema import quote_ident
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None,
             ) -> int:
-    row = con.execute(sql, params or {}).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    return int(scalar(con, sql, params) or 0)
 
 
 def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:

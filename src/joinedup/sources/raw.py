@@ -36,6 +36,21 @@ class Reject:
     value: str | None = None
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str,
+           params: dict[str, Any] | None = None) -> Any:
+    """The single value a query returns. Results are always read to the end: DuckDB refuses
+    some calls (register, for one) while a result is left unfinished."""
+    rows = con.execute(sql, params or {}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """con.register, after closing any result left unfinished (by us or our caller), which
+    DuckDB would otherwise refuse it for."""
+    scalar(con, "SELECT 1")
+    con.register(name, table)
+
+
 class Params:
     """Named bound parameters ($p1, $p2, ...) so generated SQL never inlines user text."""
 
@@ -93,7 +108,7 @@ def arrow_source(con: duckdb.DuckDBPyConnection, path: Path, columns: tuple[str,
     for name, column in zip(columns, values, strict=True):
         data[name] = pa.array(column, pa.string())
     name = temp_name("arrow")
-    con.register(name, pa.table(data))
+    register(con, name, pa.table(data))
     return RawSource(path=path, columns=columns, relation=f"(SELECT * FROM {name})",
                      params=Params(), typed_dates=typed_dates, rejects=list(rejects or []),
                      registered=[name])

@@ -116,6 +116,8 @@ def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: 
     the only ones checked for unsaved formulas and Excel errors."""
     check_readable(path, shown)
     header: list[str] | None = None
+    names: tuple[str, ...] = ()
+    checked: list[int] = []
     rows: list[int] = []
     records: list[tuple[Any, ...]] = []
     rejects: list[Reject] = []
@@ -124,10 +126,12 @@ def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: 
         if header is None:
             if any(cell is not None and str(cell).strip() for cell in row):
                 header = [as_text(cell) or "" for cell in row]
+                names = column_names(header)
+                checked = [i for i, name in enumerate(names) if loose(name) in used]
             continue
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             continue
-        problems = _bad_cells(number, row, formulas, header, used)
+        problems = _bad_cells(number, row, formulas, names, checked)
         if problems:
             rejects.extend(problems)
             continue
@@ -139,32 +143,31 @@ def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: 
             "the sheet is empty: an extract needs at least a header row. Check `sheet:`.",
             file=shown,
         )
-    header += [""] * (width - len(header))
-    columns = column_names(header)
+    # Cells right of the header still count (as column5, ...): nothing in a row is dropped.
+    columns = column_names(header + [""] * (width - len(header)))
     values = [[as_text(r[i]) if i < len(r) else None for r in records]
               for i in range(len(columns))]
     return arrow_source(con, path, columns, rows, values, typed_dates=True, rejects=rejects)
 
 
 def _bad_cells(number: int, row: tuple[Any, ...], formulas: tuple[Any, ...] | None,
-               header: list[str], used: set[str]) -> list[Reject]:
+               names: tuple[str, ...], checked: list[int]) -> list[Reject]:
     problems: list[Reject] = []
-    names = column_names(header + [""] * max(0, len(row) - len(header)))
-    for index, value in enumerate(row):
-        name = names[index]
-        if loose(name) not in used:
-            continue
+    for index in checked:
+        if index >= len(row):
+            break
+        value = row[index]
         cell = f"{get_column_letter(index + 1)}{number}"
         formula = formulas[index] if formulas is not None and index < len(formulas) else None
         if value is None and isinstance(formula, str) and formula.startswith("="):
             problems.append(Reject(
-                row=number, field=name, value=formula[:200],
+                row=number, field=names[index], value=formula[:200],
                 reason=f"cell {cell} holds a formula with no saved value; open the workbook in "
                 "Excel, let it calculate, save, and export again",
                 raw=_raw(names, row)))
         elif isinstance(value, str) and value in _EXCEL_ERRORS:
             problems.append(Reject(
-                row=number, field=name, value=value,
+                row=number, field=names[index], value=value,
                 reason=f"cell {cell} holds the Excel error {value}; fix the formula",
                 raw=_raw(names, row)))
     return problems

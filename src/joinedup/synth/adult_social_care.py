@@ -63,7 +63,7 @@ def simulate_asc(world: World, rng: np.random.Generator) -> AscTruth:
         day = int(month.astype("datetime64[D]").astype(np.int64))
         if day > b.as_of:
             break
-        live = np.unique(tl.person[tl.active(day)])
+        live = tl.person[tl.active(day)]
         age = (day - p.dob[live]) / YEAR
         adult = age >= 18
         rate = np.where(age >= 85, 0.16, np.where(age >= 75, 0.06, np.where(age >= 65, 0.015,

@@ -12,6 +12,7 @@ import numpy as np
 from joinedup.synth import mapping_yaml as my
 from joinedup.synth.addresses import PRIVATE_RENT, SOCIAL_RENT
 from joinedup.synth.identifiers import sequential_ids
+from joinedup.synth.noise import ascii_upper
 from joinedup.synth.output import Output, fmt_dates, invalidate_dates
 from joinedup.synth.population import CHILD_BEHAVIOUR, DA_VICTIM, NEVER, People
 from joinedup.synth.quality import profile
@@ -111,7 +112,7 @@ def _officer(world: World, ward: int) -> tuple[str, str, str]:
     fore = world.borough.forenames.words
     sur = world.borough.surnames.words
     first, last = fore[(ward * 37 + 11) % 300], sur[(ward * 53 + 7) % 400]
-    email = f"{first}.{last}@{DOMAIN}".lower().replace("'", "").replace(" ", "")
+    email = f"{_ascii(first)}.{_ascii(last)}@{DOMAIN}"
     return f"{first} {last}", f"0161 496 2{ward % 1000:03d}", email
 
 
@@ -203,6 +204,10 @@ def _tenancies(world: World, out: Output, table: PersonTable, tenancies: list[tu
             cols = {c: [] for c in _EMPTY[name]}
         out.csv(SOURCE, f"housing/{name}", cols, persons=rows.persons,
                 record_ids=cols.get("Person Ref"))
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in ascii_upper(text).lower() if c.isalpha())
 
 
 def _relation(p: People, lead: int, person: int) -> str:

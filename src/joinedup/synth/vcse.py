@@ -39,7 +39,7 @@ def _clients(world: World, rng: np.random.Generator, start: int, end: int, age: 
         t = int(month.astype("datetime64[D]").astype(np.int64))
         if t > end:
             break
-        live = np.unique(tl.person[tl.active(t)])
+        live = tl.person[tl.active(t)]
         years = (t - p.dob[live]) / YEAR
         live = live[(years >= age[0]) & (years < age[1])]
         wanted = int(rng.poisson(per_10k / 10_000 * len(live) / 12))

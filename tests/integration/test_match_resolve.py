@@ -1,0 +1,47 @@
+"""The policies applied on top of the model's scores: possible twins stay apart."""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+import pyarrow as pa
+
+from joinedup.linkage.fields import resolve_mapping
+from joinedup.linkage.prepare import prepare_records
+from joinedup.linkage.resolve import ClusterRules, cluster_predictions
+
+FAMILY = [
+    {"id": "oliver", "first_name": "Oliver", "surname": "Smith", "dob": "2015-05-01"},
+    {"id": "ollie", "first_name": "Ollie", "surname": "Smith", "dob": "2015-05-01"},
+    {"id": "amelia", "first_name": "Amelia", "surname": "Smith", "dob": "2015-05-01"},
+    {"id": "baby", "first_name": "Baby of", "surname": "Smith", "dob": "2015-05-01"},
+]
+
+
+def _clusters(separate_twins: bool) -> dict[str, str]:
+    con = duckdb.connect()
+    con.register("incoming", pa.Table.from_pylist(FAMILY))
+    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
+    prepared = prepare_records(con, "raw", resolve_mapping(list(FAMILY[0]), {}), "p")
+    # A model that scores every pair of the family as a near-certain match.
+    pairs = list(itertools.combinations([row["id"] for row in FAMILY], 2))
+    con.register("scored", pa.table({
+        "unique_id_l": [a for a, _ in pairs], "unique_id_r": [b for _, b in pairs],
+        "match_probability": [0.999] * len(pairs), "match_weight": [10.0] * len(pairs)}))
+    rules = ClusterRules(threshold=0.9, max_cluster_size=50, min_average_weight=-3.0,
+                         separate_twins=separate_twins)
+    _, clusters = cluster_predictions(con, "scored", [prepared], False, rules)
+    con.close()
+    return clusters.cluster_of
+
+
+def test_possible_twins_are_never_merged_even_through_a_third_record() -> None:
+    clusters = _clusters(separate_twins=True)
+    assert clusters["oliver"] == clusters["ollie"]  # a nickname is not a twin
+    assert clusters["amelia"] != clusters["oliver"]
+
+
+def test_without_the_policy_the_model_decides() -> None:
+    clusters = _clusters(separate_twins=False)
+    assert len(set(clusters.values())) == 1
