@@ -51,6 +51,9 @@ class TrainingOptions:
     """Assumed recall of the deterministic rules used for the prior."""
     min_fill: float = 0.01
     """A field is compared only if at least this share of records has it."""
+    em_sessions: tuple[tuple[str, ...], ...] | None = None
+    """Blocking keys of the EM sessions (None: `blocking.TRAINING_KEYS`). Data where many
+    different people share a key (households share a postcode) needs that key left out."""
 
 
 def present_columns(filled: dict[str, int], rows: int, min_fill: float) -> set[str]:
@@ -121,7 +124,7 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
-    sessions = blocking.keys_available(blocking.TRAINING_KEYS, present)
+    sessions = blocking.keys_available(options.em_sessions or blocking.TRAINING_KEYS, present)
     trained = 0
     for rule in sessions:
         say(f"estimating m probabilities by EM, blocking on {' + '.join(rule)}")

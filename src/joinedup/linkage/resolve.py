@@ -79,7 +79,7 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
         WITH people AS ({people})
         SELECT {node.format(side='l')} AS l, {node.format(side='r')} AS r,
             p.match_probability AS probability, p.match_weight AS weight,
-            {POSSIBLE_TWINS if twins else 'false'} AS twins
+            coalesce({POSSIBLE_TWINS if twins else 'false'}, false) AS twins
         FROM "{table}" AS p
         JOIN people AS l ON {on.format(side='l', s='l')}
         JOIN people AS r ON {on.format(side='r', s='r')}

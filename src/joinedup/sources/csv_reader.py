@@ -37,7 +37,6 @@ class _Scan:
     crlf: int = 0
     cr: int = 0
     ends_with_newline: bool = False
-    transcode_from: str | None = None
 
     @property
     def mixed(self) -> bool:
@@ -68,8 +67,12 @@ def _codec(name: str, shown: str) -> str:
 
 
 def _line_of(path: Path, offset: int) -> int:
+    lines, left = 1, offset
     with path.open("rb") as handle:
-        return handle.read(offset).count(b"\n") + 1
+        while left > 0 and (chunk := handle.read(min(left, _CHUNK))):
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+    return lines
 
 
 def _scan(path: Path, encoding: str, shown: str, delimiter: str) -> _Scan:
@@ -178,7 +181,6 @@ def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Sc
             ) from worse
         first = "cp1252"
     if first != "utf-8" or scan.mixed:
-        scan.transcode_from = first
         copy = _transcode(path, first, scan.mixed)
         if scan.mixed:
             scan.cr -= scan.crlf

@@ -20,11 +20,12 @@ from pathlib import Path
 import duckdb
 
 from joinedup.errors import SourceError
+from joinedup.model import ENTITIES
 from joinedup.sources.files import display_path
 from joinedup.sources.macros import install_macros
 from joinedup.sources.mapping import FileMapping, SourceConfig
 from joinedup.sources.plan import Plan, build_plan
-from joinedup.sources.quarantine import find_duplicates, write_quarantine
+from joinedup.sources.quarantine import find_duplicates, has_rows, write_quarantine
 from joinedup.sources.raw import RawSource, scalar, temp_name
 from joinedup.sources.readers import ReaderCache, open_reader
 from joinedup.sources.schema import create_model_tables, quote_ident
@@ -68,10 +69,6 @@ class SourceLoadResult:
 def _count_of(result: duckdb.DuckDBPyConnection) -> int:
     rows = result.fetchall()
     return int(rows[0][0]) if rows else 0
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    return int(scalar(con, sql) or 0)
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
@@ -144,8 +141,11 @@ def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
-             raw: RawSource, shown: str) -> FileLoadResult:
-    """Map, validate and insert an opened file (any reader's RawSource); closes ``raw``."""
+             raw: RawSource, shown: str, loaded: set[str] | None = None) -> FileLoadResult:
+    """Map, validate and insert an opened file (any reader's RawSource); closes ``raw``.
+
+    ``loaded``: the model tables already holding rows of this source, when the caller keeps
+    track (saves a query per target); it is updated with this file's tables."""
     started = time.perf_counter()
     install_macros(con)
     table, staged, dups = temp_name("stage"), temp_name("staged"), temp_name("dups")
@@ -154,15 +154,18 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
         _stage(con, plan, table, shown)
         rejects, lines = raw.finish(con, table)
         _numbered(con, table, staged, lines)
-        duplicated = find_duplicates(con, plan, staged, dups, source.name)
-        staged_rows = _count(con, f"SELECT count(*) FROM {table}")
-        invalid = _count(con, f"SELECT count(*) FROM {table} WHERE NOT _ju_valid")
+        duplicated = find_duplicates(con, plan, staged, dups, source.name, loaded)
+        staged_rows, invalid = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE NOT _ju_valid) FROM {table}"
+        ).fetchall()[0]
         rejected = len({r.row for r in rejects})
         with _all_or_nothing(con):
             _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown,
                             staged_rows - invalid - duplicated)
             write_quarantine(con, staged=staged, dups=dups if duplicated else None,
                              rejects=rejects, source=source.name, shown=shown)
+        if loaded is not None and staged_rows - invalid - duplicated:
+            loaded.update(t.info.table for t in plan.targets)
     finally:
         # Inside a caller's failed transaction these fail too; the original error matters.
         with suppress(duckdb.Error):
@@ -181,11 +184,11 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
-               base_dir: Path, cache: ReaderCache) -> FileLoadResult:
+               base_dir: Path, cache: ReaderCache, loaded: set[str]) -> FileLoadResult:
     started = time.perf_counter()
     path = base_dir / fm.path
     shown = display_path(path, base_dir)
-    result = load_raw(con, source, fm, open_reader(con, fm, path, shown, cache), shown)
+    result = load_raw(con, source, fm, open_reader(con, fm, path, shown, cache), shown, loaded)
     return FileLoadResult(result.path, result.rows_read, result.rows_loaded,
                           result.rows_quarantined, round(time.perf_counter() - started, 3))
 
@@ -203,9 +206,12 @@ def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: 
     install_macros(con)
     cache = ReaderCache()
     results: list[FileLoadResult] = []
+    keyed = {ENTITIES[t.entity].table for f in source.files for t in f.targets
+             if ENTITIES[t.entity].key}
+    loaded = {table for table in keyed if has_rows(con, table, source.name)}
     try:
         for fm in source.files:
-            result = _load_file(con, source, fm, base_dir, cache)
+            result = _load_file(con, source, fm, base_dir, cache, loaded)
             results.append(result)
             if on_file is not None:
                 on_file(result)

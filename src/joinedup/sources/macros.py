@@ -14,7 +14,8 @@ import duckdb
 # spreadsheets love to leave behind. trim() with a character list is slow, so it only runs
 # when the first or last character is a control character, space or no-break space (an empty
 # value's "last character" has code 0, so it is caught too).
-_TRIM = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+# The characters themselves, not chr() calls: binding a literal is cheaper, per use of the macro.
+_TRIM = "' \t\n\r\u00a0'"
 
 # Digits of an NHS number read arithmetically from its integer value: much faster than
 # slicing the string ten times.

@@ -14,7 +14,7 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] 
     return int(scalar(con, sql, params) or 0)
 
 
-def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:
+def _within_file(p: Params, target: TargetPlan, staged: str) -> str:
     keys = [f.typed for f in target.key_fields]
     cols = ", ".join(keys)
     label = p.add(target.info.name + "." + "+".join(f.spec.name for f in target.key_fields))
@@ -30,8 +30,7 @@ def _within_file(p: Params, plan: Plan, target: TargetPlan, staged: str) -> str:
     )
 
 
-def _against_loaded(p: Params, plan: Plan, target: TargetPlan, staged: str,
-                    source: str) -> str:
+def _against_loaded(p: Params, target: TargetPlan, staged: str, source: str) -> str:
     keys = target.key_fields
     on = " AND ".join(f"e.{quote_ident(f.spec.name)} = s.{f.typed}" for f in keys)
     label = p.add(target.info.name + "." + "+".join(f.spec.name for f in keys))
@@ -45,9 +44,16 @@ def _against_loaded(p: Params, plan: Plan, target: TargetPlan, staged: str,
     )
 
 
+def has_rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> bool:
+    return bool(_scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {quote_ident(table)} "
+                             "WHERE source = $s LIMIT 1)", {"s": source}))
+
+
 def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dups: str,
-                    source: str) -> int:
-    """Fill temp table ``dups`` with key clashes among valid rows; returns distinct rows hit."""
+                    source: str, loaded: set[str] | None = None) -> int:
+    """Fill temp table ``dups`` with key clashes among valid rows, within the file and with
+    rows this source already loaded; returns the number of rows hit (0: no table made).
+    ``loaded`` names the tables already holding this source's rows, when the caller knows."""
     p = plan.params
     parts: list[str] = []
     checked: set[tuple[str, ...]] = set()
@@ -57,15 +63,14 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dup
             continue
         if keys not in checked:  # e.g. person and involvement both keyed on one ID column
             checked.add(keys)
-            parts.append(_within_file(p, plan, target, staged))
-        already = _scalar(
-            con,
-            f"SELECT count(*) FROM (SELECT 1 FROM {quote_ident(target.info.table)} "
-            "WHERE source = $s LIMIT 1)",
-            {"s": source},
-        )
-        if already:
-            parts.append(_against_loaded(p, plan, target, staged, source))
+            cols = ", ".join(keys)
+            clashes = _scalar(con, f"SELECT count(*) FROM (SELECT {cols} FROM {staged} "
+                                   f"WHERE _ju_valid GROUP BY ALL HAVING count(*) > 1)")
+            if clashes:
+                parts.append(_within_file(p, target, staged))
+        table = target.info.table
+        if table in loaded if loaded is not None else has_rows(con, table, source):
+            parts.append(_against_loaded(p, target, staged, source))
     if not parts:
         return 0
     # The raw row comes from the reader's relation: duplicates are valid rows, for which the

@@ -206,15 +206,17 @@ class CscSimulation:
         rng = self.rng
         if not len(kids):
             return
-        hh_ids, inverse = np.unique(households, return_inverse=True)
+        hh_ids, groups = group_by(households)
         hh_weight = np.zeros(len(hh_ids))
-        np.maximum.at(hh_weight, inverse, self.weight[kids])
+        np.maximum.at(hh_weight, np.repeat(np.arange(len(hh_ids)), np.diff(groups)),
+                      self.weight[kids[np.argsort(households, kind="stable")]])
+        members_of = kids[np.argsort(households, kind="stable")]
         order = _top_k(hh_weight, min(len(hh_ids), wanted), rng)
         done = 0
         for k in order:
             if done >= wanted:
                 break
-            members = kids[inverse == k]
+            members = members_of[groups[k]:groups[k + 1]]
             if len(members) > 1 and rng.random() < 0.3:
                 ages = (t - self.b.people.dob[members]) / YEAR
                 w = 0.2 + (ages > 10) + 2.0 * ((self.b.people.flags[members] & CHILD_BEHAVIOUR)
@@ -400,6 +402,15 @@ def _closure(rng: np.random.Generator) -> str:
     if roll < 0.95:
         return "RC4"
     return "RC5"
+
+
+def group_by(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Distinct keys and the boundaries of each key's run in ``keys`` sorted stably: the
+    members of key k are ``values[order][bounds[k]:bounds[k + 1]]``."""
+    ordered = np.sort(keys, kind="stable")
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else \
+        np.empty(0, dtype=np.int64)
+    return ordered[starts], np.r_[starts, len(ordered)].astype(np.int64)
 
 
 def _top_k(weights: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.int64]:

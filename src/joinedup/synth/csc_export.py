@@ -73,7 +73,6 @@ def csc_people(world: World, truth: CscTruth, extract: int) -> CscPeople:
     when: list[int] = list(truth.ct_date)
     last: list[int] = list(truth.ct_date)
     relations: list[tuple[int, int, str, int]] = []
-    seen_groups: set[int] = set()
     for ep in range(len(truth.ep_child)):
         child, day = truth.ep_child[ep], truth.ep_referral[ep]
         end = truth.ep_close[ep] if truth.ep_close[ep] != NEVER_INT else extract
@@ -82,16 +81,13 @@ def csc_people(world: World, truth: CscTruth, extract: int) -> CscPeople:
         who.append(child)
         when.append(day)
         last.append(min(end, extract))
-        group = truth.ep_group[ep]
         household = truth.ep_household[ep]
         members = tl.members(household, day) if household >= 0 else np.empty(0, np.int64)
         for other, label in _relatives(world, child, members, day):
             relations.append((child, other, label, day))
-            if group not in seen_groups or label in ("Mother", "Father"):
-                who.append(other)
-                when.append(day)
-                last.append(min(end, extract))
-        seen_groups.add(group)
+            who.append(other)
+            when.append(day)
+            last.append(min(end, extract))
     for parent, (partner, day) in _partners(world, relations):
         relations.append((parent, partner, "Partner", day))
     persons = np.asarray(who, dtype=np.int64)

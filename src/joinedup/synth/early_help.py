@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from joinedup.synth.csc import CscTruth, _top_k
+from joinedup.synth.csc import CscTruth, _top_k, group_by
 from joinedup.synth.population import (
     CHILD_BEHAVIOUR,
     DA_PERPETRATOR,
@@ -100,14 +100,17 @@ class EarlyHelp:
             kids, households = kids[ok], tl.household[live][ok]
             wanted = int(rng.poisson(EH_PER_10K / 10_000 * ok.sum() / 12))
             if wanted and len(kids):
-                uniq, inverse = np.unique(households, return_inverse=True)
+                order = np.argsort(households, kind="stable")
+                uniq, bounds = group_by(households)
+                members_of = kids[order]
                 w = np.zeros(len(uniq))
-                np.maximum.at(w, inverse, weight[kids])
+                np.maximum.at(w, np.repeat(np.arange(len(uniq)), np.diff(bounds)),
+                              weight[members_of])
                 done = 0
                 for k in _top_k(w, wanted, rng):
                     if done >= wanted:
                         break
-                    members = kids[inverse == k]
+                    members = members_of[bounds[k]:bounds[k + 1]]
                     route = ("School", "Health visitor", "Self-referral", "Police", "Housing",
                              "GP")[int(rng.integers(6))]
                     self._episode(list(members), int(uniq[k]), t + int(rng.integers(0, 28)),

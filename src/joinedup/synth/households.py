@@ -96,7 +96,8 @@ class HouseholdMaker:
         b, rng = self.b, self.rng
         man_ethnic = ethnic if rng.random() < 0.92 else b.ethnic()
         woman = self._adult(1, age, date, ethnic, family)
-        man = self._adult(0, max(age + rng.normal(2.0, 3.5), 17.5), date, man_ethnic, family)
+        man = self._adult(0, max(age + rng.normal(2.0, 3.5), age - 2.5, 17.5), date, man_ethnic,
+                          family)
         youngest = min(int(b.people.dob[woman]), int(b.people.dob[man])) + int(18 * YEAR)
         start = max(since - int(rng.exponential(4.0) * YEAR), youngest)
         married = rng.random() < married_p
@@ -175,7 +176,8 @@ class HouseholdMaker:
         roll = rng.random()
         if roll < 0.15:
             return NONE
-        age = max(float((date - b.people.dob[woman]) / YEAR) + rng.normal(2.5, 4.0), 19.0)
+        her_age = float((date - b.people.dob[woman]) / YEAR)
+        age = max(her_age + rng.normal(2.5, 4.0), her_age - 2.0, 19.0)
         ethnic = int(b.people.ethnic[woman]) if rng.random() < 0.9 else b.ethnic()
         if roll < 0.40:
             father = self._adult(0, age, date, ethnic, b.family())

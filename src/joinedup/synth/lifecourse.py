@@ -185,11 +185,13 @@ class Lifecourse:
 
     def _depart(self, people: list[int], date: int) -> None:
         for person in people:
-            self.b.leave(person, date)
-            self.b.people.out_date[person] = date
+            when = max(date, self.b.spells.current_start(person))
+            self.b.leave(person, when)
+            self.b.people.out_date[person] = when
 
     def _death(self, person: int, date: int) -> None:
         b = self.b
+        date = max(date, b.spells.current_start(person))
         h = int(b.people.hh[person])
         b.people.death[person] = date
         if b.people.partner[person] >= 0:

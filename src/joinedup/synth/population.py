@@ -142,7 +142,14 @@ class Spells:
     end: list[int] = field(default_factory=list)
     open_spell: dict[int, int] = field(default_factory=dict)
 
+    def current_start(self, person: int) -> int:
+        idx = self.open_spell.get(person)
+        return -(2**31) if idx is None else self.start[idx]
+
     def begin(self, person: int, household: int, address: int, start: int) -> None:
+        # Events within a month are drawn on random days but applied in a fixed order; a
+        # later event never starts before the spell it ends, so spells never overlap.
+        start = max(start, self.current_start(person))
         self.close(person, start)
         self.open_spell[person] = len(self.person)
         self.person.append(person)

@@ -32,13 +32,16 @@ def days(value: dt.date) -> int:
 def simulate(people: int, geo: Geography, as_of: dt.date, rng: np.random.Generator,
              demography: Demography | None = None,
              on_month: Callable[[], None] | None = None) -> tuple[Borough, Addresses]:
-    """``people`` residents at the window start, then monthly life events up to ``as_of``."""
+    """About ``people`` residents on ``as_of``, with eight years of monthly life events."""
     start = days(window_start_for(as_of))
     end = days(as_of) + 1
     # Households split over the years (separations, young people leaving home), so keep
     # spare properties; about 1 in 9 is vacant at the start.
+    demography = demography or Demography()
     addresses = build_addresses(geo, int(people / 2.3 * 1.3) + 50, rng)
     b = Builder(rng, addresses, start, end - 1)
-    populate(b, people, start, INITIAL_MIX, arrival=False)
-    Lifecourse(b, demography or Demography(), people).run(start, end, on_month)
+    # The borough grows slowly; start smaller so that ``people`` live there on ``as_of``.
+    initial = int(round(people / (1 + demography.growth * (end - start) / 365.25)))
+    populate(b, initial, start, INITIAL_MIX, arrival=False)
+    Lifecourse(b, demography, initial).run(start, end, on_month)
     return b.freeze(), addresses

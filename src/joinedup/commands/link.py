@@ -1,0 +1,73 @@
+"""`joinedup link`: link the current snapshot's person records into people (a new snapshot)."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from joinedup.commands.ingest import Failed, output_console
+from joinedup.commands.match import _reporting
+from joinedup.config import get_settings
+from joinedup.errors import JoinedUpError
+from joinedup.linkage.pipeline import (
+    DEFAULT_MAX_CLUSTER_SIZE,
+    DEFAULT_MIN_AVERAGE_WEIGHT,
+    DEFAULT_THRESHOLD,
+    MatchOptions,
+)
+from joinedup.linkage.warehouse_link import LinkReport, link_warehouse
+
+
+def _summary(report: LinkReport) -> Table:
+    table = Table(title="Person linkage", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in (
+        ("person records", f"{report.records:,}"),
+        ("persons", f"{report.persons:,}"),
+        ("persons with more than one record", f"{report.linked_persons:,}"),
+        ("clusters flagged oversized", f"{report.flagged:,}"),
+        ("pairs scored", f"{report.pairs_scored:,}"),
+        ("model", "trained and saved" if report.trained else "reused"),
+        ("seconds", f"{report.seconds:.1f}"),
+    ):
+        table.add_row(name, value)
+    return table
+
+
+@click.command("link")
+@click.option("--retrain", is_flag=True,
+              help="Train a new model even if the warehouse has one (and save it).")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=DEFAULT_THRESHOLD, show_default=True,
+              help="Link pairs scored at or above this match probability.")
+@click.option("--max-cluster-size", type=click.IntRange(min=2),
+              default=DEFAULT_MAX_CLUSTER_SIZE, show_default=True,
+              help="Refuse links that would make a bigger person; flag it instead.")
+@click.option("--min-average-weight", type=float, default=DEFAULT_MIN_AVERAGE_WEIGHT,
+              show_default=True,
+              help="Join two clusters only if their scored pairs average at least this weight.")
+def command(retrain: bool, threshold: float, max_cluster_size: int,
+            min_average_weight: float) -> None:
+    """Link every person record in the current snapshot into people.
+
+    Writes person_link, person_index (golden records) and person_link_pair into a copy of
+    the current snapshot and switches to it; a failure leaves the current snapshot served.
+    The model is <warehouse>/linkage/model.json (trained on first use or with --retrain).
+    """
+    settings = get_settings()
+    options = MatchOptions(threshold=threshold, max_cluster_size=max_cluster_size,
+                           min_average_weight=min_average_weight)
+    try:
+        with _reporting() as (console, steps):
+            report = link_warehouse(settings, retrain=retrain, options=options, progress=steps)
+    except JoinedUpError as exc:
+        raise Failed(f"{exc}\nThe current snapshot was not changed.") from exc
+    out = output_console()
+    out.print(_summary(report))
+    out.print(f"Snapshot {report.snapshot_id} is now current ({report.snapshot_path}); "
+              f"linked from {report.previous_id}.", highlight=False)
+    if report.flagged:
+        out.print("[yellow]Some people reached the size cap: see person_link.flagged.[/]")
+    for warning in report.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
