@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,20 @@ from joinedup.errors import WarehouseError
 from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
 
-# Measured on this borough (2,000 people, seed 7): pairwise F1 0.89, cluster F1 0.93.
-PAIRWISE_F1_FLOOR = 0.85
-CLUSTER_F1_FLOOR = 0.88
+# Measured on this borough (2,000 people, seed 7, reference data): pairwise F1 0.884,
+# cluster F1 0.912 (the floors catch a broken model or clustering, not small drifts).
+PAIRWISE_F1_FLOOR = 0.86
+CLUSTER_F1_FLOOR = 0.89
 
 
-def _tables(store: SnapshotStore, run_id: str) -> dict[str, object]:
+@dataclass(frozen=True)
+class Linked:
+    tables: set[str]
+    counts: tuple[int, ...]
+    assignment: dict[str, str]
+
+
+def _tables(store: SnapshotStore, run_id: str) -> Linked:
     with store.open(run_id) as con:
         tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
         counts = con.execute("""
@@ -38,7 +47,8 @@ def _tables(store: SnapshotStore, run_id: str) -> dict[str, object]:
         assignment = dict(con.execute(
             "SELECT source || ':' || source_record_id, person_id FROM person_link"
         ).fetchall())
-    return {"tables": tables, "counts": counts, "assignment": assignment}
+    return Linked(tables, tuple(int(c) for c in counts),
+                  {str(k): str(v) for k, v in assignment.items()})
 
 
 def test_link_publishes_people_scores_them_and_fails_safely(
@@ -57,8 +67,8 @@ def test_link_publishes_people_scores_them_and_fails_safely(
     assert warehouse_link.model_path(settings).is_file()
     first = _tables(store, linked)
     assert {"person_link", "person_index", "person_link_pair", "link_run",
-            "person_record", "event"} <= first["tables"]  # type: ignore[operator]
-    records, links, unlinked, persons, index_rows, orphan_index, bad_ids = first["counts"]  # type: ignore[misc]
+            "person_record", "event"} <= first.tables
+    records, links, unlinked, persons, index_rows, orphan_index, bad_ids = first.counts
     assert links == records > 2_000 and unlinked == 0
     assert index_rows == persons and orphan_index == 0 and bad_ids == 0
     assert 1_000 < persons < records
@@ -91,7 +101,7 @@ def test_link_publishes_people_scores_them_and_fails_safely(
     # Relinking the linked snapshot with the saved model gives the same people and ids.
     again = warehouse_link.link_warehouse(settings)
     assert not again.trained
-    assert _tables(store, again.snapshot_id)["assignment"] == first["assignment"]
+    assert _tables(store, again.snapshot_id).assignment == first.assignment
 
 
 def test_evaluate_linkage_needs_a_linked_snapshot(small_borough: Path, home: Path) -> None:

@@ -3,12 +3,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from joinedup.cli import cli
 
 
-def test_synth_command_writes_the_borough_and_reports(home: Path, tmp_path: Path) -> None:
+def test_synth_command_writes_the_borough_and_reports(home: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     out = tmp_path / "borough"
     result = CliRunner().invoke(cli, ["synth", "--people", "300", "--seed", "5", "--out",
                                       str(out), "--as-of", "2025-06-30"])
@@ -21,10 +24,9 @@ def test_synth_command_writes_the_borough_and_reports(home: Path, tmp_path: Path
     assert manifest["seed"] == 5
 
 
-def test_synth_defaults_come_from_settings(home: Path, monkeypatch: object) -> None:
-    import pytest
-
-    mp: pytest.MonkeyPatch = monkeypatch  # type: ignore[assignment]
+def test_synth_defaults_come_from_settings(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                           ) -> None:
+    mp = monkeypatch
     mp.setenv("JOINEDUP_SYNTH_PEOPLE", "200")
     mp.setenv("JOINEDUP_SYNTH_SEED", "9")
     from joinedup.config import get_settings

@@ -73,7 +73,8 @@ def _report(console: Console, s: SynthSummary) -> None:
     console.print(f"{s.residents_at_as_of:,} residents on {s.as_of.isoformat()} "
                   f"({s.persons_ever:,} people over the history), "
                   f"{s.households_at_as_of:,} households; seed {s.seed}.")
-    console.print(f"Geography: {geo} ({s.geography_source}).")
-    console.print(f"Statistics: {stats}.")
+    console.print(f"Geography: {geo} ({s.geography_source}).", soft_wrap=True)
+    console.print(f"Statistics: {stats}.", soft_wrap=True)
     console.print(f"Written in {s.seconds:.1f}s: {s.out / 'sources.yaml'}, "
-                  f"{s.out / 'manifest.json'}, ground truth in {s.out / 'ground_truth'}.")
+                  f"{s.out / 'manifest.json'}, ground truth in {s.out / 'ground_truth'}.",
+                  soft_wrap=True)

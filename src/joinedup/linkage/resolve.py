@@ -79,7 +79,13 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
         WITH people AS ({people})
         SELECT {node.format(side='l')} AS l, {node.format(side='r')} AS r,
             p.match_probability AS probability, p.match_weight AS weight,
-            coalesce({POSSIBLE_TWINS if twins else 'false'}, false) AS twins
+            coalesce({POSSIBLE_TWINS if twins else 'false'}, false) AS twins,
+            -- Unknown (NULL) only because a field is missing: a record without a date of
+            -- birth or surname may link; one without a forename but the same surname and date
+            -- of birth as the other ("Baby of Smith") may not, or it could bridge twins.
+            coalesce({POSSIBLE_TWINS if twins else 'false'},
+                     {'l.dob = r.dob AND l.surname = r.surname' if twins else 'false'},
+                     false) AS no_link
         FROM "{table}" AS p
         JOIN people AS l ON {on.format(side='l', s='l')}
         JOIN people AS r ON {on.format(side='r', s='r')}
@@ -95,7 +101,7 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
     view = _pairs_view(con, table, prepared, linking, rules.separate_twins)
     edges = [
         (str(a), str(b), float(p)) for a, b, p in con.execute(
-            f"SELECT l, r, probability FROM {view} WHERE probability >= ? AND NOT twins",
+            f"SELECT l, r, probability FROM {view} WHERE probability >= ? AND NOT no_link",
             [rules.threshold],
         ).fetchall()
     ]

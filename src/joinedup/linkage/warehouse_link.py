@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError

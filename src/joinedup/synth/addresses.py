@@ -16,20 +16,23 @@ OWNER, PRIVATE_RENT, SOCIAL_RENT = 0, 1, 2
 TENURES = ("owner occupied", "private rented", "social rented")
 
 _STEMS = (
-    "Church Mill Station Park Hall Manor Chapel Green Moss Brook Heath Lea Oak Ash Beech Elm "
-    "Birch Willow Holly Hawthorn Cedar Maple Rowan Laurel Lime Poplar Larch Chestnut Sycamore "
-    "Albert Victoria Wellington Nelson Buxton Bridge Market Castle School Spring Meadow "
-    "Orchard Kings Queens Princes Windsor Grosvenor Derby Lancaster York Chester Carlton "
-    "Clifton Grange Priory Abbey Rectory Vicarage Highfield Fairfield Broad Cross Bank Dale "
-    "Hill Wood Field Cliff Moor Ridge Vale Acre Croft Lodge Farm Garden River Canal Lark "
-    "Swallow Kingfisher Heron Thrush Primrose Bluebell Foxglove Heather Clover Daisy"
-).split()
+    "Church", "Mill", "Station", "Park", "Hall", "Manor", "Chapel", "Green", "Moss", "Brook",
+    "Heath", "Lea", "Oak", "Ash", "Beech", "Elm", "Birch", "Willow", "Holly", "Hawthorn", "Cedar",
+    "Maple", "Rowan", "Laurel", "Lime", "Poplar", "Larch", "Chestnut", "Sycamore", "Albert",
+    "Victoria", "Wellington", "Nelson", "Buxton", "Bridge", "Market", "Castle", "School", "Spring",
+    "Meadow", "Orchard", "Kings", "Queens", "Princes", "Windsor", "Grosvenor", "Derby",
+    "Lancaster", "York", "Chester", "Carlton", "Clifton", "Grange", "Priory", "Abbey", "Rectory",
+    "Vicarage", "Highfield", "Fairfield", "Broad", "Cross", "Bank", "Dale", "Hill", "Wood",
+    "Field", "Cliff", "Moor", "Ridge", "Vale", "Acre", "Croft", "Lodge", "Farm", "Garden", "River",
+    "Canal", "Lark", "Swallow", "Kingfisher", "Heron", "Thrush", "Primrose", "Bluebell",
+    "Foxglove", "Heather", "Clover", "Daisy"
+)
 _SUFFIXES = (
-    "Road Street Lane Avenue Close Drive Grove Way Crescent Terrace Place Gardens Walk Rise "
-    "View Mews"
-).split()
+    "Road", "Street", "Lane", "Avenue", "Close", "Drive", "Grove", "Way", "Crescent", "Terrace",
+    "Place", "Gardens", "Walk", "Rise", "View", "Mews"
+)
 _SUFFIX_WEIGHTS = np.array([20, 18, 12, 10, 8, 7, 6, 4, 4, 3, 2, 2, 2, 1, 1, 1], dtype=float)
-_BLOCKS = "Court House Heights Point Towers Lodge".split()
+_BLOCKS = ["Court", "House", "Heights", "Point", "Towers", "Lodge"]
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # inward-code letters Royal Mail uses (no C I K M O V)
 _EXTERNAL = (
     ("M19", "Levenshulme", "Manchester"), ("M20", "Didsbury", "Manchester"),
@@ -96,7 +99,7 @@ def build_addresses(geo: Geography, n_addresses: int, rng: np.random.Generator,
         order = np.lexsort((xy[:, 1], xy[:, 0]))
         pos = 0
         while pos < count:
-            size = int(min(count - pos, rng.integers(8, 26)))
+            size = min(count - pos, int(rng.integers(8, 26)))
             members = order[pos:pos + size]
             pos += size
             unit = _next_postcode(district, sector, next_unit, used_units)
@@ -121,7 +124,7 @@ def build_addresses(geo: Geography, n_addresses: int, rng: np.random.Generator,
                                       int(max(tenure[m], PRIVATE_RENT)))
                 cols["dep"].append(dep)
     for k in range(n_external):
-        district, locality, town = _EXTERNAL[k % len(_EXTERNAL)]
+        district, locality, _ = _EXTERNAL[k % len(_EXTERNAL)]
         unit = _next_postcode(district, 1 + k % 9, next_unit, used_units)
         cols["line1"].append(f"{int(rng.integers(1, 200))} {_STEMS[rng.integers(len(_STEMS))]} "
                              f"{_SUFFIXES[int(rng.integers(len(_SUFFIXES)))]}")

@@ -109,7 +109,7 @@ def _involvements(t: AscTruth, person: int, day: int, age: float, flags: int, ca
     if death <= day + 1:
         return
     for kind in chain:
-        label, median, reason = KINDS[kind]
+        _, median, reason = KINDS[kind]
         length = int(np.clip(rng.lognormal(np.log(median), 0.5), 7, 4000))
         end = min(day + length, death)
         t.person.append(person)

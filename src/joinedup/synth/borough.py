@@ -19,13 +19,17 @@ from joinedup.synth.csc import CscSimulation
 from joinedup.synth.csc_factors import assign_factors
 from joinedup.synth.geography import Geography, load_geography
 from joinedup.synth.identifiers import nhs_numbers
+from joinedup.synth.measure import calibration_report
 from joinedup.synth.needs import assign_needs
 from joinedup.synth.output import Output
 from joinedup.synth.population import NEVER
 from joinedup.synth.records import World
 from joinedup.synth.sources import write_sources
+from joinedup.synth.statutory import census_year
 from joinedup.synth.timeline import Timeline
 from joinedup.synth.truth import write_truth
+from joinedup.synth.workforce import Roster
+from joinedup.synth.workforce_export import workforce_figures
 from joinedup.synth.world import days, simulate, window_start_for
 
 DEFAULT_AS_OF = dt.date(2026, 10, 31)
@@ -115,7 +119,7 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
 
     stages.start("extracts")
     output = Output(out)
-    entries = write_sources(world, output, csc, calibration, seed, as_of)
+    entries, roster = write_sources(world, output, csc, calibration, seed, as_of)
     (out / "sources.yaml").write_text(my.dump(entries), encoding="utf-8")
     stages.finish("extracts")
 
@@ -131,7 +135,13 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
         files=tuple((f.source, f.path, f.rows) for f in output.files),
         seconds=time.perf_counter() - began, truth_rows=truth_rows,
     )
-    _manifest(summary, geo, calibration, borough.window_start)
+    year = census_year(as_of)
+    measured = calibration_report(borough, timeline, csc, calibration,
+                                  range(max(year - 3, 2019), year + 1))
+    measured["workforce"] = {
+        name: {"measured": round(value, 1), "target": round(target, 1)}
+        for name, value, target in _workforce(roster, borough.as_of, calibration)}
+    _manifest(summary, geo, calibration, borough.window_start, measured)
     stages.finish("ground truth")
     return summary
 
@@ -160,8 +170,17 @@ def _statistics_source(calibration: Calibration) -> str:
     return "England 2024 figures, rounded (no reference data)"
 
 
+def _workforce(roster: Roster, day: int, calibration: Calibration,
+               ) -> list[tuple[str, float, float]]:
+    got = workforce_figures(roster, day)
+    w = calibration.workforce
+    return [("caseload_per_fte", got.get("caseload_fte", 0.0), w.caseload_per_fte),
+            ("turnover_pct", got.get("turnover_pct", 0.0), w.turnover_pct),
+            ("agency_pct", got.get("agency_pct", 0.0), w.agency_pct)]
+
+
 def _manifest(summary: SynthSummary, geo: Geography, calibration: Calibration,
-              window_start: int) -> None:
+              window_start: int, measured: dict[str, object]) -> None:
     data = {
         "generator": "joinedup synth",
         "seed": summary.seed,
@@ -183,8 +202,9 @@ def _manifest(summary: SynthSummary, geo: Geography, calibration: Calibration,
         "files": [{"source": s, "path": p, "rows": r} for s, p, r in summary.files],
         "total_rows": summary.total_rows,
         "ground_truth": summary.truth_rows,
+        "calibration": {"statistics": calibration.kind, "la": calibration.la_name,
+                        "measured_vs_target": measured},
     }
-    del calibration
     (summary.out / "manifest.json").write_text(json.dumps(data, indent=2) + "\n",
                                                encoding="utf-8")
 

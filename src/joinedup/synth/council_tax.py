@@ -13,7 +13,7 @@ from joinedup.synth.noise import ascii_upper
 from joinedup.synth.output import Output, fmt_dates, invalidate_dates
 from joinedup.synth.population import NEVER
 from joinedup.synth.quality import profile
-from joinedup.synth.records import World, build_people
+from joinedup.synth.records import World
 from joinedup.synth.timeline import YEAR
 
 SOURCE = "council_tax"
@@ -103,13 +103,14 @@ def write_council_tax(world: World, out: Output, extract: dt.date, start: dt.dat
         if field_name != "address":
             out.error(SOURCE, "council_tax/liable_parties.csv", i + 2, f"person.{field_name}",
                       kind)
-    lead_party = {}
+    lead_party: dict[int, str] = {}
     for i, x in enumerate(liable):
         lead_party.setdefault(x[0], table.record_id[i])
     starts = np.array([x[1] for x in accounts], dtype=np.int64)
     ends = np.array([x[2] for x in accounts], dtype=np.int64)
-    spd_end = np.array([x[5] for x in accounts], dtype=np.int64)
-    spd = [("Y" if x[4] and (x[5] == NEVER_INT or x[5] > ex) else "N") for x in accounts]
+    spd_ends = np.array([x[5] for x in accounts], dtype=np.int64)
+    spd_flags = [("Y" if x[4] and (x[5] == NEVER_INT or x[5] > ex) else "N")
+                 for x in accounts]
     lead_person = [int(persons[x[3][0]]) for x in accounts]
     out.csv(SOURCE, "council_tax/accounts.csv", {
         "ACCOUNT_NO": acc_ids, "LEAD_PARTY_REF": [lead_party[k] for k in range(len(accounts))],
@@ -117,7 +118,8 @@ def write_council_tax(world: World, out: Output, extract: dt.date, start: dt.dat
         "BAND": [BANDS[int(band_of[x[0]])] for x in accounts],
         "LIAB_START": fmt_dates(starts, DATE),
         "LIAB_END": fmt_dates(np.where(ends > ex, NEVER_INT, ends), DATE),
-        "SPD": spd, "SPD_END": fmt_dates(np.where(spd_end > ex, NEVER_INT, spd_end), DATE),
+        "SPD": spd_flags,
+        "SPD_END": fmt_dates(np.where(spd_ends > ex, NEVER_INT, spd_ends), DATE),
     }, persons=lead_person, record_ids=[lead_party[k] for k in range(len(accounts))],
         newline="\r\n")
     t, v, c = my.target, my.value, my.col

@@ -31,6 +31,8 @@ from joinedup.synth.timeline import YEAR, Timeline
 BURN_IN_YEARS = 5
 CP_MEDIAN_DAYS, CP_SIGMA = 240.0, 0.6
 RISK_POWER = 1.6
+# Plans cut short by 18th birthdays and moves away: start a few more to keep the stock.
+CP_UPLIFT = 1.08
 
 REFERRAL_SOURCES = (
     ("6", 29), ("2A", 19), ("2B", 1), ("3A", 2), ("3B", 2), ("3C", 1), ("3D", 3), ("3E", 3),
@@ -151,7 +153,7 @@ class CscSimulation:
         if not len(kids):
             return
         targets = self.cal.for_day(t)
-        wanted = int(round(targets.cla_at31_per_10k / 10_000 * len(kids) * 0.6))
+        wanted = round(targets.cla_at31_per_10k / 10_000 * len(kids) * 0.6)
         # Children in care at any moment are mostly the long stayers (length-biased).
         ages = (t - self.b.people.dob[kids]) / YEAR
         w = self.weight[kids] * (ages < 13)
@@ -232,7 +234,7 @@ class CscSimulation:
         p_nfa = targets.nfa_pct / 100
         p_nin = targets.not_in_need_pct / 100
         mean_cp = CP_MEDIAN_DAYS * np.exp(CP_SIGMA**2 / 2)
-        p_cp = min(targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
+        p_cp = min(CP_UPLIFT * targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
         p_cla = min(targets.cla_starts_per_10k / ref, 0.2)
         roll = rng.random()
         for name, prob in (("nfa", p_nfa), ("nin", p_nin), ("cla", p_cla), ("cp", p_cp)):
@@ -247,7 +249,7 @@ class CscSimulation:
         p_nfa = targets.nfa_pct / 100
         p_nin = targets.not_in_need_pct / 100
         mean_cp = CP_MEDIAN_DAYS * np.exp(CP_SIGMA**2 / 2)
-        p_cp = min(targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
+        p_cp = min(CP_UPLIFT * targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
         p_cla = min(targets.cla_starts_per_10k / ref, 0.2)
         p_cin = max(1 - p_nfa - p_nin - p_cp - p_cla, 0.05)
         cla_days = targets.cla_at31_per_10k / max(targets.cla_starts_per_10k, 1.0) * 365

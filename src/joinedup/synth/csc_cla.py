@@ -78,6 +78,9 @@ class ClaPlanner:
         p = self.borough.people
         age = (start - p.dob[child]) / YEAR
         eighteen = int(p.dob[child] + 18 * YEAR)
+        if eighteen - start < 30:
+            # Turned 18 before care could start: the episode simply ends.
+            return (eighteen if eighteen <= self.borough.as_of else NEVER_INT), "RC7"
         route = route or self._route(age)
         if route == "home":
             length = rng.lognormal(np.log(0.4), 0.6)
@@ -130,12 +133,13 @@ class ClaPlanner:
 
     def _route(self, age: float) -> str:
         roll = self.rng.random()
+        table: tuple[tuple[str, float], ...]
         if age < 5:
             table = (("adoption", 0.35), ("sgo", 0.2), ("home", 0.30))
         elif age < 13:
-            table = (("sgo", 0.25), ("home", 0.48))
+            table = (("sgo", 0.25), ("home", 0.5))
         else:
-            table = (("home", 0.42),)
+            table = (("home", 0.47),)
         for name, prob in table:
             if roll < prob:
                 return name

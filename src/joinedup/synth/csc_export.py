@@ -339,7 +339,7 @@ def _cla(out: Output, truth: CscTruth, people: CscPeople, roster: Roster, ex: in
     pc = np.asarray(cla.period_child, dtype=np.int64)
     ps = np.asarray(cla.period_start, dtype=np.int64)
     pe = np.asarray(cla.period_end, dtype=np.int64)
-    first_ep = {}
+    first_ep: dict[tuple[int, int], int] = {}
     for c, d, e in zip(cla.child, cla.decom, cla.cin_ep, strict=True):
         first_ep.setdefault((c, d), e)
     period_ep = np.array([first_ep[(int(c), int(d))] for c, d in zip(pc, ps, strict=True)],
@@ -347,7 +347,7 @@ def _cla(out: Output, truth: CscTruth, people: CscPeople, roster: Roster, ex: in
     keep = np.flatnonzero((ps <= ex) & (ep_close[period_ep] >= start_day)) \
         if len(pc) else np.empty(0, dtype=np.int64)
     ids = people.ids(pc[keep], ps[keep])
-    ep_of = {}
+    ep_of: dict[tuple[int, int], int] = {}
     for idx, (c, d) in enumerate(zip(cla.child, cla.decom, strict=True)):
         ep_of.setdefault((c, d), idx)
     workers = []

@@ -125,7 +125,7 @@ class EarlyHelp:
         if day > as_of:
             return
         kids = [k for k in kids if self.open_until[k] < day and
-                day - p.dob[k] < 18 * YEAR and p.death[k] > day]
+                day - p.dob[k] < 18 * YEAR and p.death[k] > day and p.out_date[k] > day]
         if not kids:
             return
         if end is None:

@@ -68,11 +68,9 @@ def write_early_help(world: World, out: Output, eh: EhTruth, roster: Roster,
         "FAMILY_REF": [f"FAM{family_of[int(x)]:06d}" for x in table.person],
     }, persons=table.person, record_ids=table.record_id)
     out.person_errors(table, "early_help/people.csv")
-    parent = np.array([x[0] for x in links], dtype=np.int64)
-    child = np.array([x[1] for x in links], dtype=np.int64)
     ld = np.array([x[2] for x in links], dtype=np.int64)
-    pid = table.record_for(parent, ld) if len(links) else np.empty(0, dtype=object)
-    cid = table.record_for(child, ld) if len(links) else np.empty(0, dtype=object)
+    pid = table.record_for(np.array([x[0] for x in links], dtype=np.int64), ld)
+    cid = table.record_for(np.array([x[1] for x in links], dtype=np.int64), ld)
     pairs = sorted({(a_, b_, int(d)) for a_, b_, d in zip(pid, cid, ld, strict=True)
                     if a_ != b_})
     index = table.index_of()
@@ -86,7 +84,11 @@ def write_early_help(world: World, out: Output, eh: EhTruth, roster: Roster,
     kids = np.asarray(eh.child, dtype=np.int64)[idx]
     starts = np.asarray(eh.start, dtype=np.int64)[idx]
     ids = table.record_for(kids, starts)
-    names, roles, teams, phones, emails = [], [], [], [], []
+    names: list[str] = []
+    roles: list[str] = []
+    teams: list[str | None] = []
+    phones: list[str] = []
+    emails: list[str] = []
     for i in keep:
         w = eh.worker[i]
         if w >= 0:

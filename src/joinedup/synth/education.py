@@ -87,8 +87,14 @@ def make_schools(world: World, rng: np.random.Generator) -> Schools:
             home = int(inside[int(rng.integers(len(inside)))])
             locality = str(a.locality[home])
             name, kind = _school_name(phase, locality, rng)
+            tries = 0
             while name in used:
+                tries += 1
                 name, kind = _school_name(phase, locality, rng)
+                if tries > 20:
+                    # A big borough runs out of names: qualify by place, as real ones are.
+                    name = f"{name.replace(' School', '').replace(' Academy', '')} " \
+                           f"({locality} {tries - 20})"
             used.add(name)
             base = {"primary": 2000, "secondary": 4000, "special": 7000, "pru": 1100}[phase]
             s.name.append(name)
@@ -151,8 +157,8 @@ def simulate_schools(world: World, schools: Schools, rng: np.random.Generator,
     slat = np.array(schools.lat)
     by_phase = {ph: schools.of_phase(ph) for ph in ("primary", "secondary")}
     serial: dict[tuple[str, int], int] = {}
-    for child in candidates:
-        child = int(child)
+    for candidate in candidates:
+        child = int(candidate)
         if independent[child]:
             continue
         c = int(cohorts[child])

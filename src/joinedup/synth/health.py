@@ -9,11 +9,12 @@ import numpy as np
 import pyarrow as pa
 
 from joinedup.synth import mapping_yaml as my
+from joinedup.synth.addresses import Addresses
+from joinedup.synth.identifiers import sequential_ids
 from joinedup.synth.output import Output, invalidate_nhs
 from joinedup.synth.population import NEVER
 from joinedup.synth.quality import profile
 from joinedup.synth.records import PersonTable, World, build_people
-from joinedup.synth.identifiers import sequential_ids
 from joinedup.synth.timeline import YEAR
 
 SOURCE = "health_child_health"
@@ -89,20 +90,20 @@ def write_health(world: World, out: Output, extract: dt.date, start: dt.date) ->
                      "health", extract, start, extract, _mapping(names, codes))
 
 
-def _nearest(a: object, addresses: np.ndarray, practices: np.ndarray) -> np.ndarray:
-    lon, lat = a.lon, a.lat  # type: ignore[attr-defined]
+def _nearest(a: Addresses, addresses: np.ndarray, practices: np.ndarray) -> np.ndarray:
+    lon, lat = a.lon, a.lat
     px, py = lon[practices], lat[practices]
     x = np.nan_to_num(lon[addresses], nan=float(np.nanmean(lon)))
     y = np.nan_to_num(lat[addresses], nan=float(np.nanmean(lat)))
     dist = (x[:, None] - px[None, :]) ** 2 + (y[:, None] - py[None, :]) ** 2
-    return np.argmin(dist, axis=1)
+    return np.asarray(np.argmin(dist, axis=1), dtype=np.int64)
 
 
 def _carers(world: World, out: Output, children: PersonTable, ex: int) -> PersonTable:
     p = world.borough.people
     mothers = p.mother[children.person]
     has = (mothers >= 0) & ~p.external[np.maximum(mothers, 0)]
-    uniq = np.unique(mothers[has])
+    uniq = np.unique(mothers[has]).astype(np.int64)
     first = np.full(len(uniq), ex, dtype=np.int64)
     pos = np.searchsorted(uniq, mothers[has])
     np.minimum.at(first, pos, children.first_seen[has])
@@ -118,7 +119,7 @@ def _carers(world: World, out: Output, children: PersonTable, ex: int) -> Person
     out.person_errors(carers, "health/carers.parquet", first_row=1)
     links = np.flatnonzero(has)
     child_ids = children.record_id[links]
-    carer_ids = carers.record_for(mothers[links], children.first_seen[links])
+    carer_ids = carers.record_for(mothers[links].astype(np.int64), children.first_seen[links])
     out.parquet(SOURCE, "health/family_links.parquet", pa.table({
         "ChildRecordID": _text(child_ids), "CarerRecordID": _text(carer_ids),
         "Relationship": _text(["Mother"] * len(links)),
@@ -200,7 +201,7 @@ def _visits(world: World, out: Output, table: PersonTable, ex: int) -> None:
         rows["HealthVisitor"].append(visitors[person % len(visitors)])
         rows["Team"].append("Health Visiting " + ("North" if person % 2 else "South"))
     dates = np.asarray(rows["ContactDate"], dtype=np.int64)
-    ids = table.record_for(np.asarray(persons, dtype=np.int64), dates) if persons else []
+    ids = table.record_for(np.asarray(persons, dtype=np.int64), dates)
     out.parquet(SOURCE, "health/health_visiting_contacts.parquet", pa.table({
         "ContactID": _text(rows["ContactID"]), "ChildRecordID": _text(ids),
         "ContactType": _text(rows["ContactType"]), "ContactDate": _dates(dates),

@@ -62,14 +62,17 @@ def write_housing(world: World, out: Output, extract: dt.date, start: dt.date) -
     tenancies: list[tuple[int, int, int, int, list[int]]] = []  # lead, addr, start, end, spells
     for k, lo in enumerate(bounds):
         hi = bounds[k + 1] if k + 1 < len(bounds) else len(spells)
-        group = spells[lo:hi]
-        t0, t1 = int(tl.start[group].min()), int(tl.end[group].max())
-        members = tl.person[group]
+        in_tenancy = spells[lo:hi]
+        t0, t1 = int(tl.start[in_tenancy].min()), int(tl.end[in_tenancy].max())
+        members = tl.person[in_tenancy]
         age = (t0 - p.dob[members]) / YEAR
         adults = members[age >= 18] if (age >= 18).any() else members[[int(np.argmax(age))]]
         lead = int(adults[np.argmin(p.dob[adults])])
-        tenancies.append((lead, int(tl.address[group[0]]), t0, t1, group.tolist()))
-    who, first, last = [], [], []
+        tenancies.append((lead, int(tl.address[in_tenancy[0]]), t0, t1,
+                          [int(s) for s in in_tenancy]))
+    who: list[int] = []
+    first: list[int] = []
+    last: list[int] = []
     for lead, _, t0, t1, group in tenancies:
         for s in group:
             who.append(int(tl.person[s]))

@@ -48,7 +48,8 @@ _FERTILITY = np.array([0.015, 0.056, 0.105, 0.13, 0.076, 0.017, 0.001, 0.0])
 
 
 def _fertility(age: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.interp(age, _FERTILITY_AGES, _FERTILITY, left=0.0, right=0.0)
+    return np.asarray(np.interp(age, _FERTILITY_AGES, _FERTILITY, left=0.0, right=0.0),
+                      dtype=np.float64)
 
 
 def _mortality(age: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -160,7 +161,8 @@ class Lifecourse:
         m, f = p.mother[:n], p.father[:n]
         with_m = (m >= 0) & (p.hh[np.maximum(m, 0)] == hh)
         with_f = (f >= 0) & (p.hh[np.maximum(f, 0)] == hh)
-        return (hh >= 0) & (with_m | with_f)
+        result: NDArray[np.bool_] = (hh >= 0) & (with_m | with_f)
+        return result
 
     def _own_children(self, parent: int, t: int) -> list[int]:
         b = self.b

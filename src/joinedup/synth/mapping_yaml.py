@@ -62,7 +62,7 @@ def cols(names: list[str], separator: str = ", ") -> Mapping:
 
 def dump(sources: list[Mapping]) -> str:
     header = ("# Written by `joinedup synth`: every extract of the synthetic borough mapped onto\n"
-              "# the common data model. Ground truth (ground_truth/) is deliberately not listed.\n")
+              "# the common data model. The ground truth folder is deliberately not listed.\n")
     body = yaml.safe_dump({"version": 1, "sources": sources}, sort_keys=False,
                           allow_unicode=True, width=100)
     return header + body

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from joinedup.synth.calibration import Calibration
 from joinedup.synth.csc import CscTruth
 from joinedup.synth.population import NEVER, Borough
 from joinedup.synth.timeline import YEAR, Timeline
@@ -96,3 +97,28 @@ def measure_year(borough: Borough, timeline: Timeline, truth: CscTruth, year: in
 
 
 NEVER_INT = int(NEVER)
+
+
+METRICS = ("referrals_per_10k", "rereferral_pct", "nfa_pct", "not_in_need_pct",
+           "cin_at31_per_10k", "cpp_at31_per_10k", "cla_at31_per_10k", "cla_starts_per_10k")
+
+
+def calibration_report(borough: Borough, timeline: Timeline, truth: CscTruth,
+                       calibration: Calibration, years: range) -> dict[str, object]:
+    """Measured against target, per reporting year, plus the factor mix of the last year."""
+    report: dict[str, object] = {}
+    last: MeasuredYear | None = None
+    for year in years:
+        measured = measure_year(borough, timeline, truth, year)
+        target = calibration.for_year(year)
+        report[str(year)] = {name: {"measured": round(float(getattr(measured, name)), 1),
+                                    "target": round(float(getattr(target, name)), 1)}
+                             for name in METRICS}
+        last = measured
+    if last is not None:
+        target = calibration.for_year(last.year)
+        top = sorted(target.factor_prob, key=lambda k: -target.factor_prob[k])[:10]
+        report["factors_" + str(last.year)] = {
+            code: {"measured": round(100 * last.factor_share.get(code, 0.0), 1),
+                   "target": round(100 * target.factor_prob[code], 1)} for code in top}
+    return report

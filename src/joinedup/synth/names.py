@@ -8,7 +8,6 @@ cohort and name origin; no real person's data. A generated tail of place-style s
 from __future__ import annotations
 
 import bisect
-
 import csv
 import io
 from dataclasses import dataclass, field
@@ -22,13 +21,16 @@ ORIGINS = ("british", "south_asian", "eastern_european", "african_caribbean", "e
 COHORTS = ("old", "mid", "young")
 
 _TAIL_STEMS = (
-    "Ash Brad Brom Clay Cros Ed Grims Hal Hart Hay Hol Kirk Lang Marl Mos Ox Pen Rams Rad "
-    "Sal Stan Thorn Wal Whit Wind Wool Birch Black Bright Brook Cald Chad Dun Fern Gold "
-    "Haw Heath Lin Mid Nor Old Red Rush Sand Stock Sut West Bar Cal Hep Tod Ack Rix"
-).split()
+    "Ash", "Brad", "Brom", "Clay", "Cros", "Ed", "Grims", "Hal", "Hart", "Hay", "Hol", "Kirk",
+    "Lang", "Marl", "Mos", "Ox", "Pen", "Rams", "Rad", "Sal", "Stan", "Thorn", "Wal", "Whit",
+    "Wind", "Wool", "Birch", "Black", "Bright", "Brook", "Cald", "Chad", "Dun", "Fern", "Gold",
+    "Haw", "Heath", "Lin", "Mid", "Nor", "Old", "Red", "Rush", "Sand", "Stock", "Sut", "West",
+    "Bar", "Cal", "Hep", "Tod", "Ack", "Rix"
+)
 _TAIL_ENDS = (
-    "worth ley ton shaw field wood den royd croft by well ham hurst more dale wick ford cliffe"
-).split()
+    "worth", "ley", "ton", "shaw", "field", "wood", "den", "royd", "croft", "by", "well", "ham",
+    "hurst", "more", "dale", "wick", "ford", "cliffe"
+)
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -77,7 +79,7 @@ class _Table:
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.int32]:
         picks = np.searchsorted(self.cum, rng.random(n) * self.cum[-1], side="right")
-        return self.ids[np.minimum(picks, len(self.ids) - 1)]
+        return np.asarray(self.ids[np.minimum(picks, len(self.ids) - 1)], dtype=np.int32)
 
 
 class NameBank:

@@ -51,7 +51,7 @@ def assign_needs(b: Borough, rng: np.random.Generator) -> None:
     draw(adult, 0.02 * r, SUBSTANCE)
     draw(adult, 0.03 * r**0.7, ALCOHOL)
     draw(adult, 0.012 * r**0.3, LEARNING_DISABILITY)
-    draw(adult, 0.03 + 0.12 * (age > 70), PHYSICAL_DISABILITY)
+    draw(adult, np.where(age > 70, 0.15, 0.03), PHYSICAL_DISABILITY)
     draw(young, 0.045 * r**0.2, CHILD_DISABILITY)
     draw(young & (age > 7), 0.05 * r**0.7, CHILD_BEHAVIOUR)
     # Abuse is within relationships: most victims' partners (past or present) are perpetrators.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,13 @@ NEVER_INT = int(NEVER)
 Column = Sequence[Any] | NDArray[Any]
 
 
-def fmt_dates(days: Column, fmt: str) -> list[str | None]:
+def fmt_dates(days: Column, fmt: str) -> list[Any]:
     """Day numbers as text in ``fmt``; NEVER (no date) becomes None."""
     values = np.asarray(days, dtype=np.int64)
     missing = values >= NEVER_INT
     arr = pa.array(np.where(missing, 0, values).astype("datetime64[D]"), type=pa.date32())
     stamps = pc.cast(arr, pa.timestamp("s"))
-    texts: list[str | None] = pc.strftime(stamps, format=fmt).to_pylist()
+    texts: list[Any] = pc.strftime(stamps, format=fmt).to_pylist()
     if "%b" in fmt:
         texts = [t.upper() if t else t for t in texts]
     for i in np.flatnonzero(missing):
@@ -102,7 +102,7 @@ class Output:
         for idx, field_name, kind in table.errors:
             self.error(table.source, rel, idx + first_row, f"person.{field_name}", kind)
 
-    def csv(self, source: str, rel: str, columns: dict[str, Column], *,
+    def csv(self, source: str, rel: str, columns: Mapping[str, Column], *,
             persons: Column | None = None, record_ids: Column | None = None,
             encoding: str = "utf-8", delimiter: str = ",", newline: str = "\n") -> None:
         names = list(columns)
@@ -116,7 +116,7 @@ class Output:
         self.files.append(FileInfo(source, rel, n, "csv"))
         self._remember(source, rel, list(range(2, n + 2)), persons, record_ids)
 
-    def xlsx(self, source: str, rel: str, sheet: str, columns: dict[str, Column], *,
+    def xlsx(self, source: str, rel: str, sheet: str, columns: Mapping[str, Column], *,
              persons: Column | None = None, record_ids: Column | None = None) -> None:
         from openpyxl import Workbook
 
@@ -174,7 +174,7 @@ def _fixed_core_props(content: bytes) -> bytes:
                   rb"\g<1>2026-01-01T00:00:00Z\g<3>", content)
 
 
-def invalidate_nhs(values: list[str | None], rate: float, rng: np.random.Generator,
+def invalidate_nhs(values: list[Any], rate: float, rng: np.random.Generator,
                    ) -> list[int]:
     """Break the check digit of a share of NHS numbers; returns the indices changed."""
     changed = []
@@ -186,7 +186,7 @@ def invalidate_nhs(values: list[str | None], rate: float, rng: np.random.Generat
     return changed
 
 
-def invalidate_dates(values: list[str | None], fmt: str, rate: float,
+def invalidate_dates(values: list[Any], fmt: str, rate: float,
                      rng: np.random.Generator) -> list[int]:
     changed = []
     for i in np.flatnonzero(rng.random(len(values)) < rate):

@@ -144,7 +144,8 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
     sur_words = b.surnames.array()
     first = fore_words[p.forename[persons]].copy()
     middle_idx = p.middle[persons]
-    middle = np.where(middle_idx >= 0, fore_words[np.maximum(middle_idx, 0)], None)
+    middle = fore_words[np.maximum(middle_idx, 0)].copy()
+    middle[middle_idx < 0] = None
     middle2 = p.middle2[persons]
     both = (middle2 >= 0) & (middle_idx >= 0)
     if both.any():
@@ -162,7 +163,7 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
     def pick(rate: float, where: NDArray[np.bool_] | None = None) -> NDArray[np.int64]:
         mask = rng.random(n) < rate
         if where is not None:
-            mask &= where
+            mask &= np.asarray(where, dtype=bool)
         return np.flatnonzero(mask)
 
     for i in pick(q.stale_surname, current != earlier):
@@ -171,7 +172,7 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
     for i in pick(q.stale_address, address != stale_address):
         address[i] = stale_address[i]
         errors.append((int(i), "address", "stale_address"))
-    hyphen = np.array(["-" in s for s in surname])
+    hyphen = np.array(["-" in str(s) for s in surname], dtype=bool)
     for i in pick(q.double_barrel_partial, hyphen):
         parts = str(surname[i]).split("-")
         surname[i] = parts[int(rng.integers(len(parts)))]
@@ -216,7 +217,10 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
             dob[i] = swapped
             errors.append((int(i), "dob", "day_month_swap"))
     for i in pick(q.dob_other_error):
-        dob[i] = noise.other_dob_error(int(dob[i]), rng)
+        wrong = noise.other_dob_error(int(dob[i]), rng)
+        if wrong > first_seen[i]:  # a slip never makes someone born after we met them
+            wrong = 2 * int(dob[i]) - wrong
+        dob[i] = wrong
         errors.append((int(i), "dob", "dob_error"))
     unborn = first_seen < p.dob[persons]
     for i in np.flatnonzero(unborn):

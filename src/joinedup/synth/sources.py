@@ -49,7 +49,8 @@ def _rng(seed: int, stage: int) -> np.random.Generator:
 
 
 def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibration,
-                  seed: int, as_of: dt.date, step: Step | None = None) -> list[my.Mapping]:
+                  seed: int, as_of: dt.date, step: Step | None = None,
+                  ) -> tuple[list[my.Mapping], Roster]:
     def note(name: str) -> None:
         if step is not None:
             step(name)
@@ -106,7 +107,7 @@ def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibra
     entries.append(write_council_tax(world, out, extract, window))
     entries.append(write_workforce(out, roster, as_of, b.window_start))
     note("council tax, VCSE and workforce")
-    return entries
+    return entries, roster
 
 
 def _school_of(schools: Schools, pupils: Pupils) -> dict[int, str]:

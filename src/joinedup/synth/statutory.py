@@ -82,7 +82,7 @@ def write_cin_census(world: World, out: Output, truth: CscTruth, people: CscPeop
             parts.append(_details(truth, sub, e, y1))
         parts.append("    </Child>\n")
     parts.append("  </Children>\n</Message>\n")
-    rel = "cin_census/cin_census_{}.xml".format(year)
+    rel = f"cin_census/cin_census_{year}.xml"
     out.raw(CIN, rel, "".join(parts).encode("utf-8"), len(children), "cin_xml",
             persons=children, record_ids=ids)
     current = dt.date(year, 3, 31)

@@ -111,7 +111,7 @@ def _hope(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
     out.xlsx(source, "vcse/hope_trust_referrals.xlsx", "Referrals", {
         "Client Ref": list(t.record_id), "First name": list(t.first),
         "Surname": list(t.surname), "DOB": dob,
-        "Gender": [{"M": "Male", "F": "Female"}.get(s or "", None) for s in t.sex],
+        "Gender": [{"M": "Male", "F": "Female"}.get(s or "") for s in t.sex],
         "Address 1": list(a.line1[t.address]), "Address 2": list(a.locality[t.address]),
         "Town": ["Stockport"] * len(days), "Postcode": list(t.postcode),
         "Referral date": fmt_dates(days, "%d.%m.%Y"),
@@ -221,7 +221,7 @@ def _bridges(world: World, out: Output, rng: np.random.Generator, as_of: dt.date
                     zip(rng.integers(0, 3, len(days)), closed, strict=True)],
     }, persons=t.person, record_ids=t.record_id, delimiter=";")
     out.person_errors(t, "vcse/bridges_cases.csv")
-    tt, v, c = my.target, my.value, my.col
+    tt, v = my.target, my.value
     files = [my.file("vcse/bridges_cases.csv", [
         tt("person", source_record_id="case_id", first_name="client_name_first",
            surname="client_name_last", dob="birth_date", postcode="postcode",

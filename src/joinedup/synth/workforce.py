@@ -114,9 +114,8 @@ class RosterBuilder:
                 continue
             load = w.caseload_per_fte if team.service == "childrens_social_care" else \
                 OTHER_CASELOADS[team.kind]
-            holders_fte = max(open_cases.get(team.kind, 0.0) * team.share / load, 1.0)
-            holder_share = sum(s for r, _, s in team.roles if r in team.holders)
-            self._team(team, holders_fte / holder_share)
+            holders_fte = open_cases.get(team.kind, 0.0) * team.share / load
+            self._team(team, max(holders_fte, 0.5))
             if team.service == "childrens_social_care":
                 case_fte += holders_fte
         # Social workers who hold no cases (reviewing, fostering, QA) make up the rest of the
@@ -129,10 +128,15 @@ class RosterBuilder:
         return self.r
 
     def _team(self, team: Team, fte: float) -> None:
-        rng = self.rng
-        posts = max(int(round(fte / 0.93)), 2)
-        for role, seniority, share in team.roles:
-            count = max(int(round(posts * share)), 1 if share >= 0.1 else 0)
+        """``fte`` of case holders (or of everyone, in teams that hold no cases), with a team
+        manager for every seven practitioners."""
+        posts = max(round(fte / 0.93), 1)
+        workers = [r for r in team.roles if r[0] != "team manager"]
+        managers = [r for r in team.roles if r[0] == "team manager"]
+        plan = list(zip(workers, _split(posts, workers), strict=True))
+        if managers:
+            plan.append((managers[0], max(round(posts / 7), 1 if posts >= 3 else 0)))
+        for (role, seniority, _), count in plan:
             for k in range(count):
                 growth = self._created(k / max(count, 1))
                 self._post(team, role, seniority, role in team.holders, growth)
@@ -159,8 +163,6 @@ class RosterBuilder:
             agency = rng.random() < p_agency and role != "team manager"
             tenure = rng.exponential(agency_years if agency else permanent_years)
             leave = day + max(int(tenure * YEAR), 30)
-            if leave > self.as_of or leave < self.start - int(2 * YEAR):
-                pass
             if leave >= self.start - int(YEAR):
                 self._person(team, role, seniority, holds, fte, day,
                              leave if leave <= self.as_of else NEVER_INT, agency)
@@ -199,6 +201,17 @@ class RosterBuilder:
                        else f"07700 900{len(r.staff_id) % 1000:03d}")
         r.email.append(email)
         r.caseload.append(0)
+
+
+def _split(posts: int, roles: list[tuple[str, str, float]]) -> list[int]:
+    """Posts per role in proportion to the roles' shares (largest remainder)."""
+    shares = [share for _, _, share in roles]
+    raw = [posts * share / sum(shares) for share in shares]
+    counts = [int(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: -(raw[i] - counts[i]))
+    for i in order[: posts - sum(counts)]:
+        counts[i] += 1
+    return counts
 
 
 def _sept30(year: int) -> int:

@@ -61,8 +61,8 @@ def write_workforce(out: Output, roster: Roster, as_of: dt.date, window_start: i
 def workforce_figures(roster: Roster, as_of: int) -> dict[str, float]:
     """Children's social worker figures on the extract date, as DfE defines them."""
     idx = np.array([i for i in range(len(roster))
-                    if roster.service[i] == "childrens_social_care"
-                    and "social worker" in roster.role[i] or (
+                    if (roster.service[i] == "childrens_social_care"
+                    and "social worker" in roster.role[i]) or (
                         roster.service[i] == "childrens_social_care"
                         and roster.role[i] == "team manager")])
     if not len(idx):

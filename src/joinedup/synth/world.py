@@ -41,7 +41,7 @@ def simulate(people: int, geo: Geography, as_of: dt.date, rng: np.random.Generat
     addresses = build_addresses(geo, int(people / 2.3 * 1.3) + 50, rng)
     b = Builder(rng, addresses, start, end - 1)
     # The borough grows slowly; start smaller so that ``people`` live there on ``as_of``.
-    initial = int(round(people / (1 + demography.growth * (end - start) / 365.25)))
+    initial = round(people / (1 + demography.growth * (end - start) / 365.25))
     populate(b, initial, start, INITIAL_MIX, arrival=False)
     Lifecourse(b, demography, initial).run(start, end, on_month)
     return b.freeze(), addresses
