@@ -33,6 +33,7 @@ CP_MEDIAN_DAYS, CP_SIGMA = 240.0, 0.6
 RISK_POWER = 1.6
 # Plans cut short by 18th birthdays and moves away: start a few more to keep the stock.
 CP_UPLIFT = 1.08
+PRE_BIRTH_SHARE = 0.03  # of referrals, for unborn babies
 
 REFERRAL_SOURCES = (
     ("6", 29), ("2A", 19), ("2B", 1), ("3A", 2), ("3B", 2), ("3C", 1), ("3D", 3), ("3E", 3),
@@ -185,8 +186,11 @@ class CscSimulation:
         available = self.open_until[kids] < t
         blocked = np.unique(households[~available])
         free = available & ~np.isin(households, blocked)
-        if wanted:
-            self._referrals(t, days, kids[free], households[free], wanted, targets)
+        prebirth = int(rng.binomial(wanted, PRE_BIRTH_SHARE)) if wanted else 0
+        if wanted - prebirth:
+            self._referrals(t, days, kids[free], households[free], wanted - prebirth, targets)
+        if prebirth:
+            self._unborn(t, days, prebirth, targets)
         # Contacts that go no further (advice, NFA, early help).
         extra = int(rng.poisson(expected * 1.6))
         if extra:
@@ -202,6 +206,21 @@ class CscSimulation:
                 self.t.ct_source.append(src_codes[int(s)])
                 self.t.ct_outcome.append(codes[int(o)])
                 self.t.ct_ep.append(-1)
+
+    def _unborn(self, t: int, days: int, wanted: int, targets: YearTargets) -> None:
+        """Pre-birth referrals: babies due in the next months to mothers already of concern."""
+        p = self.b.people
+        n = self.n
+        due = np.flatnonzero((p.dob[:n] > t + 45) & (p.dob[:n] <= t + 150) & (p.mother[:n] >= 0))
+        due = due[self.open_until[due] < t]
+        if not len(due):
+            return
+        mothers = p.mother[due].astype(np.int64)
+        homes = self.tl.household_at(mothers, np.full(len(due), t))
+        due, homes = due[homes >= 0], homes[homes >= 0]
+        for k in _top_k(self.weight[due], wanted, self.rng):
+            day = t + int(self.rng.integers(0, days))
+            self._family_episode(np.array([due[k]]), int(homes[k]), day, targets)
 
     def _referrals(self, t: int, days: int, kids: NDArray[np.int64], households: NDArray[np.int64],
                    wanted: int, targets: YearTargets) -> None:

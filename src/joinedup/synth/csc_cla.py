@@ -76,6 +76,7 @@ class ClaPlanner:
         """Plan one period of care from ``start``; returns (end or NEVER, CIN closure reason)."""
         rng = self.rng
         p = self.borough.people
+        start = max(start, int(p.dob[child]) + 1)  # a pre-birth plan starts at birth
         age = (start - p.dob[child]) / YEAR
         eighteen = int(p.dob[child] + 18 * YEAR)
         if eighteen - start < 30:

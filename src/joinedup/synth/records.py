@@ -202,7 +202,9 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
         first[i], surname[i] = surname[i], first[i]
         errors.append((int(i), "first_name", "name_swap"))
     newborn = (first_seen - dob) < 42
-    for i in pick(q.placeholder_name, newborn):
+    # Records are usually renamed once the baby is a year old and services still involved.
+    kept = np.where(last_seen - dob < 365, 1.0, 0.3)
+    for i in np.flatnonzero(newborn & (rng.random(n) < q.placeholder_name * kept)):
         first[i] = "Unborn" if first_seen[i] < dob[i] else "Baby"
         middle[i] = None
         errors.append((int(i), "first_name", "placeholder_name"))
@@ -222,9 +224,9 @@ def render(world: World, source: str, persons: NDArray[np.int64], first_seen: ND
             wrong = 2 * int(dob[i]) - wrong
         dob[i] = wrong
         errors.append((int(i), "dob", "dob_error"))
-    unborn = first_seen < p.dob[persons]
+    unborn = last_seen < p.dob[persons]
     for i in np.flatnonzero(unborn):
-        dob[i] = NEVER_INT  # not born yet when registered: no date of birth on file
+        dob[i] = NEVER_INT  # still unborn on the extract date: no date of birth on file
     for i in pick(q.dob_missing, ~unborn):
         dob[i] = NEVER_INT
         errors.append((int(i), "dob", "missing"))

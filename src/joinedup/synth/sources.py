@@ -98,7 +98,7 @@ def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibra
     entries.append(write_housing(world, out, extract, window))
     note("housing")
     world.rng = _rng(seed, 38)
-    police_start = dt.date(max(window.year + 1, 2020), 1, 1)
+    police_start = dt.date(window.year + 2, 1, 1)  # the records system's migration
     entries.append(write_police(world, out, school_of, extract, police_start))
     note("police")
     world.rng = _rng(seed, 39)

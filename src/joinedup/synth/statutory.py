@@ -68,7 +68,9 @@ def write_cin_census(world: World, out: Output, truth: CscTruth, people: CscPeop
         parts.append(_el("UPN", upn, "        "))
         if upn is None:
             parts.append(_el("UPNunknown", "UN1" if age < 5 else "UN2", "        "))
-        parts.append(_el("PersonBirthDate", _d(p.dob[child]), "        "))
+        born = int(p.dob[child]) <= y1
+        parts.append(_el("PersonBirthDate" if born else "ExpectedPersonBirthDate",
+                         _d(p.dob[child]), "        "))
         parts.append(_el("GenderCurrent", "1" if p.sex[child] == 0 else "2", "        "))
         if death <= y1:
             parts.append(_el("PersonDeathDate", _d(death), "        "))

@@ -26,6 +26,12 @@ def _day(value: dt.date) -> int:
     return (value - dt.date(1970, 1, 1)).days
 
 
+def _years_before(as_of: dt.date, years: int, month: int) -> dt.date:
+    """When an organisation started keeping these records: relative to the extract date, so
+    any --as-of gives each one a few years of history (2021-04, 2022-01, 2023-09 by default)."""
+    return dt.date(as_of.year - years, month, 1)
+
+
 def _clients(world: World, rng: np.random.Generator, start: int, end: int, age: tuple[int, int],
              per_10k: float, weight: NDArray[np.float64],
              ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -87,7 +93,7 @@ def _register(world: World, source: str, persons: NDArray[np.int64], days: NDArr
 def _hope(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
           weight: NDArray[np.float64]) -> my.Mapping:
     source = "vcse_hope_trust"
-    start, current = dt.date(2021, 4, 1), as_of - dt.timedelta(days=31)
+    start, current = _years_before(as_of, 5, 4), as_of - dt.timedelta(days=31)
     ex = _day(current)
     persons, days = _clients(world, rng, _day(start), ex, (17, 45), 80.0, weight)
     # Families with young children: the parent is the client.
@@ -141,7 +147,7 @@ def _hope(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
 def _tame_valley(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
                  weight: NDArray[np.float64]) -> my.Mapping:
     source = "vcse_tame_valley"
-    start, current = dt.date(2022, 1, 10), as_of - dt.timedelta(days=61)
+    start, current = _years_before(as_of, 4, 1), as_of - dt.timedelta(days=61)
     ex = _day(current)
     persons, days = _clients(world, rng, _day(start), ex, (11, 19), 90.0, weight)
     table = _register(world, source, persons, days, ex, "", 4)
@@ -191,7 +197,7 @@ def _tame_valley(world: World, out: Output, rng: np.random.Generator, as_of: dt.
 def _bridges(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
              weight: NDArray[np.float64]) -> my.Mapping:
     source = "vcse_bridges"
-    start, current = dt.date(2023, 9, 1), as_of - dt.timedelta(days=16)
+    start, current = _years_before(as_of, 3, 9), as_of - dt.timedelta(days=16)
     ex = _day(current)
     persons, days = _clients(world, rng, _day(start), ex, (18, 70), 25.0, weight)
     table = _register(world, source, persons, days, ex, "BR", 5)
