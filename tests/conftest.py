@@ -25,7 +25,8 @@ def reference_data() -> Path:
     path = _reference_dir()
     if path is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("CI must have ../shared/data beside the clone (JOINEDUP_TEST_REFERENCE_DATA)")
+            pytest.fail("CI must have ../shared/data beside the clone "
+                        "(JOINEDUP_TEST_REFERENCE_DATA)")
         pytest.skip("reference data not found: set JOINEDUP_TEST_REFERENCE_DATA to shared/data")
     return path
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from joinedup.errors import SourceError
 from joinedup.sources.files import check_readable
@@ -239,6 +239,7 @@ class CsvSource(RawSource):
     rejects_table: str
     rejects_scan: str
     line_table: str
+    made: list[str]  # further temp tables to drop on close
 
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
@@ -275,12 +276,13 @@ class CsvSource(RawSource):
         register(con, view, mapping)
         try:
             con.execute(f"CREATE TEMP TABLE {self.line_table} AS SELECT * FROM {view}")
+            self.made.append(self.line_table)
         finally:
             con.unregister(view)
         return rejects, self.line_table
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:
-        for table in (self.raw_table, self.rejects_table, self.rejects_scan, self.line_table):
+        for table in (self.raw_table, self.rejects_table, self.rejects_scan, *self.made):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         super().close(con)
 
@@ -333,6 +335,7 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
     source.raw_table, source.rejects_table, source.rejects_scan = (
         raw_table, rejects_table, rejects_scan)
     source.line_table = temp_name("lines")
+    source.made = []
     # The plain read is stored first, in file order, so that rowid numbers the rows before any
     # join in the validation query could reorder them; row_number() over the CSV scan would do
     # the same but force the whole validation onto one core.

@@ -78,10 +78,10 @@ def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 @contextmanager
-def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A transaction for one file's inserts. Inside a caller's transaction DuckDB cannot nest
-    one; the caller's rollback then discards the file (and everything else) instead."""
-    if _in_transaction(con):
+def _all_or_nothing(con: duckdb.DuckDBPyConnection, nested: bool) -> Iterator[None]:
+    """A transaction for one file's inserts. Inside a caller's transaction (``nested``) DuckDB
+    cannot nest one; the caller's rollback then discards the file (and everything else)."""
+    if nested:
         yield
         return
     con.execute("BEGIN TRANSACTION")
@@ -109,14 +109,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -
 
 
 def _numbered(con: duckdb.DuckDBPyConnection, table: str, view: str,
-              lines: str | None) -> None:
-    """``view``: the staged rows, with ``_ju_row`` corrected from ``lines`` when given."""
+              lines: str | None) -> str:
+    """The staged rows, with ``_ju_row`` corrected from ``lines`` when given: ``table`` itself
+    when no correction is needed (saving a view), else the temp view ``view``."""
     if lines is None:
-        body = f"SELECT * FROM {table}"
-    else:
-        body = (f"SELECT t.* REPLACE (m.line AS _ju_row) FROM {table} t "
-                f"JOIN {lines} m ON m.seq = t._ju_seq")
-    con.execute(f"CREATE TEMP VIEW {view} AS {body}")
+        return table
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT t.* REPLACE (m.line AS _ju_row) "
+                f"FROM {table} t JOIN {lines} m ON m.seq = t._ju_seq")
+    return view
 
 
 def _insert_targets(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str,
@@ -146,30 +146,40 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
 
     ``loaded``: the model tables already holding rows of this source, when the caller keeps
     track (saves a query per target); it is updated with this file's tables."""
-    started = time.perf_counter()
     install_macros(con)
-    table, staged, dups = temp_name("stage"), temp_name("staged"), temp_name("dups")
+    return _load_opened(con, source, fm, raw, shown, loaded, nested=_in_transaction(con))
+
+
+def _load_opened(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
+                 raw: RawSource, shown: str, loaded: set[str] | None, *,
+                 nested: bool) -> FileLoadResult:
+    """load_raw once the macros are installed; ``nested``: inside a caller's transaction."""
+    started = time.perf_counter()
+    table, view, dups = temp_name("stage"), temp_name("staged"), temp_name("dups")
+    staged = table
     try:
         plan = build_plan(source, fm, raw, shown)
         _stage(con, plan, table, shown)
         rejects, lines = raw.finish(con, table)
-        _numbered(con, table, staged, lines)
+        staged = _numbered(con, table, view, lines)
         duplicated = find_duplicates(con, plan, staged, dups, source.name, loaded)
         staged_rows, invalid = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE NOT _ju_valid) FROM {table}"
         ).fetchall()[0]
         rejected = len({r.row for r in rejects})
-        with _all_or_nothing(con):
+        with _all_or_nothing(con, nested):
             _insert_targets(con, plan, staged, dups if duplicated else None, source.name, shown,
                             staged_rows - invalid - duplicated)
             write_quarantine(con, staged=staged, dups=dups if duplicated else None,
-                             rejects=rejects, source=source.name, shown=shown)
+                             rejects=rejects, source=source.name, shown=shown,
+                             invalid=invalid)
         if loaded is not None and staged_rows - invalid - duplicated:
             loaded.update(t.info.table for t in plan.targets)
     finally:
         # Inside a caller's failed transaction these fail too; the original error matters.
         with suppress(duckdb.Error):
-            con.execute(f"DROP VIEW IF EXISTS {staged}")
+            if staged != table:
+                con.execute(f"DROP VIEW IF EXISTS {staged}")
             for name in (table, dups):
                 con.execute(f"DROP TABLE IF EXISTS {name}")
         with suppress(duckdb.Error):
@@ -184,11 +194,13 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMappi
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: SourceConfig, fm: FileMapping,
-               base_dir: Path, cache: ReaderCache, loaded: set[str]) -> FileLoadResult:
+               base_dir: Path, cache: ReaderCache, loaded: set[str],
+               nested: bool) -> FileLoadResult:
     started = time.perf_counter()
     path = base_dir / fm.path
     shown = display_path(path, base_dir)
-    result = load_raw(con, source, fm, open_reader(con, fm, path, shown, cache), shown, loaded)
+    result = _load_opened(con, source, fm, open_reader(con, fm, path, shown, cache), shown,
+                          loaded, nested=nested)
     return FileLoadResult(result.path, result.rows_read, result.rows_loaded,
                           result.rows_quarantined, round(time.perf_counter() - started, 3))
 
@@ -209,9 +221,11 @@ def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: 
     keyed = {ENTITIES[t.entity].table for f in source.files for t in f.targets
              if ENTITIES[t.entity].key}
     loaded = {table for table in keyed if has_rows(con, table, source.name)}
+    # Loading never leaves a transaction of its own open, so the caller's state holds throughout.
+    nested = _in_transaction(con)
     try:
         for fm in source.files:
-            result = _load_file(con, source, fm, base_dir, cache, loaded)
+            result = _load_file(con, source, fm, base_dir, cache, loaded, nested)
             results.append(result)
             if on_file is not None:
                 on_file(result)

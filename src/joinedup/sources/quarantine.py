@@ -83,15 +83,18 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: str, dup
 
 
 def write_quarantine(con: duckdb.DuckDBPyConnection, *, staged: str, dups: str | None,
-                     rejects: list[Reject], source: str, shown: str) -> None:
-    """Insert one quarantine row per problem: validation failures, duplicates, rejects."""
+                     rejects: list[Reject], source: str, shown: str,
+                     invalid: int | None = None) -> None:
+    """Insert one quarantine row per problem: validation failures, duplicates, rejects.
+    ``invalid``: the number of rows failing validation, when known (0 skips their query)."""
     where = {"src": source, "file": shown}
-    con.execute(
-        "INSERT INTO quarantine SELECT $src, $file, _ju_row, p.field, p.value, p.reason, _ju_raw "
-        f"FROM (SELECT _ju_seq, _ju_row, _ju_raw, unnest(_ju_problems) AS p FROM {staged} "
-        "WHERE NOT _ju_valid) ORDER BY _ju_seq",
-        where,
-    )
+    if invalid != 0:
+        con.execute(
+            "INSERT INTO quarantine SELECT $src, $file, _ju_row, p.field, p.value, p.reason, "
+            f"_ju_raw FROM (SELECT _ju_seq, _ju_row, _ju_raw, unnest(_ju_problems) AS p "
+            f"FROM {staged} WHERE NOT _ju_valid) ORDER BY _ju_seq",
+            where,
+        )
     if dups is not None:
         con.execute(
             "INSERT INTO quarantine SELECT $src, $file, _ju_row, field, value, reason, raw "

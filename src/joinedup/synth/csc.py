@@ -8,14 +8,19 @@ same families are re-referred (re-referrals), and siblings are referred together
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from numpy.typing import NDArray
 
 from joinedup.synth.addresses import Addresses
 from joinedup.synth.calibration import Calibration, YearTargets
 from joinedup.synth.csc_cla import ClaPlanner
+from joinedup.synth.csc_truth import (
+    CONTACT_OUTCOMES,
+    CP_CATEGORIES,
+    NEED_CODES,
+    REFERRAL_SOURCES,
+    CscTruth,
+)
 from joinedup.synth.population import (
     ALCOHOL,
     CHILD_BEHAVIOUR,
@@ -26,6 +31,7 @@ from joinedup.synth.population import (
     SUBSTANCE,
     Borough,
 )
+from joinedup.synth.sampling import group_by, picker, top_k
 from joinedup.synth.timeline import YEAR, Timeline
 
 BURN_IN_YEARS = 5
@@ -34,68 +40,15 @@ RISK_POWER = 1.6
 # Plans cut short by 18th birthdays and moves away: start a few more to keep the stock.
 CP_UPLIFT = 1.08
 PRE_BIRTH_SHARE = 0.03  # of referrals, for unborn babies
+MEAN_CP_DAYS = CP_MEDIAN_DAYS * float(np.exp(CP_SIGMA**2 / 2))
 
-REFERRAL_SOURCES = (
-    ("6", 29), ("2A", 19), ("2B", 1), ("3A", 2), ("3B", 2), ("3C", 1), ("3D", 3), ("3E", 3),
-    ("3F", 3), ("4", 2), ("5A", 3), ("5B", 4), ("5C", 2), ("5D", 5), ("1A", 5), ("1B", 1),
-    ("1C", 1), ("1D", 1), ("7", 3), ("8", 5), ("9", 2), ("10", 1),
-)
-NEED_CODES = (("N1", 57), ("N2", 4), ("N3", 2), ("N4", 9), ("N5", 14), ("N6", 3), ("N7", 0.5),
-              ("N8", 3), ("N9", 5), ("N0", 2.5))
-CP_CATEGORIES = (("NEG", 48), ("EMO", 38), ("PHY", 7), ("SAB", 3), ("MUL", 4))
-CONTACT_OUTCOMES = (("No further action", 45), ("Information and advice", 25),
-                    ("Early help", 20), ("Signposted to universal services", 10))
-
-
-def _picker(options: tuple[tuple[str, float], ...]) -> tuple[list[str], NDArray[np.float64]]:
-    codes = [c for c, _ in options]
-    w = np.array([w for _, w in options], dtype=np.float64)
-    return codes, w / w.sum()
-
-
-@dataclass
-class CscTruth:
-    """What really happened in children's social care (the case system's full history)."""
-
-    # One row per child per referral (a CIN episode in census terms).
-    ep_child: list[int] = field(default_factory=list)
-    ep_group: list[int] = field(default_factory=list)  # siblings referred together
-    ep_household: list[int] = field(default_factory=list)
-    ep_referral: list[int] = field(default_factory=list)
-    ep_source: list[str] = field(default_factory=list)
-    ep_need: list[str] = field(default_factory=list)
-    ep_nfa: list[bool] = field(default_factory=list)
-    ep_path: list[str] = field(default_factory=list)  # nfa, nin, cin, cp, cla
-    ep_close: list[int] = field(default_factory=list)
-    ep_reason: list[str] = field(default_factory=list)
-    ep_team: list[str] = field(default_factory=list)
-    ep_worker: list[int] = field(default_factory=list)
-    # Assessments, plans and enquiries: (episode index, dates...).
-    as_ep: list[int] = field(default_factory=list)
-    as_start: list[int] = field(default_factory=list)
-    as_auth: list[int] = field(default_factory=list)
-    as_factors: list[str] = field(default_factory=list)
-    cin_ep: list[int] = field(default_factory=list)
-    cin_start: list[int] = field(default_factory=list)
-    cin_end: list[int] = field(default_factory=list)
-    s47_ep: list[int] = field(default_factory=list)
-    s47_start: list[int] = field(default_factory=list)
-    s47_icpc: list[int] = field(default_factory=list)
-    s47_not_required: list[bool] = field(default_factory=list)
-    cp_ep: list[int] = field(default_factory=list)
-    cp_start: list[int] = field(default_factory=list)
-    cp_end: list[int] = field(default_factory=list)
-    cp_initial: list[str] = field(default_factory=list)
-    cp_latest: list[str] = field(default_factory=list)
-    cp_previous: list[int] = field(default_factory=list)
-    cp_reviews: list[list[int]] = field(default_factory=list)
-    # Contacts (the front door), with the episode they led to (-1 if none).
-    ct_child: list[int] = field(default_factory=list)
-    ct_date: list[int] = field(default_factory=list)
-    ct_source: list[str] = field(default_factory=list)
-    ct_outcome: list[str] = field(default_factory=list)
-    ct_ep: list[int] = field(default_factory=list)
-    cla: ClaPlanner | None = None
+def path_shares(targets: YearTargets) -> tuple[float, float, float, float]:
+    """Shares of referrals that end in NFA, not in need, care and a protection plan: the
+    year's published percentages, and starts that keep the 31 March stocks at target."""
+    ref = max(targets.referrals_per_10k, 1.0)
+    p_cp = min(CP_UPLIFT * targets.cpp_at31_per_10k * 365 / (ref * MEAN_CP_DAYS), 0.3)
+    p_cla = min(targets.cla_starts_per_10k / ref, 0.2)
+    return targets.nfa_pct / 100, targets.not_in_need_pct / 100, p_cla, p_cp
 
 
 class CscSimulation:
@@ -129,10 +82,10 @@ class CscSimulation:
         tl = timeline
         child_spell = tl.start < (p.dob[tl.person] + int(18 * YEAR))
         self.cs = np.flatnonzero(child_spell)
-        self._sources = _picker(REFERRAL_SOURCES)
-        self._needs = _picker(NEED_CODES)
-        self._cats = _picker(CP_CATEGORIES)
-        self._outcomes = _picker(CONTACT_OUTCOMES)
+        self._sources = picker(REFERRAL_SOURCES)
+        self._needs = picker(NEED_CODES)
+        self._cats = picker(CP_CATEGORIES)
+        self._outcomes = picker(CONTACT_OUTCOMES)
         self.groups = 0
 
     def run(self) -> CscTruth:
@@ -158,7 +111,7 @@ class CscSimulation:
         # Children in care at any moment are mostly the long stayers (length-biased).
         ages = (t - self.b.people.dob[kids]) / YEAR
         w = self.weight[kids] * (ages < 13)
-        for k in _top_k(w, wanted, self.rng):
+        for k in top_k(w, wanted, self.rng):
             child = int(kids[k])
             back = int(self.rng.uniform(0.3, 5.0) * YEAR)
             day = max(t - back, int(self.b.people.dob[child]) + 1)
@@ -195,7 +148,7 @@ class CscSimulation:
         extra = int(rng.poisson(expected * 1.6))
         if extra:
             w = np.sqrt(self.weight[kids])
-            chosen = kids[_top_k(w, extra, rng)]
+            chosen = kids[top_k(w, extra, rng)]
             codes, probs = self._outcomes
             outcome = rng.choice(len(codes), len(chosen), p=probs)
             src_codes, src_p = self._sources
@@ -218,7 +171,7 @@ class CscSimulation:
         mothers = p.mother[due].astype(np.int64)
         homes = self.tl.household_at(mothers, np.full(len(due), t))
         due, homes = due[homes >= 0], homes[homes >= 0]
-        for k in _top_k(self.weight[due], wanted, self.rng):
+        for k in top_k(self.weight[due], wanted, self.rng):
             day = t + int(self.rng.integers(0, days))
             self._family_episode(np.array([due[k]]), int(homes[k]), day, targets)
 
@@ -232,7 +185,7 @@ class CscSimulation:
         np.maximum.at(hh_weight, np.repeat(np.arange(len(hh_ids)), np.diff(groups)),
                       self.weight[kids[np.argsort(households, kind="stable")]])
         members_of = kids[np.argsort(households, kind="stable")]
-        order = _top_k(hh_weight, min(len(hh_ids), wanted), rng)
+        order = top_k(hh_weight, min(len(hh_ids), wanted), rng)
         done = 0
         for k in order:
             if done >= wanted:
@@ -248,15 +201,8 @@ class CscSimulation:
             done += len(members)
 
     def _path(self, targets: YearTargets) -> str:
-        rng = self.rng
-        ref = max(targets.referrals_per_10k, 1.0)
-        p_nfa = targets.nfa_pct / 100
-        p_nin = targets.not_in_need_pct / 100
-        mean_cp = CP_MEDIAN_DAYS * np.exp(CP_SIGMA**2 / 2)
-        p_cp = min(CP_UPLIFT * targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
-        p_cla = min(targets.cla_starts_per_10k / ref, 0.2)
-        roll = rng.random()
-        for name, prob in (("nfa", p_nfa), ("nin", p_nin), ("cla", p_cla), ("cp", p_cp)):
+        roll = self.rng.random()
+        for name, prob in zip(("nfa", "nin", "cla", "cp"), path_shares(targets), strict=False):
             if roll < prob:
                 return name
             roll -= prob
@@ -264,16 +210,12 @@ class CscSimulation:
 
     def _cin_days(self, targets: YearTargets) -> float:
         """Mean length of a CIN-plan episode that makes the 31 March CIN stock come out right."""
-        ref = max(targets.referrals_per_10k, 1.0)
-        p_nfa = targets.nfa_pct / 100
-        p_nin = targets.not_in_need_pct / 100
-        mean_cp = CP_MEDIAN_DAYS * np.exp(CP_SIGMA**2 / 2)
-        p_cp = min(CP_UPLIFT * targets.cpp_at31_per_10k * 365 / (ref * mean_cp), 0.3)
-        p_cla = min(targets.cla_starts_per_10k / ref, 0.2)
+        p_nfa, p_nin, p_cla, p_cp = path_shares(targets)
         p_cin = max(1 - p_nfa - p_nin - p_cp - p_cla, 0.05)
+        ref = max(targets.referrals_per_10k, 1.0)
         cla_days = targets.cla_at31_per_10k / max(targets.cla_starts_per_10k, 1.0) * 365
         total = targets.cin_at31_per_10k / ref * 365
-        other = p_nin * 35 + p_cp * (mean_cp + 170) + p_cla * (cla_days * 0.85 + 45)
+        other = p_nin * 35 + p_cp * (MEAN_CP_DAYS + 170) + p_cla * (cla_days * 0.85 + 45)
         # 0.9: children turning 18 or moving away end some episodes early; measured.
         return float(max(0.9 * (total - other) / p_cin, 60.0))
 
@@ -423,23 +365,3 @@ def _closure(rng: np.random.Generator) -> str:
     if roll < 0.95:
         return "RC4"
     return "RC5"
-
-
-def group_by(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Distinct keys and the boundaries of each key's run in ``keys`` sorted stably: the
-    members of key k are ``values[order][bounds[k]:bounds[k + 1]]``."""
-    ordered = np.sort(keys, kind="stable")
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else \
-        np.empty(0, dtype=np.int64)
-    return ordered[starts], np.r_[starts, len(ordered)].astype(np.int64)
-
-
-def _top_k(weights: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.int64]:
-    """``k`` indices drawn without replacement with probability proportional to weight, in
-    draw order (exponential race: smallest Exp(1)/w first)."""
-    k = min(k, len(weights))
-    if k <= 0:
-        return np.empty(0, dtype=np.int64)
-    keys = rng.exponential(1.0, len(weights)) / np.maximum(weights, 1e-9)
-    part = np.argpartition(keys, k - 1)[:k]
-    return part[np.argsort(keys[part])]

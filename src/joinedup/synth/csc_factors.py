@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from joinedup.synth.calibration import Calibration
-from joinedup.synth.csc import CscTruth
+from joinedup.synth.csc_truth import CscTruth
 from joinedup.synth.population import (
     ALCOHOL,
     CHILD_BEHAVIOUR,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from joinedup.synth.csc import CscTruth, _top_k, group_by
+from joinedup.synth.csc_truth import CscTruth
 from joinedup.synth.population import (
     CHILD_BEHAVIOUR,
     DA_PERPETRATOR,
@@ -19,6 +19,7 @@ from joinedup.synth.population import (
     SUBSTANCE,
 )
 from joinedup.synth.records import World
+from joinedup.synth.sampling import group_by, top_k
 from joinedup.synth.timeline import YEAR
 
 NEVER_INT = int(NEVER)
@@ -107,7 +108,7 @@ class EarlyHelp:
                 np.maximum.at(w, np.repeat(np.arange(len(uniq)), np.diff(bounds)),
                               weight[members_of])
                 done = 0
-                for k in _top_k(w, wanted, rng):
+                for k in top_k(w, wanted, rng):
                     if done >= wanted:
                         break
                     members = members_of[bounds[k]:bounds[k + 1]]

@@ -83,7 +83,7 @@ def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
         "AdmissionType": [pupils.en_admission[i] for i in idx],
         "Status": ["Current" if v == NEVER_INT else "Left" for v in left],
     }, persons=child[idx], record_ids=ids)
-    _attendance(world, out, schools, pupils, table, ex, extract)
+    _attendance(world, out, schools, pupils, table, extract)
     _exclusions(out, schools, pupils, table, ex)
     _sen(out, pupils, table, ex, extract)
     return my.source(SOURCE, "Education management system (school census and LA records)",
@@ -91,7 +91,7 @@ def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
 
 
 def _attendance(world: World, out: Output, schools: Schools, pupils: Pupils, table: PersonTable,
-                ex: int, extract: dt.date) -> None:
+                extract: dt.date) -> None:
     rng = world.rng
     child = np.asarray(pupils.en_child, dtype=np.int64)
     entry = np.asarray(pupils.en_entry, dtype=np.int64)
@@ -130,7 +130,6 @@ def _attendance(world: World, out: Output, schools: Schools, pupils: Pupils, tab
     rows = {"AttendanceID": [f"AT{k + 1:08d}" for k in range(len(persons))], **rows}
     out.csv(SOURCE, "education/attendance.csv", rows, persons=persons,
             record_ids=rows["PupilID"])
-    del ex
 
 
 def _exclusions(out: Output, schools: Schools, pupils: Pupils, table: PersonTable, ex: int) -> None:

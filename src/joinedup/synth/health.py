@@ -79,15 +79,15 @@ def write_health(world: World, out: Output, extract: dt.date, start: dt.date) ->
         "AddressLine1": _text(a.line1[addr_here]), "AddressLine2": _text(a.locality[addr_here]),
         "Town": _text(a.town[addr_here]), "Postcode": _text(table.postcode),
         "GPPracticeCode": _text([codes[k] for k in practice]),
+        "GPPracticeName": _text([names[k] for k in practice]),
         "DeathDate": _dates(death), "LastUpdated": _dates(table.last_seen),
     }), persons=table.person, record_ids=table.record_id)
     out.person_errors(table, "health/child_health_records.parquet", first_row=1)
-    carers = _carers(world, out, table, ex)
+    _carers(world, out, table, ex)
     _registrations(world, out, table, nearest, codes, ex)
     _visits(world, out, table, ex)
-    del carers
     return my.source(SOURCE, "Child health information system (0-19), Parquet extract",
-                     "health", extract, start, extract, _mapping(names, codes))
+                     "health", extract, start, extract, _mapping())
 
 
 def _nearest(a: Addresses, addresses: np.ndarray, practices: np.ndarray) -> np.ndarray:
@@ -99,7 +99,7 @@ def _nearest(a: Addresses, addresses: np.ndarray, practices: np.ndarray) -> np.n
     return np.asarray(np.argmin(dist, axis=1), dtype=np.int64)
 
 
-def _carers(world: World, out: Output, children: PersonTable, ex: int) -> PersonTable:
+def _carers(world: World, out: Output, children: PersonTable, ex: int) -> None:
     p = world.borough.people
     mothers = p.mother[children.person]
     has = (mothers >= 0) & ~p.external[np.maximum(mothers, 0)]
@@ -125,7 +125,6 @@ def _carers(world: World, out: Output, children: PersonTable, ex: int) -> Person
         "Relationship": _text(["Mother"] * len(links)),
         "LinkedDate": _dates(children.first_seen[links]),
     }), persons=children.person[links], record_ids=child_ids)
-    return carers
 
 
 def _registrations(world: World, out: Output, table: PersonTable, nearest: np.ndarray,
@@ -209,10 +208,9 @@ def _visits(world: World, out: Output, table: PersonTable, ex: int) -> None:
     }), persons=persons, record_ids=ids)
 
 
-def _mapping(names: list[str], codes: list[str]) -> list[my.Mapping]:
+def _mapping() -> list[my.Mapping]:
     t, v, c = my.target, my.value, my.col
     svc = v("health")
-    del names, codes
     return [
         my.file("health/child_health_records.parquet", [t(
             "person", source_record_id="ChildRecordID", nhs_number="NHSNumber",

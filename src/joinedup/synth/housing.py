@@ -73,12 +73,11 @@ def write_housing(world: World, out: Output, extract: dt.date, start: dt.date) -
     who: list[int] = []
     first: list[int] = []
     last: list[int] = []
-    for lead, _, t0, t1, group in tenancies:
+    for _, _, t0, _, group in tenancies:
         for s in group:
             who.append(int(tl.person[s]))
             first.append(max(int(tl.start[s]), t0))
             last.append(min(int(tl.end[s]), ex))
-        del lead, t1
     apps = _homelessness(world, rng, w0, ex)
     for person, day, _, _ in apps:
         who.append(person)

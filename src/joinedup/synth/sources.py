@@ -15,8 +15,8 @@ from joinedup.synth import mapping_yaml as my
 from joinedup.synth.adult_social_care import AscTruth, simulate_asc, write_asc
 from joinedup.synth.calibration import Calibration
 from joinedup.synth.council_tax import write_council_tax
-from joinedup.synth.csc import CscTruth
 from joinedup.synth.csc_export import csc_people, in_window, write_csc
+from joinedup.synth.csc_truth import CscTruth
 from joinedup.synth.early_help import EarlyHelp, EhTruth, eh_start
 from joinedup.synth.early_help_export import write_early_help
 from joinedup.synth.education import Pupils, Schools, make_schools, simulate_schools
@@ -105,7 +105,7 @@ def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibra
     entries.extend(write_vcse(world, out, as_of))
     world.rng = _rng(seed, 40)
     entries.append(write_council_tax(world, out, extract, window))
-    entries.append(write_workforce(out, roster, as_of, b.window_start))
+    entries.append(write_workforce(out, roster, as_of))
     note("council tax, VCSE and workforce")
     return entries, roster
 

@@ -9,9 +9,9 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from joinedup.synth import mapping_yaml as my
-from joinedup.synth.csc import CscTruth
 from joinedup.synth.csc_cla import partial_postcode
 from joinedup.synth.csc_export import CscPeople
+from joinedup.synth.csc_truth import CscTruth
 from joinedup.synth.identifiers import STOCKPORT_LA
 from joinedup.synth.output import Output, fmt_dates
 from joinedup.synth.population import CHILD_DISABILITY, ETHNIC_CODES, NEVER

@@ -11,12 +11,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from joinedup.synth import mapping_yaml as my
-from joinedup.synth.csc import _top_k
 from joinedup.synth.noise import cp1252_safe
 from joinedup.synth.output import Output, fmt_dates, invalidate_dates
 from joinedup.synth.population import CHILD_BEHAVIOUR, MENTAL_HEALTH, NEVER
 from joinedup.synth.quality import profile
 from joinedup.synth.records import PersonTable, World, render
+from joinedup.synth.sampling import top_k
 from joinedup.synth.timeline import YEAR
 
 NEVER_INT = int(NEVER)
@@ -49,7 +49,7 @@ def _clients(world: World, rng: np.random.Generator, start: int, end: int, age: 
         years = (t - p.dob[live]) / YEAR
         live = live[(years >= age[0]) & (years < age[1])]
         wanted = int(rng.poisson(per_10k / 10_000 * len(live) / 12))
-        for k in _top_k(weight[live], wanted, rng):
+        for k in top_k(weight[live], wanted, rng):
             people.append(int(live[k]))
             days.append(min(t + int(rng.integers(0, 28)), end))
         month = month + 1
@@ -70,7 +70,7 @@ def write_vcse(world: World, out: Output, as_of: dt.date) -> list[my.Mapping]:
 
 
 def _register(world: World, source: str, persons: NDArray[np.int64], days: NDArray[np.int64],
-              ex: int, prefix: str, width: int) -> PersonTable:
+              prefix: str, width: int) -> PersonTable:
     """Every referral is its own row and reference (returning clients re-registered)."""
     order = np.lexsort((persons, days))
     persons, days = persons[order], days[order]
@@ -86,7 +86,6 @@ def _register(world: World, source: str, persons: NDArray[np.int64], days: NDArr
             table.errors.append((i, "source_record_id", "duplicate"))
         else:
             first[int(person)] = i
-    del ex
     return table
 
 
@@ -100,7 +99,7 @@ def _hope(world: World, out: Output, rng: np.random.Generator, as_of: dt.date,
     p = world.borough.people
     mothers = p.sex[persons] == 1
     persons, days = persons[mothers], days[mothers]
-    table = _register(world, source, persons, days, ex, "HT-", 5)
+    table = _register(world, source, persons, days, "HT-", 5)
     a = world.addresses
     dob = fmt_dates(table.dob, "%d.%m.%Y")
     q = profile(source)
@@ -150,7 +149,7 @@ def _tame_valley(world: World, out: Output, rng: np.random.Generator, as_of: dt.
     start, current = _years_before(as_of, 4, 1), as_of - dt.timedelta(days=61)
     ex = _day(current)
     persons, days = _clients(world, rng, _day(start), ex, (11, 19), 90.0, weight)
-    table = _register(world, source, persons, days, ex, "", 4)
+    table = _register(world, source, persons, days, "", 4)
     t = table
     dob = fmt_dates(t.dob, "%d/%m/%Y")
     q = profile(source)
@@ -200,7 +199,7 @@ def _bridges(world: World, out: Output, rng: np.random.Generator, as_of: dt.date
     start, current = _years_before(as_of, 3, 9), as_of - dt.timedelta(days=16)
     ex = _day(current)
     persons, days = _clients(world, rng, _day(start), ex, (18, 70), 25.0, weight)
-    table = _register(world, source, persons, days, ex, "BR", 5)
+    table = _register(world, source, persons, days, "BR", 5)
     t = table
     fmt = "%d-%m-%Y"
     dob = fmt_dates(t.dob, fmt)

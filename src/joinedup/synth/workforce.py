@@ -256,7 +256,10 @@ class Allocator:
             when = min(int(dates[i]), self.as_of)
             live = pool[(self.start[pool] <= when) & (self.leave[pool] > when)]
             if not len(live):
-                live = pool[np.argsort(np.abs(self.start[pool] - when))[:3]]
+                # Every post vacant that day: the case sits with whoever was nearest in time.
+                gap = np.maximum(self.start[pool] - when, 0) + np.maximum(
+                    when - self.leave[pool], 0)
+                live = pool[np.argsort(gap, kind="stable")[:1]]
             w = self.fte[live]
             pick = int(live[int(rng.choice(len(live), p=w / w.sum()))])
             chosen[g] = pick

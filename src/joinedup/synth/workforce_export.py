@@ -18,10 +18,10 @@ SERVICE_TEXT = {"childrens_social_care": "Children's Social Care", "early_help":
                 "adult_social_care": "Adult Social Care"}
 
 
-def write_workforce(out: Output, roster: Roster, as_of: dt.date, window_start: int,
-                    ) -> my.Mapping:
-    ex = (as_of - dt.date(1970, 1, 1)).days
-    keep = [i for i in range(len(roster)) if roster.leave[i] >= window_start]
+def write_workforce(out: Output, roster: Roster, as_of: dt.date) -> my.Mapping:
+    # Everyone who held a post from a year before the window: every key worker named in an
+    # involvement is on the roster.
+    keep = list(range(len(roster)))
     titles = [roster.role[i].title() for i in keep]
     in_post = [roster.leave[i] == NEVER_INT for i in keep]
     out.csv(SOURCE, "workforce/practitioner_roster.csv", {
@@ -41,7 +41,6 @@ def write_workforce(out: Output, roster: Roster, as_of: dt.date, window_start: i
         "Work Phone": [roster.phone[i] for i in keep],
         "Work Email": [roster.email[i] for i in keep],
     })
-    del ex
     roles = sorted({r.title() for r in roster.role})
     grades = sorted({s.title() for s in roster.seniority})
     t, c = my.target, my.col
