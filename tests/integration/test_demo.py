@@ -20,6 +20,16 @@ def test_demo_generates_ingests_and_reports(home: Path) -> None:
     assert "synthetic geography" in result.output  # no reference data in this test's settings
     assert "is now current" in result.output
 
+    snapshots = home / "warehouse" / "snapshots"
+    linked = (snapshots / "CURRENT").read_text().strip()
+    with duckdb.connect(str(snapshots / f"{linked}.duckdb"), read_only=True) as con:
+        unlinked = con.execute(
+            "select count(*) from person_record r left join person_link l "
+            "using (source, source_record_id) where l.person_id is null").fetchone()
+        persons = con.execute("select count(*) from person_index").fetchone()
+    assert unlinked == (0,)
+    assert persons is not None and 500 < persons[0]
+
     sources = home / "sources"
     assert (sources / "sources.yaml").is_file()
     assert (sources / "ground_truth").is_dir()

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from joinedup.commands import ingest as ingest_cmd
+from joinedup.commands import link as link_cmd
 from joinedup.commands import synth as synth_cmd
 from joinedup.config import get_settings
 
@@ -16,9 +17,12 @@ from joinedup.config import get_settings
               help="Residents in the synthetic borough (default: the synth_people setting).")
 @click.option("--seed", type=int, default=None,
               help="Random seed (default: the synth_seed setting).")
+@click.option("--skip-link", is_flag=True,
+              help="Stop after the ingest: do not match person records into people.")
 @click.pass_context
-def command(ctx: click.Context, people: int | None, seed: int | None) -> None:
-    """Generate the synthetic borough, ingest every source and print the run report.
+def command(ctx: click.Context, people: int | None, seed: int | None, skip_link: bool) -> None:
+    """Generate the synthetic borough, ingest every source, print the run report, then link
+    person records into people.
 
     Everything is written under the data home (JOINEDUP_HOME, default ./data).
     """
@@ -40,10 +44,14 @@ def command(ctx: click.Context, people: int | None, seed: int | None) -> None:
     ctx.invoke(synth_cmd.command, people=people, seed=seed, out=settings.sources_dir)
     console.rule("2. Ingest into a new warehouse snapshot")
     ctx.invoke(ingest_cmd.command, dir_or_config=settings.sources_dir, as_json=False)
+    if not skip_link:
+        console.rule("3. Link person records into people")
+        ctx.invoke(link_cmd.command)
     console.rule("Done")
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
-        "`joinedup snapshots show` for row counts per table.\n"
+        "`joinedup snapshots show` for row counts per table, "
+        "`joinedup evaluate-linkage` to score matching against the synthetic truth.\n"
         f"Extracts: {settings.sources_dir}  Warehouse: {settings.warehouse_dir}  "
         f"Reports: {settings.reports_dir}",
         highlight=False,
