@@ -152,12 +152,13 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
     out = output_console()
     out.print(report_table(report.sources, f"Ingest run {report.snapshot_id}"))
     out.print(f"Snapshot [bold]{report.snapshot_id}[/] is now current ({report.snapshot_path}); "
-              f"{report.run_seconds:.1f} s in all.", highlight=False)
+              f"{report.run_seconds:.1f} s in all.", highlight=False,
+              soft_wrap=True)
     if report.rows_quarantined:
         out.print(
             f"{report.rows_quarantined:,} rows were quarantined with the reason: see "
             f"{report.quarantine_file} (also the `quarantine` table in the snapshot).",
-            highlight=False,
+            highlight=False, soft_wrap=True,  # a wrapped path cannot be copied
         )
     else:
         out.print("No rows were quarantined.")

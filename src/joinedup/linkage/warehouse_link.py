@@ -209,12 +209,8 @@ def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path |
         except OSError as exc:
             warnings.append(f"could not save the model to {target_model} ({exc}); the next "
                             "run trains again")
-    pruned: list[str] = []
-    try:
-        pruned = store.prune(settings.snapshots_keep)
-        store.remove_reports(settings.reports_dir, pruned)
-    except OSError as exc:
-        warnings.append(f"could not delete old snapshots ({exc}); the next run tries again")
+    pruned, housekeeping_warnings = store.housekeep(settings.snapshots_keep, settings.reports_dir)
+    warnings.extend(housekeeping_warnings)
     return pruned, warnings
 
 

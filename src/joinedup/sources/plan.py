@@ -114,6 +114,7 @@ class _Builder:
         self.cleaned: dict[str, str] = {}  # clean expression -> its alias, computed once
         self.l2: list[str] = []  # code translation
         self.lp: list[str] = []  # normalised forms some checks share (computed once)
+        self.shared: dict[str, str] = {}  # lp expression -> its alias
         self.typed_alias: dict[str, str] = {}  # typed expression -> its staged column
         self.l3: list[str] = []  # typed values
         self.l4: list[str] = []  # reasons
@@ -152,15 +153,14 @@ class _Builder:
         if spec.check is Check.NHS_NUMBER:
             # The digits and their integer value as columns of their own: the check digit
             # arithmetic then reads a column instead of re-deriving it ten times.
-            digits, number = f"_ju_c{n}", f"_ju_i{n}"
-            self.lp.append(f"ju_nhs_digits({x}) AS {digits}")
-            self.lp.append(f"CASE WHEN regexp_full_match(ju_nhs_digits({x}), '[0-9]{{10}}') "
-                           f"THEN TRY_CAST(ju_nhs_digits({x}) AS BIGINT) END AS {number}")
+            digits = self._shared(f"ju_nhs_digits({x})", f"_ju_c{n}")
+            number = self._shared(
+                f"CASE WHEN regexp_full_match(ju_nhs_digits({x}), '[0-9]{{10}}') "
+                f"THEN TRY_CAST(ju_nhs_digits({x}) AS BIGINT) END", f"_ju_i{n}")
             return (f"CASE WHEN ju_nhs_check({number}) THEN {digits} END",
                     _CHECK_SQL[spec.check][1])
         if spec.check is Check.POSTCODE:
-            compact = f"_ju_c{n}"
-            self.lp.append(f"upper(replace({x}, ' ', '')) AS {compact}")
+            compact = self._shared(f"upper(replace({x}, ' ', ''))", f"_ju_c{n}")
             return (f"CASE WHEN regexp_full_match({compact}, {_POSTCODE_RE}) "
                     f"THEN ju_split_last({compact}, 3) ELSE ju_postcode({x}) END",
                     _CHECK_SQL[spec.check][1])
@@ -168,6 +168,14 @@ class _Builder:
             macro, reason = _CHECK_SQL[spec.check]
             return f"{macro}({x})", reason
         return x, ""
+
+    def _shared(self, expression: str, alias: str) -> str:
+        """A column of layer lp computing ``expression``; one column however many fields
+        (e.g. the same postcode mapped by two targets) need it."""
+        if expression not in self.shared:
+            self.shared[expression] = alias
+            self.lp.append(f"{expression} AS {alias}")
+        return self.shared[expression]
 
     def add_field(self, target: TargetPlan, spec: FieldSpec, mapping: FieldMapping) -> None:
         n = f"{target.index}_{spec.name}"

@@ -56,11 +56,16 @@ class Params:
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
+        self._names: dict[tuple[type, str], str] = {}
 
     def add(self, value: Any) -> str:
-        name = f"p{len(self.values) + 1}"
-        self.values[name] = value
-        return f"${name}"
+        """The parameter holding ``value``; an equal value (of the same type) reuses its
+        parameter, so equal expressions read the same and the plan computes them once."""
+        key = (type(value), repr(value))
+        if key not in self._names:
+            self._names[key] = f"p{len(self.values) + 1}"
+            self.values[self._names[key]] = value
+        return f"${self._names[key]}"
 
     def used_by(self, sql: str) -> dict[str, Any]:
         """The parameters ``sql`` refers to (DuckDB refuses unused ones)."""

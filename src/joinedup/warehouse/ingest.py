@@ -166,12 +166,8 @@ def _after_commit(
     except OSError as exc:
         warnings.append(f"could not write {quarantine_file} ({exc}); the rows are in the "
                         "snapshot's quarantine table")
-    pruned: list[str] = []
-    try:
-        pruned = store.prune(settings.snapshots_keep)
-        store.remove_reports(settings.reports_dir, pruned)
-    except OSError as exc:
-        warnings.append(f"could not delete old snapshots ({exc}); the next run tries again")
+    pruned, housekeeping_warnings = store.housekeep(settings.snapshots_keep, settings.reports_dir)
+    warnings.extend(housekeeping_warnings)
     return quarantine_file, pruned, warnings
 
 
