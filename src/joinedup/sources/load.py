@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,42 +27,10 @@ from joinedup.sources.plan import Plan, build_plan
 from joinedup.sources.quarantine import find_duplicates, has_rows, write_quarantine
 from joinedup.sources.raw import RawSource, scalar, temp_name
 from joinedup.sources.readers import ReaderCache, open_reader
+from joinedup.sources.results import FileLoadResult, SourceLoadResult
 from joinedup.sources.schema import create_model_tables, quote_ident
 
 __all__ = ["FileLoadResult", "SourceLoadResult", "create_model_tables", "load_source"]
-
-
-@dataclass(frozen=True, slots=True)
-class FileLoadResult:
-    """Counts for one file mapping. ``path`` is relative to the sources.yaml folder."""
-
-    path: str
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLoadResult:
-    name: str
-    files: tuple[FileLoadResult, ...]
-
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f.rows_loaded for f in self.files)
-
-    @property
-    def rows_quarantined(self) -> int:
-        return sum(f.rows_quarantined for f in self.files)
-
-    @property
-    def seconds(self) -> float:
-        return sum(f.seconds for f in self.files)
 
 
 def _count_of(result: duckdb.DuckDBPyConnection) -> int:

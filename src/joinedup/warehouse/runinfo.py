@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from joinedup.sources.results import FileLoadResult, SourceLoadResult
+
 RUN_INFO_TABLE = "run_info"
 LOAD_REPORT_TABLE = "load_report"
 
@@ -42,6 +44,11 @@ _DDL = (
 )
 
 
+# The run report stores exactly what the loader reports.
+FileReport = FileLoadResult
+SourceReport = SourceLoadResult
+
+
 @dataclass(frozen=True, slots=True)
 class InputFile:
     """An input file as it was when the run started."""
@@ -49,37 +56,6 @@ class InputFile:
     path: str
     bytes: int
     sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    path: str
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class SourceReport:
-    name: str
-    files: tuple[FileReport, ...]
-
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f.rows_loaded for f in self.files)
-
-    @property
-    def rows_quarantined(self) -> int:
-        return sum(f.rows_quarantined for f in self.files)
-
-    @property
-    def seconds(self) -> float:
-        return sum(f.seconds for f in self.files)
 
 
 @dataclass(frozen=True, slots=True)
