@@ -31,6 +31,9 @@ _REVIEW_CODES = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 _REVIEW_P = np.array([40, 15, 15, 10, 8, 7, 5], dtype=float)
 
 
+# SSDA903 records seven Xs in URN when the placement has no Ofsted unique reference number.
+URN_NOT_APPLICABLE = "X" * 7
+
 def partial_postcode(postcode: str) -> str:
     """SSDA903's HOME_POST/PL_POST: outward code and sector digit ("SK5 7")."""
     outward, inward = postcode.split(" ")
@@ -207,7 +210,7 @@ class ClaPlanner:
                 self.homes.append(f"SC{int(rng.integers(100000, 999999)):06d}")
             self.urn.append(self.homes[int(rng.integers(len(self.homes)))])
         else:
-            self.urn.append("XXXXXXX")
+            self.urn.append(URN_NOT_APPLICABLE)
 
     def _placement_postcode(self, place: str, home: int) -> str:
         a = self.addresses
