@@ -47,8 +47,8 @@ PERSON_ID_PREFIX = "JP"
 # model that treats fields as independent counts one fact three times and merges parents
 # with children (measured on the synthetic borough: cluster precision 0.80 with address,
 # 0.96 without). The postcode carries the place.
-_MATCH_COLUMNS = ("first_name", "middle_names", "surname", "dob", "sex", "postcode",
-                  "nhs_number", "upn")
+MATCH_COLUMNS = ("first_name", "middle_names", "surname", "dob", "sex", "postcode",
+                 "nhs_number", "upn")
 # EM blocked on postcode learns households, not people (names "disagree" in half the true
 # matches), so the warehouse trains on names and on date of birth only.
 EM_SESSIONS: tuple[tuple[str, ...], ...] = (("first_name", "surname"), ("dob",))
@@ -119,7 +119,7 @@ def _export_records(build: SnapshotBuild) -> tuple[Path, int]:
                              "`joinedup ingest` with sources that map person_record.")
     target = build.side_file("person_record.parquet")
     literal = target.as_posix().replace("'", "''")
-    columns = ", ".join(_MATCH_COLUMNS)
+    columns = ", ".join(MATCH_COLUMNS)
     con.execute(f"COPY (SELECT link_key, {columns} FROM link_records) TO '{literal}' "
                 "(FORMAT parquet)")
     return target, records

@@ -1,0 +1,243 @@
+"""Why two person records in the warehouse score as they do: the match weight waterfall.
+
+Both records go through the link run's own preparation (`prepare_records` over every person
+record, mapped as `warehouse_link` maps them), so term frequencies come from the same data;
+the saved model then scores the one pair with Splink's `score_pair`. The waterfall is the
+prior's weight plus one weight per comparison (and its term-frequency adjustment); these add
+up to the final match weight, and the match probability is 2^w / (1 + 2^w).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI
+from splink.internals.exceptions import SplinkException
+
+from joinedup.config import Settings
+from joinedup.errors import WarehouseError
+from joinedup.linkage.fields import resolve_mapping
+from joinedup.linkage.model import LinkageError, load_model, make_linker, with_link_type
+from joinedup.linkage.prepare import prepare_records
+from joinedup.linkage.warehouse_link import MATCH_COLUMNS, model_path
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A person record's key in the warehouse: SOURCE:SOURCE_RECORD_ID."""
+
+    source: str
+    source_record_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> RecordRef:
+        """Split at the first colon (record ids may hold colons; source names do not)."""
+        source, _, record = text.strip().partition(":")
+        if not source or not record:
+            raise LinkageError(f"'{text}' is not a record id: write SOURCE:SOURCE_RECORD_ID, "
+                               "e.g. csc_case_system:1979124.")
+        return cls(source, record)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_record_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonStep:
+    """One comparison's part of the waterfall."""
+
+    name: str
+    """The comparison's output column (first_name, dob, ...)."""
+    description: str
+    value_a: Any
+    """Record A's standardised value (what the model compared)."""
+    value_b: Any
+    level: int
+    """Splink's comparison vector value: -1 null, 0 else, higher is more specific."""
+    label: str
+    m_probability: float | None
+    u_probability: float | None
+    match_weight: float
+    """log2(m/u) of the level reached (0 at the null level)."""
+    tf_adjustment: float | None
+    """log2 of the term-frequency adjustment, when the level reached has one."""
+
+    @property
+    def total(self) -> float:
+        """The comparison's whole contribution to the final weight."""
+        return self.match_weight + (self.tf_adjustment or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchExplanation:
+    """The waterfall of match weights for one pair of records."""
+
+    record_a: str
+    record_b: str
+    prior_probability: float
+    """The model's probability that two random records are the same person."""
+    prior_weight: float
+    """log2 of the prior odds: where the waterfall starts."""
+    comparisons: tuple[ComparisonStep, ...]
+    match_weight: float
+    match_probability: float
+    linked: bool
+    """Whether the snapshot has person_link (it has been through `joinedup link`)."""
+    person_a: str | None
+    person_b: str | None
+    model: str
+
+    @property
+    def same_person(self) -> bool | None:
+        """Whether the link put both records in one person (None if not linked)."""
+        if not self.linked:
+            return None
+        return self.person_a is not None and self.person_a == self.person_b
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for step, row in zip(self.comparisons, out["comparisons"], strict=True):
+            row["total"] = step.total
+        out["same_person"] = self.same_person
+        return out
+
+
+# Splink saves a custom comparison's class name as its description, so the names live here.
+_DESCRIPTIONS = {"first_name": "forename", "surname": "surname", "dob": "date of birth",
+                 "sex": "sex", "postcode": "postcode", "address": "address", "uprn": "UPRN",
+                 "nhs_number": "NHS number", "upn": "UPN"}
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}
+
+
+def _check_exists(con: duckdb.DuckDBPyConnection, ref: RecordRef) -> None:
+    found = con.execute("SELECT count(*) FROM person_record WHERE source = ? "
+                        "AND source_record_id = ?", [ref.source, ref.source_record_id]
+                        ).fetchall()[0][0]
+    if found:
+        return
+    sources = [str(r[0]) for r in con.execute(
+        "SELECT DISTINCT source FROM person_record ORDER BY 1").fetchall()]
+    hint = ("" if ref.source in sources
+            else f" The snapshot's sources are: {', '.join(sources)}.")
+    raise LinkageError(f"record '{ref}' is not in the current snapshot's person_record."
+                       f"{hint} Give ids as SOURCE:SOURCE_RECORD_ID.")
+
+
+def _person(con: duckdb.DuckDBPyConnection, ref: RecordRef) -> str | None:
+    rows = con.execute("SELECT min(person_id) FROM person_link WHERE source = ? "
+                       "AND source_record_id = ?", [ref.source, ref.source_record_id]
+                       ).fetchall()
+    return None if rows[0][0] is None else str(rows[0][0])
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> None:
+    """Every person record, numbered and standardised as the link run does (table
+    `explain_prepared`): term frequencies need all of them, not only the pair."""
+    columns = ", ".join(MATCH_COLUMNS)
+    records = con.sql(
+        "SELECT lpad(CAST(row_number() OVER (ORDER BY source, source_record_id, _file, _row) "
+        f"AS VARCHAR), 10, '0') AS link_key, source, source_record_id, {columns} "
+        "FROM person_record"
+    ).to_arrow_table()
+    work.register("explain_arrow", records)
+    work.execute("CREATE TABLE explain_raw AS SELECT * FROM explain_arrow")
+    work.unregister("explain_arrow")
+    mapping = resolve_mapping(["link_key", *MATCH_COLUMNS], {"id": "link_key"})
+    prepare_records(work, "explain_raw", mapping, "explain_prepared")
+
+
+def _one_record_table(work: duckdb.DuckDBPyConnection, ref: RecordRef, table: str) -> None:
+    # A record listed in several files has several rows; the first in link order stands in.
+    work.execute(f"""
+        CREATE TABLE {table} AS SELECT p.* FROM explain_prepared AS p
+        WHERE p.unique_id = (SELECT min(link_key) FROM explain_raw
+                             WHERE source = ? AND source_record_id = ?)
+    """, [ref.source, ref.source_record_id])
+
+
+def _level(comparison: dict[str, Any], gamma: int) -> dict[str, Any]:
+    """The settings of the level a pair reached: Splink numbers the non-null levels from
+    the top down to 0 (else) and the null level -1."""
+    levels = comparison["comparison_levels"]
+    if gamma < 0:
+        return next((lv for lv in levels if lv.get("is_null_level")), {})
+    ranked = [lv for lv in levels if not lv.get("is_null_level")]
+    return dict(ranked[len(ranked) - 1 - gamma])
+
+
+def _steps(model: dict[str, Any], row: dict[str, Any]) -> tuple[ComparisonStep, ...]:
+    steps = []
+    for comparison in model["comparisons"]:
+        name = str(comparison["output_column_name"])
+        gamma = int(row[f"gamma_{name}"])
+        level = _level(comparison, gamma)
+        tf = row.get(f"mw_tf_adj_{name}")
+        steps.append(ComparisonStep(
+            name=name,
+            description=_DESCRIPTIONS.get(name, name.replace("_", " ")),
+            value_a=row.get(f"{name}_l"),
+            value_b=row.get(f"{name}_r"),
+            level=gamma,
+            label=str(level.get("label_for_charts") or level.get("sql_condition") or ""),
+            m_probability=None if gamma < 0 else level.get("m_probability"),
+            u_probability=None if gamma < 0 else level.get("u_probability"),
+            match_weight=float(row[f"mw_{name}"]),
+            tf_adjustment=(float(tf) if tf is not None and level.get("tf_adjustment_column")
+                           else None),
+        ))
+    return tuple(steps)
+
+
+def explain_pair(con: duckdb.DuckDBPyConnection, settings: Settings, record_a: str,
+                 record_b: str) -> MatchExplanation:
+    """Score two person records of the snapshot open on `con` with the warehouse's saved
+    model and return the waterfall. Raises LinkageError for a missing model or record."""
+    refs = RecordRef.parse(record_a), RecordRef.parse(record_b)
+    path = model_path(settings)
+    if not path.is_file():
+        raise LinkageError(f"there is no saved matching model ({path}): run `joinedup link` "
+                           "first, which trains and saves one.")
+    model = with_link_type(load_model(path), "dedupe_only")
+    tables = _tables(con)
+    if "person_record" not in tables:
+        raise WarehouseError("the current snapshot has no person_record table: run "
+                             "`joinedup ingest` with sources that map person records.")
+    for ref in refs:
+        _check_exists(con, ref)
+    work = duckdb.connect()
+    try:
+        _prepare(con, work)
+        _one_record_table(work, refs[0], "explain_a")
+        _one_record_table(work, refs[1], "explain_b")
+        db_api = DuckDBAPI(connection=work)
+        linker = make_linker(db_api, ["explain_prepared"], model)
+        scored = linker.inference.score_pair(db_api.register("explain_a"),
+                                             db_api.register("explain_b"))
+        row = scored.as_record_list()[0]
+    except SplinkException as exc:
+        raise LinkageError(f"cannot score the pair with {path}: {exc}. Retrain it with "
+                           "`joinedup link --retrain`.") from exc
+    finally:
+        work.close()
+    prior = float(model["probability_two_random_records_match"])
+    linked = "person_link" in tables
+    return MatchExplanation(
+        record_a=str(refs[0]), record_b=str(refs[1]),
+        prior_probability=prior, prior_weight=math.log2(prior / (1 - prior)),
+        comparisons=_steps(model, row),
+        match_weight=float(row["match_weight"]),
+        match_probability=float(row["match_probability"]),
+        linked=linked,
+        person_a=_person(con, refs[0]) if linked else None,
+        person_b=_person(con, refs[1]) if linked else None,
+        model=str(Path(path)),
+    )
