@@ -198,3 +198,21 @@ def test_real_geography_with_reference_data(tmp_path: Path, reference_data: Path
     lsoas = {c for c in addresses.column("lsoa_code").to_pylist() if c}
     assert all(c.startswith("E01") for c in lsoas)
     assert len(lsoas) > 100
+
+
+def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    from joinedup.errors import JoinedUpError
+
+    council = tmp_path / "extracts"
+    (council / "housing").mkdir(parents=True)
+    real = council / "housing" / "tenancies.csv"
+    real.write_text("a council's own extract\n")
+    with pytest.raises(JoinedUpError, match="not made by `joinedup synth`"):
+        generate_borough(out=council, people=200, seed=1)
+    assert real.read_text() == "a council's own extract\n"
+
+    # A folder synth made is regenerated in place.
+    ours = tmp_path / "ours"
+    generate_borough(out=ours, people=200, seed=1)
+    generate_borough(out=ours, people=200, seed=2)
+    assert (ours / "sources.yaml").is_file()

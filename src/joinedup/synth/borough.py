@@ -151,8 +151,28 @@ def _rng(seed: int, stage: int) -> np.random.Generator:
     return np.random.default_rng([seed, stage])
 
 
+GENERATOR = "joinedup synth"
+
+
+def _made_by_synth(out: Path) -> bool:
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("generator") == GENERATOR
+
+
 def _clear(out: Path) -> None:
-    """Empty the output folder of a previous borough (only what synth writes)."""
+    """Empty the output folder of a previous borough (only what synth writes).
+
+    A folder that holds anything else and was not made by synth is refused: its `housing/`
+    could be a council's real extract, and regenerating must never delete that.
+    """
+    if out.is_dir() and any(out.iterdir()) and not _made_by_synth(out):
+        raise JoinedUpError(
+            f"{out} is not empty and was not made by `joinedup synth` (no manifest.json from "
+            "it); nothing was changed. Choose an empty folder with --out, or remove this one."
+        )
     out.mkdir(parents=True, exist_ok=True)
     for name in ("sources.yaml", "manifest.json"):
         (out / name).unlink(missing_ok=True)
@@ -182,7 +202,7 @@ def _workforce(roster: Roster, day: int, calibration: Calibration,
 def _manifest(summary: SynthSummary, geo: Geography, calibration: Calibration,
               window_start: int, measured: dict[str, object]) -> None:
     data = {
-        "generator": "joinedup synth",
+        "generator": GENERATOR,
         "seed": summary.seed,
         "people": summary.people,
         "as_of": summary.as_of.isoformat(),
