@@ -20,7 +20,6 @@ from run to run.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -203,12 +202,8 @@ def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path |
     warnings: list[str] = []
     scratch.unlink(missing_ok=True)  # the matching input: personal data, no longer needed
     if staged_model is not None:
-        try:
-            target_model.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged_model, target_model)
-        except OSError as exc:
-            warnings.append(f"could not save the model to {target_model} ({exc}); the next "
-                            "run trains again")
+        warnings += store.place_side_file(staged_model, target_model,
+                                          "the model was not saved; the next run trains again")
     pruned, housekeeping_warnings = store.housekeep(settings.snapshots_keep, settings.reports_dir)
     warnings.extend(housekeeping_warnings)
     return pruned, warnings

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -158,14 +157,9 @@ def _after_commit(
     store: SnapshotStore, settings: Settings, run_id: str, staged: Path
 ) -> tuple[Path, list[str], list[str]]:
     """Housekeeping once published; a failure here is a warning, the run has succeeded."""
-    warnings = []
     quarantine_file = settings.reports_dir / run_id / QUARANTINE_EXPORT
-    try:
-        quarantine_file.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(staged, quarantine_file)
-    except OSError as exc:
-        warnings.append(f"could not write {quarantine_file} ({exc}); the rows are in the "
-                        "snapshot's quarantine table")
+    warnings = store.place_side_file(staged, quarantine_file,
+                                     "the rows are in the snapshot's quarantine table")
     pruned, housekeeping_warnings = store.housekeep(settings.snapshots_keep, settings.reports_dir)
     warnings.extend(housekeeping_warnings)
     return quarantine_file, pruned, warnings

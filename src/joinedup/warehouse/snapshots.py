@@ -296,6 +296,20 @@ class SnapshotStore:
             self.path(run_id)  # validates the id before it is used in a path
             shutil.rmtree(reports_dir / run_id, ignore_errors=True)
 
+    @staticmethod
+    def place_side_file(staged: Path, target: Path, if_lost: str) -> list[str]:
+        """Move a file staged beside a build to its home once the build is published.
+
+        The run has already succeeded, so a failure is a warning naming the target and
+        ``if_lost`` (what the user still has, or what happens next), not an error.
+        """
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(staged, target)
+        except OSError as exc:
+            return [f"could not write {target} ({exc}); {if_lost}"]
+        return []
+
     def housekeep(self, keep: int, reports_dir: Path) -> tuple[list[str], list[str]]:
         """After a publish: prune old snapshots and their reports. A failure is a warning,
         not an error, because the run it follows has already succeeded.
