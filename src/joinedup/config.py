@@ -26,7 +26,8 @@ def _config_file() -> Path:
 class Settings(BaseSettings):
     """joinedup's configuration."""
 
-    model_config = SettingsConfigDict(env_prefix="JOINEDUP_", extra="ignore")
+    # An empty variable (as `make demo` passes when there is no reference data) means unset.
+    model_config = SettingsConfigDict(env_prefix="JOINEDUP_", extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(
         default=Path("data"),

@@ -58,3 +58,8 @@ def test_reference_path_only_when_present(tmp_path: Path) -> None:
     assert settings.reference_path("dfe") == tmp_path / "dfe"
     assert settings.reference_path("geo") is None
     assert Settings(reference_data=None).reference_path("dfe") is None
+
+
+def test_empty_variable_means_unset(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", "")
+    assert Settings().reference_data is None
