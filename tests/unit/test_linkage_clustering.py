@@ -64,3 +64,37 @@ def test_average_weight_allows_a_merge_the_evidence_supports() -> None:
                          min_average_weight=-6.0).count == 1
     assert cluster_pairs("abc", edges, threshold=0.9, evidence=evidence,
                          min_average_weight=-3.0).count == 2
+
+
+def test_must_link_joins_records_the_model_kept_apart() -> None:
+    clusters = cluster_pairs("abc", [("a", "b", 0.3)], threshold=0.9, must_link=[("a", "c")])
+    assert clusters.cluster_of == {"a": "a", "b": "b", "c": "a"}
+    assert not clusters.conflicts
+
+
+def test_cannot_link_holds_through_chains() -> None:
+    # a-b and b-c are strong links, but a reviewer said a and c are different people: the
+    # weaker of the two links that would bring them together is refused.
+    edges = [("a", "b", 0.99), ("b", "c", 0.95)]
+    clusters = cluster_pairs("abc", edges, threshold=0.9, cannot_link=[("a", "c")])
+    assert clusters.cluster_of == {"a": "a", "b": "a", "c": "c"}
+    assert clusters.conflicts == (("b", "c"),)
+    assert cluster_pairs("abc", edges, threshold=0.9).count == 1
+
+
+def test_must_link_contradicting_cannot_link_is_a_conflict_not_a_merge() -> None:
+    clusters = cluster_pairs("abc", [], threshold=0.9, must_link=[("a", "b"), ("b", "c")],
+                             cannot_link=[("a", "c")])
+    assert clusters.cluster_of["c"] == "c"
+    assert clusters.cluster_of["b"] == "a"
+    assert clusters.conflicts == (("b", "c"),)
+
+
+def test_anchored_people_are_never_merged_automatically() -> None:
+    # x and y belong to two known people; a new record n links strongly to both.
+    anchors = {"x1": "P1", "x2": "P1", "y1": "P2"}
+    clusters = cluster_pairs(
+        ["x1", "x2", "y1", "n"], [("n", "x1", 0.99), ("n", "y1", 0.98)], threshold=0.9,
+        must_link=[("x1", "x2")], anchors=anchors)
+    assert clusters.cluster_of == {"x1": "n", "x2": "n", "n": "n", "y1": "y1"}
+    assert clusters.conflicts == (("n", "y1"),)

@@ -10,11 +10,17 @@ are taken strongest first (Kruskal order), and a link joining two clusters is re
   `min_average_weight` (average linkage over the model's own evidence);
 - the joined cluster would be bigger than the cap: both clusters are flagged for review.
 With neither check the result is exactly connected components at the threshold.
+
+People's decisions come first: `must_link` pairs (a reviewer said "same person") are joined
+before any scored link, and `cannot_link` pairs ("different people") are never brought into one
+cluster, directly or through others. `anchors` name the person a record already belongs to
+(incremental linking): two clusters anchored to different people are never joined
+automatically; the link is returned in `conflicts` for a reviewer instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 WEIGHT_CLIP = 15.0
@@ -31,6 +37,9 @@ class Clusters:
     (absent for records alone in their cluster)."""
     flagged: frozenset[str]
     """Cluster ids that a refused link would have pushed over the cap: review them."""
+    conflicts: tuple[tuple[str, str], ...] = ()
+    """Links refused because they would join records that people or earlier runs keep apart
+    (a cannot-link decision, or two already-known people): review them."""
 
     @property
     def count(self) -> int:
@@ -46,9 +55,10 @@ class Clusters:
 
 
 class _DisjointSets:
-    def __init__(self, ids: Sequence[str]) -> None:
+    def __init__(self, ids: Sequence[str], anchors: Mapping[str, str]) -> None:
         self.parent = {record: record for record in ids}
         self.members = {record: [record] for record in ids}
+        self.anchor = {record: anchors[record] for record in ids if record in anchors}
 
     def find(self, record: str) -> str:
         root = record
@@ -66,6 +76,18 @@ class _DisjointSets:
             left, right = right, left
         self.parent[right] = left
         self.members[left].extend(self.members.pop(right))
+        if right in self.anchor:
+            self.anchor.setdefault(left, self.anchor.pop(right))
+
+    def anchors_differ(self, left: str, right: str) -> bool:
+        a, b = self.anchor.get(left), self.anchor.get(right)
+        return a is not None and b is not None and a != b
+
+    def kept_apart(self, left: str, right: str, apart: Mapping[str, set[str]]) -> bool:
+        """True when a cannot-link pair would end up inside the joined cluster."""
+        small, large = sorted((left, right), key=self.size)
+        return any(self.find(other) == large
+                   for record in self.members[small] for other in apart.get(record, ()))
 
 
 def _average_weight(sets: _DisjointSets, small: str, large: str,
@@ -88,6 +110,9 @@ def cluster_pairs(
     *,
     evidence: Iterable[tuple[str, str, float]] = (),
     min_average_weight: float | None = None,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+    anchors: Mapping[str, str] | None = None,
 ) -> Clusters:
     """Cluster records linked by pairs with match probability >= threshold.
 
@@ -95,7 +120,9 @@ def cluster_pairs(
     With `max_cluster_size`, a link that would create a larger cluster is refused and both
     clusters it would have joined are flagged. With `min_average_weight`, a link is refused
     when the scored pairs between the two clusters (`evidence`: (id, id, match weight))
-    average below it; that is the model deciding, so nothing is flagged.
+    average below it; that is the model deciding, so nothing is flagged. `must_link`,
+    `cannot_link` and `anchors` are described in the module docstring; a must-link that
+    contradicts a cannot-link is not applied and is returned in `conflicts`.
     """
     if max_cluster_size is not None and max_cluster_size < 2:
         raise ValueError("max_cluster_size must be at least 2")
@@ -103,8 +130,24 @@ def cluster_pairs(
         ((p, a, b) for a, b, p in edges if p >= threshold and a != b),
         key=lambda edge: (-edge[0], edge[1], edge[2]),
     )
-    all_ids = list(dict.fromkeys([*ids, *(a for _, a, _ in kept), *(b for _, _, b in kept)]))
-    sets = _DisjointSets(all_ids)
+    forced = [(a, b) for a, b in must_link if a != b]
+    all_ids = list(dict.fromkeys([*ids, *(a for _, a, _ in kept), *(b for _, _, b in kept),
+                                  *(record for pair in forced for record in pair)]))
+    sets = _DisjointSets(all_ids, anchors or {})
+    apart: dict[str, set[str]] = {}
+    for left, right in cannot_link:
+        if left in sets.parent and right in sets.parent and left != right:
+            apart.setdefault(left, set()).add(right)
+            apart.setdefault(right, set()).add(left)
+    conflicts: list[tuple[str, str]] = []
+    for left, right in forced:
+        root_left, root_right = sets.find(left), sets.find(right)
+        if root_left == root_right:
+            continue
+        if sets.kept_apart(root_left, root_right, apart):
+            conflicts.append((left, right))
+            continue
+        sets.union(root_left, root_right)
     scored: dict[str, list[tuple[str, float]]] = {}
     if min_average_weight is not None:
         for left, right, weight in evidence:
@@ -115,6 +158,10 @@ def cluster_pairs(
     for _, left, right in kept:
         root_left, root_right = sets.find(left), sets.find(right)
         if root_left == root_right:
+            continue
+        if sets.anchors_differ(root_left, root_right) or (
+                apart and sets.kept_apart(root_left, root_right, apart)):
+            conflicts.append((left, right))
             continue
         if (max_cluster_size is not None
                 and sets.size(root_left) + sets.size(root_right) > max_cluster_size):
@@ -135,4 +182,5 @@ def cluster_pairs(
                 if probability > best.get(record, -1.0):
                     best[record] = probability
     flagged = frozenset(cluster_of[record] for pair in refused for record in pair)
-    return Clusters(cluster_of=cluster_of, best_probability=best, flagged=flagged)
+    return Clusters(cluster_of=cluster_of, best_probability=best, flagged=flagged,
+                    conflicts=tuple(conflicts))

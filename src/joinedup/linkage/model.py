@@ -194,3 +194,21 @@ def with_link_type(settings: dict[str, Any], link_type: LinkType) -> dict[str, A
     copied["link_type"] = link_type
     copied.pop("linker_uid", None)
     return copied
+
+
+def only_new_pairs(settings: dict[str, Any], new_from: str) -> dict[str, Any]:
+    """The settings with every blocking rule narrowed to pairs that involve a record whose
+    id is at least `new_from`: the pairs an incremental run has not scored before.
+
+    In a dedupe Splink orders each pair so that the left id is the smaller, so a pair is new
+    exactly when its right-hand id is at least `new_from`.
+    """
+    literal = new_from.replace("'", "''")
+    id_column = str(settings.get("unique_id_column_name", "unique_id")).replace('"', '""')
+    narrowed = []
+    for rule in settings["blocking_rules_to_generate_predictions"]:
+        item = dict(rule) if isinstance(rule, dict) else {"blocking_rule": str(rule)}
+        item["blocking_rule"] = (f'({item["blocking_rule"]}) '
+                                 f"AND r.\"{id_column}\" >= '{literal}'")
+        narrowed.append(item)
+    return {**settings, "blocking_rules_to_generate_predictions": narrowed}

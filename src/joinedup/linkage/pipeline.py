@@ -25,6 +25,7 @@ from joinedup.linkage.model import (
     load_model,
     make_linker,
     model_extras,
+    only_new_pairs,
     present_columns,
     save_model,
     train,
@@ -72,6 +73,15 @@ class MatchOptions:
     also_dedupe: bool = False
     """For link: also link records within each file (link_and_dedupe)."""
     training: TrainingOptions = field(default_factory=TrainingOptions)
+    must_link: tuple[tuple[str, str], ...] = ()
+    """Pairs of record ids a reviewer decided are the same person (dedupe only)."""
+    cannot_link: tuple[tuple[str, str], ...] = ()
+    """Pairs of record ids a reviewer decided are different people (dedupe only)."""
+    anchors: Mapping[str, str] | None = None
+    """record id -> the person it already belongs to; such people are never merged."""
+    new_from: str | None = None
+    """Incremental: score only pairs with a record id >= this (ids compare as text), so
+    records already linked are not compared with each other again. Needs a saved model."""
 
 
 @dataclass
@@ -146,6 +156,10 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
             with_link_type(saved, link_type) if saved is not None
             else build_settings(present, extras, link_type)
         )
+        if options.new_from is not None:
+            if saved is None or link_type != "dedupe_only":
+                raise LinkageError("incremental matching needs a saved model and one input.")
+            settings_input = only_new_pairs(settings_input, options.new_from)
         db_api = DuckDBAPI(connection=con)
         linker = make_linker(db_api, [p.table for p in prepared], settings_input)
         if saved is None:
@@ -166,7 +180,8 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
-                             options.min_average_weight, options.separate_twins)
+                             options.min_average_weight, options.separate_twins,
+                             options.must_link, options.cannot_link, options.anchors)
         records, clusters = cluster_predictions(con, table, prepared,
                                                 link_type != "dedupe_only", rules)
     except SplinkException as exc:

@@ -12,7 +12,7 @@ The model scores each pair on its own. Two policies then shape the clusters:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -48,6 +48,12 @@ class ClusterRules:
     max_cluster_size: int | None
     min_average_weight: float | None
     separate_twins: bool
+    must_link: tuple[tuple[str, str], ...] = ()
+    """Record pairs people decided are the same person (node ids)."""
+    cannot_link: tuple[tuple[str, str], ...] = ()
+    """Record pairs people decided are different people (node ids)."""
+    anchors: Mapping[str, str] | None = None
+    """node id -> the person it already belongs to (incremental linking)."""
 
 
 def _records(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
@@ -110,9 +116,10 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
     if rules.min_average_weight is not None and edges:
         # Only pairs inside a connected component of the links can matter, so find those
         # components first and fetch the scored pairs within them.
-        components = cluster_pairs(nodes, edges, rules.threshold)
+        components = cluster_pairs(nodes, edges, rules.threshold, must_link=rules.must_link)
+        sizes = components.sizes()
         grouped = [(node, cluster) for node, cluster in components.cluster_of.items()
-                   if node in components.best_probability]
+                   if sizes[cluster] > 1]
         con.register("__joinedup_components", pa.table({
             "node": [node for node, _ in grouped], "component": [c for _, c in grouped]}))
         evidence = [
@@ -128,5 +135,7 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         con.unregister("__joinedup_components")
     con.execute(f"DROP VIEW {view}")
     clusters = cluster_pairs(nodes, edges, rules.threshold, rules.max_cluster_size,
-                             evidence=evidence, min_average_weight=rules.min_average_weight)
+                             evidence=evidence, min_average_weight=rules.min_average_weight,
+                             must_link=rules.must_link, cannot_link=rules.cannot_link,
+                             anchors=rules.anchors)
     return records, clusters

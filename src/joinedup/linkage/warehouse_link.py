@@ -2,14 +2,20 @@
 
 The current snapshot is copied into a `SnapshotBuild`, the records of `person_record` are
 matched (all sources together, within and across sources) by the same `run_match` path as
-`joinedup match dedupe`, and four tables are added:
+`joinedup match dedupe`, and these tables are added:
 
 - `person_link`: source, source_record_id, person_id, cluster_size, match_probability (the
   record's strongest link inside its person), flagged (its cluster hit the size cap);
 - `person_index`: person_id and the golden record (`person_index.golden_record`);
 - `person_link_pair`: scored pairs at or above `REVIEW_FLOOR` with both records' keys, for
   review queues and pairwise evaluation;
-- `link_run`: one row on how the link ran (model, threshold, counts, timings).
+- `review_queue`: the pairs a person should decide (`review.write_review_queue`);
+- `link_run`: one row on how the link ran (mode, model, threshold, counts, id changes, timings).
+
+Person ids are stable (`identity.assign_person_ids`, with the register in `state.LinkState`),
+and reviewers' decisions are applied as must-link / cannot-link constraints. A run is
+incremental when it can be (`link_plan.choose_mode`): only pairs involving new or changed
+records are scored, and known people stay as they were.
 
 Only a successful commit switches CURRENT, so any failure leaves the served snapshot as it
 was. A model is trained and saved to ``<warehouse>/linkage/model.json`` when there is none
@@ -23,7 +29,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +39,17 @@ import pyarrow as pa
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError
 from joinedup.linkage.clustering import Clusters
+from joinedup.linkage.identity import IdAssignment, RecordKey, assign_person_ids, person_number
+from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
 from joinedup.linkage.person_index import GOLDEN_FIELDS, SourceRecord, golden_records
 from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
+from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
+from joinedup.linkage.state import LinkState, Registry, ReviewDecision, registry_table
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
-LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run")
-REVIEW_FLOOR = 0.5
-"""Pairs scored at least this are kept in person_link_pair (the threshold is higher)."""
-PERSON_ID_PREFIX = "JP"
+LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "review_queue")
+__all__ = ["REVIEW_FLOOR", "LinkReport", "link_state", "link_warehouse", "model_path"]
 # Address and UPRN are left out of matching: a household shares them with the postcode, so a
 # model that treats fields as independent counts one fact three times and merges parents
 # with children (measured on the synthetic borough: cluster precision 0.80 with address,
@@ -70,6 +78,13 @@ class LinkReport:
     model_path: Path
     trained: bool
     seconds: float
+    mode: str = "full"
+    mode_reason: str = ""
+    new_records: int = 0
+    """Records new or changed since the last run (all of them on the first run)."""
+    id_changes: dict[str, int] = field(default_factory=dict)
+    """Person-id events of this run by kind: new, merged, split, retired."""
+    review_queue: int = 0
     pruned: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -79,15 +94,9 @@ def model_path(settings: Settings) -> Path:
     return settings.warehouse_dir / "linkage" / "model.json"
 
 
-def person_ids(cluster_ids: list[str]) -> dict[str, str]:
-    """cluster id -> person id: "JP" and an 8-digit number in the clusters' sorted order.
-
-    Cluster ids are the smallest record key in each cluster, and record keys are numbered in
-    (source, source_record_id) order, so the same records clustered the same way get the same
-    person ids; a new or merged record earlier in that order renumbers the people after it.
-    """
-    return {cluster: f"{PERSON_ID_PREFIX}{number:08d}"
-            for number, cluster in enumerate(sorted(set(cluster_ids)), start=1)}
+def link_state(settings: Settings) -> LinkState:
+    """The register of person ids and the review decisions of this warehouse."""
+    return LinkState(settings.warehouse_dir / "linkage")
 
 
 def _copy_snapshot(build: SnapshotBuild, source: Path) -> None:
@@ -100,19 +109,53 @@ def _copy_snapshot(build: SnapshotBuild, source: Path) -> None:
         build.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _export_records(build: SnapshotBuild) -> tuple[Path, int]:
-    """Number the records and write the matching input; keys stay in a temp table."""
+@dataclass(frozen=True, slots=True)
+class _Exported:
+    path: Path
+    records: int
+    new_records: int
+    new_from: str | None
+    """The first link key of a new or changed record (they are numbered last)."""
+
+
+def _record_hash_sql() -> str:
+    parts = ", ".join(f"coalesce(CAST(p.{column} AS VARCHAR), chr(0))"
+                      for column in MATCH_COLUMNS)
+    return f"md5(concat_ws(chr(31), {parts}))"
+
+
+def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
+    """Number the records and write the matching input; keys stay in a temp table.
+
+    Records whose matching fields are unchanged since the last run carry their person id in
+    `known_person_id`; new and changed records are numbered after them.
+    """
     con = build.con
-    con.execute("""
+    keys = list(registry.person_of)
+    con.register("link_registry", pa.table({
+        "source": [k[0] for k in keys], "source_record_id": [k[1] for k in keys],
+        "person_id": [registry.person_of[k] for k in keys],
+        "record_hash": [registry.hash_of[k] for k in keys]}))
+    con.execute(f"""
         CREATE TEMP TABLE link_records AS
+        WITH base AS (
+            SELECT p.*, f.service, {_record_hash_sql()} AS record_hash
+            FROM person_record AS p
+            LEFT JOIN (SELECT DISTINCT source, service FROM source_freshness) AS f
+                USING (source))
         SELECT lpad(CAST(row_number() OVER (
-                   ORDER BY p.source, p.source_record_id, p._file, p._row) AS VARCHAR),
-                   10, '0') AS link_key,
-               p.*, f.service
-        FROM person_record AS p
-        LEFT JOIN (SELECT DISTINCT source, service FROM source_freshness) AS f USING (source)
+                   ORDER BY g.person_id IS NULL, b.source, b.source_record_id, b._file, b._row)
+                   AS VARCHAR), 10, '0') AS link_key,
+               b.*, g.person_id AS known_person_id
+        FROM base AS b
+        LEFT JOIN link_registry AS g ON g.source = b.source
+            AND g.source_record_id = b.source_record_id AND g.record_hash = b.record_hash
     """)
-    records = int(con.execute("SELECT count(*) FROM link_records").fetchall()[0][0])
+    con.unregister("link_registry")
+    records, new_records, new_from = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE known_person_id IS NULL), "
+        "min(link_key) FILTER (WHERE known_person_id IS NULL) FROM link_records"
+    ).fetchall()[0]
     if records == 0:
         raise WarehouseError("the current snapshot has no person records to link: run "
                              "`joinedup ingest` with sources that map person_record.")
@@ -121,12 +164,23 @@ def _export_records(build: SnapshotBuild) -> tuple[Path, int]:
     columns = ", ".join(MATCH_COLUMNS)
     con.execute(f"COPY (SELECT link_key, {columns} FROM link_records) TO '{literal}' "
                 "(FORMAT parquet)")
-    return target, records
+    first_new = str(new_from) if new_from is not None else f"{int(records) + 1:010d}"
+    return _Exported(target, int(records), int(new_records), first_new)
 
 
-def _link_tables(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> pa.Table:
+def _assign_ids(con: duckdb.DuckDBPyConnection, clusters: Clusters, registry: Registry,
+                state: LinkState) -> IdAssignment:
+    members: dict[str, list[RecordKey]] = defaultdict(list)
+    for key, source, record in con.execute(
+            "SELECT link_key, source, source_record_id FROM link_records").fetchall():
+        members[clusters.cluster_of[str(key)]].append((str(source), str(record)))
+    issued = max((person_number(p) for p in registry.person_of.values()), default=0)
+    return assign_person_ids(members, registry.person_of, max(state.next_number(), issued + 1))
+
+
+def _link_tables(con: duckdb.DuckDBPyConnection, clusters: Clusters,
+                 ids: dict[str, str]) -> pa.Table:
     keys = [str(k) for (k,) in con.execute("SELECT link_key FROM link_records").fetchall()]
-    ids = person_ids(list(clusters.cluster_of.values()))
     sizes = clusters.sizes()
     return pa.table({
         "link_key": keys,
@@ -137,13 +191,23 @@ def _link_tables(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> pa.Table
     })
 
 
-def _write_person_link(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> None:
-    con.register("link_assignments", _link_tables(con, clusters))
-    con.execute("""
+def _write_person_link(con: duckdb.DuckDBPyConnection, clusters: Clusters,
+                       ids: dict[str, str], prior: str | None) -> None:
+    """person_link; an incremental run keeps the strongest link known records had before."""
+    con.register("link_assignments", _link_tables(con, clusters, ids))
+    before = ("(SELECT source, source_record_id, match_probability AS before "
+              f"FROM {prior}.person_link)" if prior else
+              "(SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_record_id, "
+              "NULL::DOUBLE AS before WHERE false)")
+    con.execute(f"""
         CREATE TABLE person_link AS
         SELECT r.source, r.source_record_id, a.person_id, a.cluster_size,
-               CAST(a.match_probability AS DOUBLE) AS match_probability, a.flagged
+               CAST(CASE WHEN r.known_person_id IS NULL THEN a.match_probability
+                    ELSE greatest(a.match_probability, b.before) END AS DOUBLE)
+                   AS match_probability,
+               a.flagged
         FROM link_records AS r JOIN link_assignments AS a USING (link_key)
+        LEFT JOIN {before} AS b USING (source, source_record_id)
         ORDER BY a.person_id, r.source, r.source_record_id
     """)
     con.execute("""
@@ -177,7 +241,7 @@ def _write_person_index(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPyConnection,
-                 predictions: str) -> None:
+                 predictions: str, prior: str | None) -> None:
     pairs = match_con.sql(
         f'SELECT unique_id_l AS key_l, unique_id_r AS key_r, match_probability, match_weight '
         f'FROM "{predictions}" WHERE match_probability >= {float(REVIEW_FLOOR)}'
@@ -192,9 +256,20 @@ def _write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBP
         FROM link_pairs AS p
         JOIN link_records AS l ON l.link_key = p.key_l
         JOIN link_records AS r ON r.link_key = p.key_r
-        ORDER BY match_probability DESC, source_l, source_record_id_l
     """)
     build_con.unregister("link_pairs")
+    if prior:
+        # Pairs between records unchanged since the last run were not scored again.
+        build_con.execute(f"""
+            INSERT INTO person_link_pair
+            SELECT p.* FROM {prior}.person_link_pair AS p
+            SEMI JOIN link_records AS l ON l.source = p.source_l
+                AND l.source_record_id = p.source_record_id_l
+                AND l.known_person_id IS NOT NULL
+            SEMI JOIN link_records AS r ON r.source = p.source_r
+                AND r.source_record_id = p.source_record_id_r
+                AND r.known_person_id IS NOT NULL
+        """)
 
 
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
@@ -209,13 +284,61 @@ def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path |
     return pruned, warnings
 
 
-def link_warehouse(settings: Settings, *, retrain: bool = False,
+def _choose(settings: Settings, store: SnapshotStore, state: LinkState, registry: Registry,
+            exported: _Exported, *, full: bool, retrain: bool) -> tuple[RunChoice, str | None]:
+    """Full or incremental, and the last linked snapshot an incremental run builds on."""
+    last = state.last_run()
+    prior = last.snapshot_id if last is not None else None
+    kept = prior is not None and store.path(prior).is_file() and registry.run_id == (
+        last.run_id if last is not None else None)
+    choice = choose_mode(
+        requested_full=full, retrain=retrain, has_model=model_path(settings).is_file(),
+        has_registry=bool(registry.person_of), previous_snapshot_kept=kept,
+        decisions_changed=last is not None and state.decisions_logged() != last.decisions_seen,
+        new_records=exported.new_records, records=exported.records)
+    return choice, prior if choice.mode == "incremental" else None
+
+
+def _attach_prior(build: SnapshotBuild, store: SnapshotStore, prior: str | None) -> str | None:
+    if prior is None:
+        return None
+    literal = store.path(prior).as_posix().replace("'", "''")
+    build.con.execute(f"ATTACH '{literal}' AS prior_link (READ_ONLY)")
+    return "prior_link"
+
+
+def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDecision],
+             choice: RunChoice, exported: _Exported, *, train: bool, saved: Path,
+             staged: Path | None) -> MatchOptions:
+    incremental = choice.mode == "incremental"
+    key_of: dict[RecordKey, str] = {}
+    known: dict[str, str] = {}
+    for key, source, record, person in build.con.execute(
+            "SELECT link_key, source, source_record_id, known_person_id FROM link_records"
+    ).fetchall():
+        key_of[(str(source), str(record))] = str(key)
+        if incremental and person is not None:
+            known[str(key)] = str(person)
+    rules = constraints(key_of, decisions, known)
+    return replace(
+        base, model=None if train else saved, save_model=staged,
+        training=replace(base.training, em_sessions=base.training.em_sessions or EM_SESSIONS),
+        must_link=rules.must_link, cannot_link=rules.cannot_link,
+        anchors=rules.anchors or None, new_from=exported.new_from if incremental else None)
+
+
+def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = False,
                    options: MatchOptions | None = None,
                    progress: Progress | None = None) -> LinkReport:
-    """Link the current snapshot's person records and publish the result as a new snapshot."""
+    """Link the current snapshot's person records and publish the result as a new snapshot.
+
+    Incremental when it safely can be (see `link_plan`); `full` asks for every pair to be
+    scored again. Reviewers' decisions are honoured either way.
+    """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     store = SnapshotStore.from_settings(settings)
+    state = link_state(settings)
     saved_model = model_path(settings)
     with store.lock():
         store.clean_leftovers()
@@ -223,42 +346,67 @@ def link_warehouse(settings: Settings, *, retrain: bool = False,
         if previous is None:
             raise WarehouseError(f"there is no warehouse snapshot yet in {store.root}: run "
                                  "`joinedup ingest` first.")
+        registry = state.registry()
         with store.build() as build:
             say(f"copying snapshot {previous}")
             _copy_snapshot(build, store.path(previous))
-            input_file, records = _export_records(build)
+            exported = _export_records(build, registry)
+            choice, prior_id = _choose(settings, store, state, registry, exported,
+                                       full=full, retrain=retrain)
+            say(f"{choice.mode} run: {choice.reason}")
+            prior = _attach_prior(build, store, prior_id)
             train = retrain or not saved_model.is_file()
             staged = build.side_file("model.json") if train else None
-            base = options or MatchOptions()
-            match_options = replace(
-                base, model=None if train else saved_model, save_model=staged,
-                training=replace(base.training,
-                                 em_sessions=base.training.em_sessions or EM_SESSIONS))
+            seen = state.decisions_logged()
+            decisions = state.decisions()
+            match_options = _options(options or MatchOptions(), build, decisions, choice,
+                                     exported, train=train, saved=saved_model, staged=staged)
+            records = exported.records
             say(f"matching {records:,} person records"
                 + (" (training a model)" if train else f" with the model {saved_model}"))
-            run = run_match([InputFile(input_file, {"id": "link_key"})], match_options, say)
+            run = run_match([InputFile(exported.path, {"id": "link_key"})], match_options, say)
             try:
+                assignment = _assign_ids(build.con, run.clusters, registry, state)
                 say("writing person_link, person_link_pair and person_index")
-                _write_person_link(build.con, run.clusters)
-                _write_pairs(build.con, run.con, run.predictions)
+                _write_person_link(build.con, run.clusters, {
+                    cluster: assignment.person_of_cluster[cluster]
+                    for cluster in set(run.clusters.cluster_of.values())}, prior)
+                _write_pairs(build.con, run.con, run.predictions, prior)
                 persons = _write_person_index(build.con)
             finally:
                 run.close()
+            queue = write_review_queue(build.con, match_options.threshold,
+                                       [d.pair_id for d in decisions])
+            if prior:
+                build.con.execute(f"DETACH {prior}")
             clusters = run.clusters
             linked = sum(1 for size in clusters.sizes().values() if size > 1)
+            changes = {kind: assignment.count(kind)
+                       for kind in ("new", "merged", "split", "retired")}
             seconds = time.perf_counter() - started
             build.con.execute(
                 "CREATE TABLE link_run AS SELECT ? AS linked_from, ? AS finished, ? AS model, "
                 "? AS trained, ? AS threshold, ? AS records, ? AS persons, ? AS flagged, "
-                "? AS pairs_scored, ? AS seconds",
+                "? AS pairs_scored, ? AS seconds, ? AS mode, ? AS mode_reason, "
+                "? AS new_records, ? AS new_persons, ? AS merged_persons, ? AS split_persons, "
+                "? AS retired_persons, ? AS review_queue",
                 [previous, dt.datetime.now(dt.UTC).replace(tzinfo=None), str(saved_model),
                  train, match_options.threshold, records, persons, len(clusters.flagged),
-                 run.pairs_scored, round(seconds, 3)],
+                 run.pairs_scored, round(seconds, 3), choice.mode, choice.reason,
+                 exported.new_records, changes["new"], changes["merged"], changes["split"],
+                 changes["retired"], queue],
             )
+            register = registry_table(
+                (str(a), str(b), str(c), str(d)) for a, b, c, d in build.con.execute(
+                    "SELECT l.source, l.source_record_id, l.person_id, r.record_hash "
+                    "FROM person_link AS l JOIN link_records AS r "
+                    "USING (source, source_record_id)").fetchall())
+            state.begin_run(build.id, build.id, choice.mode, records, persons, assignment, seen)
             say("publishing the new snapshot")
             path = build.commit()
-        pruned, warnings = _after_commit(store, settings, staged, saved_model,
-                                         input_file)
+        state.finish_run(build.id, register)
+        pruned, warnings = _after_commit(store, settings, staged, saved_model, exported.path)
     return LinkReport(build.id, path, previous, records, persons, linked, len(clusters.flagged),
                       run.pairs_scored, saved_model, train, time.perf_counter() - started,
+                      choice.mode, choice.reason, exported.new_records, changes, queue,
                       tuple(pruned), tuple(warnings))

@@ -1,0 +1,159 @@
+"""Person ids over several link runs: incremental runs, full runs, review decisions.
+
+The borough is ingested first without two sources, linked, then ingested whole: the second
+link is incremental and must keep every known person's id; a full run afterwards may merge or
+split people but records why; reviewers' decisions are honoured by every later run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from joinedup.cli import cli
+from joinedup.config import get_settings
+from joinedup.linkage import warehouse_link
+from joinedup.linkage.identity import person_number
+from joinedup.linkage.state import pair_id
+from joinedup.warehouse.ingest import run_ingest
+from joinedup.warehouse.snapshots import SnapshotStore
+
+HELD_BACK = ("police", "early_help", "vcse_hope_trust")
+
+
+def _assignment(store: SnapshotStore) -> dict[tuple[str, str], str]:
+    with store.open_current() as con:
+        rows = con.execute("SELECT source, source_record_id, person_id FROM person_link")
+        return {(str(s), str(r)): str(p) for s, r, p in rows.fetchall()}
+
+
+def _partial_sources(borough: Path, out: Path) -> Path:
+    """The borough's sources.yaml without HELD_BACK, with paths made absolute."""
+    config = yaml.safe_load((borough / "sources.yaml").read_text(encoding="utf-8"))
+    config["sources"] = [s for s in config["sources"] if s["name"] not in HELD_BACK]
+    for source in config["sources"]:
+        for file in source["files"]:
+            file["path"] = str(borough / file["path"])
+    target = out / "partial.yaml"
+    target.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def linked_partially(small_borough: Path, home: Path, tmp_path: Path) -> SnapshotStore:
+    settings = get_settings()
+    run_ingest(_partial_sources(small_borough, tmp_path), settings)
+    first = warehouse_link.link_warehouse(settings)
+    assert first.mode == "full" and "no saved model" in first.mode_reason
+    assert first.id_changes["new"] == first.persons
+    return SnapshotStore.from_settings(settings)
+
+
+def test_incremental_run_keeps_every_known_person(
+        linked_partially: SnapshotStore, small_borough: Path) -> None:
+    settings = get_settings()
+    store = linked_partially
+    before = _assignment(store)
+    run_ingest(small_borough / "sources.yaml", settings)
+
+    second = warehouse_link.link_warehouse(settings)
+    assert second.mode == "incremental", second.mode_reason
+    after = _assignment(store)
+    added = set(after) - set(before)
+    assert second.new_records == len(added) > 0
+    assert {key[0] for key in added} == set(HELD_BACK)
+    # Every known record keeps its person, and no known person gained another's records.
+    assert all(after[key] == person for key, person in before.items())
+    assert second.id_changes["merged"] == second.id_changes["split"] == 0
+    # New people are numbered above every id issued before.
+    top = max(person_number(p) for p in before.values())
+    fresh = {after[key] for key in added} - set(before.values())
+    assert fresh and min(person_number(p) for p in fresh) > top
+    assert second.id_changes["new"] == len(fresh)
+    # Only pairs involving a new record were scored; most new records found their person.
+    assert second.pairs_scored > 0
+    attached = sum(1 for key in added if after[key] in set(before.values()))
+    assert attached > 0.5 * len(added)
+
+    # A full run scores everything again; any id that changes hands is recorded, and ids of
+    # merged people are never given to anyone else.
+    third = warehouse_link.link_warehouse(settings, full=True)
+    assert third.mode == "full" and third.pairs_scored > second.pairs_scored
+    final = _assignment(store)
+    kept = sum(1 for key, person in after.items() if final.get(key) == person)
+    assert kept > 0.97 * len(after)
+    events = warehouse_link.link_state(settings).events()
+    merged = {person for _, kind, person, _, _ in events if kind == "merged"}
+    assert not merged & set(final.values())
+    with store.open_current() as con:
+        run = con.execute("SELECT mode, new_records, merged_persons FROM link_run").fetchone()
+    assert run is not None and run[0] == "full" and run[1] == 0
+    assert run[2] == third.id_changes["merged"]
+
+
+def test_review_decisions_are_honoured_by_later_runs(linked_partially: SnapshotStore) -> None:
+    settings = get_settings()
+    store = linked_partially
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["review", "list", "--json", "--limit", "5"])
+    assert listed.exit_code == 0, listed.output
+    queue = json.loads(listed.output)
+    assert queue["total"] > 0
+    item = queue["items"][0]
+    left, right = tuple(item["left"]), tuple(item["right"])
+    assert item["pair_id"] == pair_id(left, right)
+    assert item["person_left"] != item["person_right"]
+
+    # "same" joins the two people; "different" splits two records the model had joined.
+    before = _assignment(store)
+    by_person: dict[str, list[tuple[str, str]]] = {}
+    for key, person in sorted(before.items()):
+        by_person.setdefault(person, []).append(key)
+    apart_a, apart_b = next(keys[:2] for person, keys in by_person.items()
+                            if len(keys) > 1 and person not in (before[left], before[right]))
+    decided = runner.invoke(cli, ["review", "decide", item["pair_id"], "same", "--by",
+                                  "test reviewer", "--note", "same NHS number"])
+    assert decided.exit_code == 0, decided.output
+    assert "applies it" in decided.output
+    state = warehouse_link.link_state(settings)
+    state.decide(apart_a, apart_b, "different", "test reviewer")
+    # Until the next run, the decided pair is no longer listed.
+    relisted = json.loads(runner.invoke(cli, ["review", "list", "--json"]).output)
+    assert relisted["total"] == queue["total"] - 1
+    assert item["pair_id"] not in {i["pair_id"] for i in relisted["items"]}
+
+    report = warehouse_link.link_warehouse(settings)
+    assert report.mode == "full" and "review decisions" in report.mode_reason
+    after = _assignment(store)
+    assert after[left] == after[right]
+    assert after[apart_a] != after[apart_b]
+    # A later run, incremental or not, still honours them.
+    again = warehouse_link.link_warehouse(settings)
+    assert again.mode == "incremental"
+    final = _assignment(store)
+    assert final[left] == final[right]
+    assert final[apart_a] != final[apart_b]
+    with store.open_current() as con:
+        queued = {row[0] for row in con.execute("SELECT pair_id FROM review_queue").fetchall()}
+    assert item["pair_id"] not in queued
+    # Decisions are kept with who made them, and the history is append-only.
+    assert next(d.decided_by for d in state.decisions()) == "test reviewer"
+    with sqlite3.connect(state.database) as con:
+        assert con.execute("SELECT count(*) FROM review_decision_log").fetchone()[0] >= 1
+
+
+def test_bad_decisions_are_refused(linked_partially: SnapshotStore) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["review", "decide", "RV0000000000", "same", "--by", "x"])
+    assert missing.exit_code == 2 and "review list" in missing.output
+    wrong = runner.invoke(cli, ["review", "decide", "RV0000000000", "maybe"])
+    assert wrong.exit_code == 2
+    # The snapshot is read-only to everything but a link run.
+    with pytest.raises(duckdb.Error), linked_partially.open_current() as con:
+        con.execute("DELETE FROM review_queue")
