@@ -19,6 +19,10 @@ def test_demo_generates_ingests_and_reports(home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "synthetic geography" in result.output  # no reference data in this test's settings
     assert "is now current" in result.output
+    # The person index summary and the evaluation against the synthetic truth are printed.
+    for shown in ("records per person", "review queue", "person ids: new", "pairwise",
+                  "Worst false merges"):
+        assert shown in result.output, shown
 
     snapshots = home / "warehouse" / "snapshots"
     linked = (snapshots / "CURRENT").read_text().strip()

@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.panel import Panel
 
+from joinedup.commands import evaluate_linkage as evaluate_cmd
 from joinedup.commands import ingest as ingest_cmd
 from joinedup.commands import link as link_cmd
 from joinedup.commands import synth as synth_cmd
@@ -21,8 +22,8 @@ from joinedup.config import get_settings
               help="Stop after the ingest: do not match person records into people.")
 @click.pass_context
 def command(ctx: click.Context, people: int | None, seed: int | None, skip_link: bool) -> None:
-    """Generate the synthetic borough, ingest every source, print the run report, then link
-    person records into people.
+    """Generate the synthetic borough, ingest every source, print the run report, link person
+    records into people and score the linkage against the borough's ground truth.
 
     Everything is written under the data home (JOINEDUP_HOME, default ./data).
     """
@@ -47,11 +48,14 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     if not skip_link:
         console.rule("3. Link person records into people")
         ctx.invoke(link_cmd.command)
+        console.rule("4. Matching scored against the synthetic ground truth")
+        ctx.invoke(evaluate_cmd.command, truth_dir=settings.sources_dir / "ground_truth",
+                   examples=2, as_json=False)
     console.rule("Done")
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
         "`joinedup snapshots show` for row counts per table, "
-        "`joinedup evaluate-linkage` to score matching against the synthetic truth.\n"
+        "`joinedup review list` for the pairs waiting for a reviewer.\n"
         f"Extracts: {settings.sources_dir}  Warehouse: {settings.warehouse_dir}  "
         f"Reports: {settings.reports_dir}",
         highlight=False,
