@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/linkage.py [--threshold P] [--json]
 
+Part (a), the synthetic borough at about a million records against plain Splink, is
+`bench/linkage_scale.py` (it generates its own borough, so it runs on its own).
+
 Part (b): Splink's public `historical_50k` dataset (50,578 synthetic records of 5,156 real
 historical people, with typos, nicknames, missing values and moved postcodes) from the
 reference data directory (JOINEDUP_REFERENCE_DATA, else ../shared/data; never committed).

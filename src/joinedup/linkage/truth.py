@@ -76,7 +76,9 @@ def _key(source: object, record_id: object) -> str:
     return f"{source}{_SEP}{record_id}"
 
 
-def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, str]:
+def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, str]:
+    """record key (source, unit separator, record id) -> true person, for records the truth
+    gives exactly one person."""
     path = truth_dir / "records.parquet"
     if not path.is_file():
         raise WarehouseError(f"no ground truth at {path}: give --truth the ground_truth folder "
@@ -124,7 +126,7 @@ def evaluate_link(con: duckdb.DuckDBPyConnection, truth_dir: Path,
                   examples: int = 5) -> LinkEvaluation:
     """Score the linked snapshot on `con` against the ground truth in `truth_dir`."""
     threshold = _require_link(con)
-    truth_all = _load_truth(con, truth_dir)
+    truth_all = load_truth(con, truth_dir)
     linked = con.execute("""
         SELECT l.source, l.source_record_id, l.person_id, r.first_name, r.surname,
                CAST(r.dob AS VARCHAR), r.postcode
