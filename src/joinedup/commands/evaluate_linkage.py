@@ -13,8 +13,24 @@ from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
 from joinedup.linkage.evaluation import Scores
+from joinedup.linkage.family_truth import FamilyEvaluation, evaluate_households
 from joinedup.linkage.truth import Example, LinkEvaluation, evaluate_link
 from joinedup.warehouse.snapshots import open_current
+
+
+def _family_table(family: FamilyEvaluation) -> Table:
+    table = Table(title=f"Households and family network ({family.people_known:,} people)",
+                  title_justify="left")
+    for name in ("measure", "precision", "recall", "F1"):
+        table.add_column(name, justify="left" if name == "measure" else "right")
+    pairs = family.household_pairs
+    table.add_row("current household pairs", f"{pairs.precision:.4f}", f"{pairs.recall:.4f}",
+                  f"{pairs.f1:.4f}")
+    precision = family.relationship_edges.get("precision", 0.0)
+    recall = family.relationship_edges.get("recall", 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    table.add_row("relationship edges", f"{precision:.4f}", f"{recall:.4f}", f"{f1:.4f}")
+    return table
 
 
 def _scores_table(result: LinkEvaluation) -> Table:
@@ -63,19 +79,22 @@ def _print_examples(console: Console, title: str, examples: tuple[Example, ...],
               help="How many of the worst false merges and missed links to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def command(truth_dir: Path | None, examples: int, as_json: bool) -> None:
-    """Score the current snapshot's person_link against a synthetic borough's ground truth."""
+    """Score the current snapshot's person_link, households and family network against a
+    synthetic borough's ground truth."""
     settings = get_settings()
     folder = truth_dir or settings.sources_dir / "ground_truth"
     try:
         with open_current(settings=settings) as con:
             result = evaluate_link(con, folder, examples)
+            family = evaluate_households(con, folder)
     except JoinedUpError as exc:
         raise Failed(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        click.echo(json.dumps({**result.as_dict(), "households": family.as_dict()}, indent=2))
         return
     console = output_console()
     console.print(_scores_table(result))
+    console.print(_family_table(family))
     console.print(
         f"{result.records_unmatched:,} linked records are not in the truth. Blocking recall "
         "is not kept in the snapshot; of the true pairs, "

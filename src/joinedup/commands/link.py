@@ -18,6 +18,18 @@ from joinedup.linkage.pipeline import (
 from joinedup.linkage.warehouse_link import LinkReport, link_warehouse
 
 
+def _family_rows(report: LinkReport) -> list[tuple[str, str]]:
+    family = report.family
+    if family is None:
+        return []
+    edges = ", ".join(f"{kind} {count:,}" for kind, count in
+                      sorted(family.edges_by_relationship.items()))
+    return [("households (current)", f"{family.households:,} ({family.current_households:,})"),
+            ("people in a current household", f"{family.people_in_current_household:,}"),
+            ("communal establishments", f"{family.communal_establishments:,}"),
+            ("family network edges", edges or "none")]
+
+
 def _summary(report: LinkReport) -> Table:
     table = Table(title="Person linkage", title_justify="left")
     table.add_column("measure")
@@ -32,6 +44,7 @@ def _summary(report: LinkReport) -> Table:
         ("persons with more than one record", f"{report.linked_persons:,}"),
         ("person ids: new / merged / split / retired",
          " / ".join(f"{changes.get(k, 0):,}" for k in ("new", "merged", "split", "retired"))),
+        *_family_rows(report),
         ("clusters flagged oversized", f"{report.flagged:,}"),
         ("review queue", f"{report.review_queue:,} pairs"),
         ("pairs scored", f"{report.pairs_scored:,}"),

@@ -39,6 +39,7 @@ import pyarrow as pa
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError
 from joinedup.linkage.clustering import Clusters
+from joinedup.linkage.households import FamilySummary, build_family_tables
 from joinedup.linkage.identity import IdAssignment, RecordKey, assign_person_ids, person_number
 from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
 from joinedup.linkage.person_index import GOLDEN_FIELDS, SourceRecord, golden_records
@@ -48,7 +49,8 @@ from joinedup.linkage.state import LinkState, Registry, ReviewDecision, registry
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
-LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "review_queue")
+LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "review_queue",
+               "household", "household_member", "family_edge")
 __all__ = ["REVIEW_FLOOR", "LinkReport", "link_state", "link_warehouse", "model_path"]
 # Address and UPRN are left out of matching: a household shares them with the postcode, so a
 # model that treats fields as independent counts one fact three times and merges parents
@@ -85,6 +87,8 @@ class LinkReport:
     id_changes: dict[str, int] = field(default_factory=dict)
     """Person-id events of this run by kind: new, merged, split, retired."""
     review_queue: int = 0
+    family: FamilySummary | None = None
+    """Households and family network edges written with the people."""
     pruned: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -373,6 +377,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                     for cluster in set(run.clusters.cluster_of.values())}, prior)
                 _write_pairs(build.con, run.con, run.predictions, prior)
                 persons = _write_person_index(build.con)
+                family = build_family_tables(build.con)
             finally:
                 run.close()
             queue = write_review_queue(build.con, match_options.threshold,
@@ -408,5 +413,5 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
         pruned, warnings = _after_commit(store, settings, staged, saved_model, exported.path)
     return LinkReport(build.id, path, previous, records, persons, linked, len(clusters.flagged),
                       run.pairs_scored, saved_model, train, time.perf_counter() - started,
-                      choice.mode, choice.reason, exported.new_records, changes, queue,
+                      choice.mode, choice.reason, exported.new_records, changes, queue, family,
                       tuple(pruned), tuple(warnings))
