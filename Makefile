@@ -2,10 +2,11 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+NPM    ?= npm
 # Tests and CI read the public reference data kept beside the project, never committed.
 REFERENCE ?= $(abspath ../shared/data)
 
-.PHONY: demo test install install-dev lint typecheck importlint unit clean help
+.PHONY: demo test install install-dev lint typecheck importlint unit clean help browser
 
 help:
 	@echo "make demo   install into $(VENV), build the synthetic borough, run the pipeline"
@@ -15,8 +16,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# The web app's front-end packages (package-lock.json pins them): GOV.UK Frontend, copied into
+# the app's static files, and axe-core for the browser tests. node_modules is never committed.
+$(VENV)/.installed: $(BIN)/python pyproject.toml package.json package-lock.json
 	$(BIN)/pip install --quiet -e .
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	$(BIN)/joinedup web build-assets
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
@@ -44,5 +49,11 @@ unit: install-dev
 
 test: lint typecheck importlint unit
 
+# Debian's Chromium for the browser tests (tests/e2e); needs root. CI runs this through .ci/run.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules \
+		src/joinedup/web/core/static/vendor

@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -65,6 +65,122 @@ class Settings(BaseSettings):
         default=2026,
         description="Random seed for the synthetic borough; the same seed gives the same files.",
     )
+    workforce_regions: Path | None = Field(
+        default=None,
+        description=(
+            "A YAML file of extra regions (named lists of councils) for `joinedup workforce "
+            "plan --region`. Its regions are added to the predefined ones (Cheshire and "
+            "Merseyside, Greater Manchester); one with the same name replaces the predefined one."
+        ),
+    )
+    access_policy: Path | None = Field(
+        default=None,
+        description=(
+            "A YAML access policy (roles, the services and fields each sees, purposes, age "
+            "rules) replacing the built-in joinedup/access/policy.yaml. Unset: the built-in one."
+        ),
+    )
+    # The web app (`joinedup serve`); docs/web.md explains each choice.
+    web_database_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The web app's own database (users, audit log, sessions). Unset: SQLite at "
+            "<home>/web/app.sqlite3. For PostgreSQL: postgresql://user:password@host:5432/name "
+            "(install the `postgres` extra for the driver)."
+        ),
+    )
+    web_secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Django's secret key (signs sessions and keys the audit log's search-term hashes). "
+            "Unset: generated once into <home>/web/secret_key, readable by the owner only."
+        ),
+    )
+    web_session_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=480,
+        description="Minutes without a request after which a signed-in user is signed out.",
+    )
+    web_allowed_hosts: list[str] = Field(
+        default=["127.0.0.1", "localhost"],
+        description=(
+            "Host names the web app answers to (Django ALLOWED_HOSTS). Add the council's own "
+            "name for the service when it is served behind a proxy."
+        ),
+    )
+    web_https: bool = Field(
+        default=False,
+        description=(
+            "The app is reached over HTTPS through a TLS-terminating proxy that sets "
+            "X-Forwarded-Proto: turns on HSTS and redirects plain HTTP to HTTPS."
+        ),
+    )
+    web_insecure_local_http: bool = Field(
+        default=False,
+        description=(
+            "Send session and CSRF cookies without the Secure flag when `joinedup serve` binds "
+            "a loopback address (127.0.0.1, ::1) over plain HTTP. Chromium, Edge and Firefox "
+            "keep Secure cookies from http://127.0.0.1, so this is only for a browser that does "
+            "not (Safari). Ignored on any other address: there cookies are always Secure."
+        ),
+    )
+    web_login_failure_limit: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Failed sign-ins for one user name from one address, within the lockout window, "
+            "after which further attempts are refused until the window has passed."
+        ),
+    )
+    web_login_lockout_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="The window, in minutes, over which failed sign-ins are counted.",
+    )
+    web_oidc_enabled: bool = Field(
+        default=False,
+        description=(
+            "Sign in through OpenID Connect (Microsoft Entra ID) instead of local passwords. "
+            "Needs the web_oidc_* endpoints, client id and secret."
+        ),
+    )
+    web_oidc_client_id: str = Field(
+        default="",
+        description="OIDC client (application) id registered with the identity provider.",
+    )
+    web_oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="OIDC client secret registered with the identity provider.",
+    )
+    web_oidc_authorization_endpoint: str = Field(
+        default="",
+        description=(
+            "OIDC authorisation endpoint, for Entra ID "
+            "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize."
+        ),
+    )
+    web_oidc_token_endpoint: str = Field(
+        default="",
+        description=(
+            "OIDC token endpoint, for Entra ID "
+            "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token."
+        ),
+    )
+    web_oidc_jwks_endpoint: str = Field(
+        default="",
+        description=(
+            "OIDC signing keys (JWKS) endpoint, for Entra ID "
+            "https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys."
+        ),
+    )
+    web_oidc_role_claim: str = Field(
+        default="roles",
+        description=(
+            "The ID-token claim holding the user's app roles; each value must be a joinedup "
+            "role code (see docs/web.md). A user with no recognised role is refused."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -101,6 +217,11 @@ class Settings(BaseSettings):
     def reports_dir(self) -> Path:
         """Where run reports and quarantine exports are written."""
         return self.home / "reports"
+
+    @property
+    def web_dir(self) -> Path:
+        """The web app's own files: SQLite database, generated secret key, collected static."""
+        return self.home / "web"
 
     def reference_path(self, *parts: str) -> Path | None:
         """A file under the reference data directory, or None when it is not there."""

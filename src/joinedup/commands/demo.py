@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.panel import Panel
@@ -20,10 +22,15 @@ from joinedup.config import get_settings
               help="Random seed (default: the synth_seed setting).")
 @click.option("--skip-link", is_flag=True,
               help="Stop after the ingest: do not match person records into people.")
+@click.option("--serve/--no-serve", default=None,
+              help="End by serving the web app with one new demo account per role "
+                   "(default: serve when run in a terminal).")
 @click.pass_context
-def command(ctx: click.Context, people: int | None, seed: int | None, skip_link: bool) -> None:
+def command(ctx: click.Context, people: int | None, seed: int | None, skip_link: bool,
+            serve: bool | None) -> None:
     """Generate the synthetic borough, ingest every source, print the run report, link person
-    records into people and score the linkage against the borough's ground truth.
+    records into people and score the linkage against the borough's ground truth; then (in a
+    terminal, or with --serve) serve the web app and print where and how to sign in.
 
     Everything is written under the data home (JOINEDUP_HOME, default ./data).
     """
@@ -60,3 +67,8 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         f"Reports: {settings.reports_dir}",
         highlight=False,
     )
+    if serve if serve is not None else sys.stdout.isatty():
+        console.rule("The Family Context web app")
+        from joinedup.commands.serve import serve as serve_app
+
+        serve_app(demo_users=True, console=console)  # prints the accounts, then runs gunicorn

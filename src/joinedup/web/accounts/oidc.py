@@ -1,0 +1,51 @@
+"""Sign-in through OpenID Connect (Microsoft Entra ID) with mozilla-django-oidc.
+
+The user's role comes from the verified ID token's role claim (Entra app roles whose values
+are joinedup role codes). Exactly one recognised role is required: none or several, and the
+sign-in is refused. The role is re-read at every sign-in, so a change in Entra takes effect
+the next time the user signs in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from joinedup.access import role_codes
+from joinedup.web import knobs
+from joinedup.web.accounts.roles import assign_role
+
+
+def role_from_claims(claims: dict[str, Any], claim: str, known: tuple[str, ...]) -> str | None:
+    """The one joinedup role named in the claim, or None when there is not exactly one."""
+    value = claims.get(claim)
+    values = [value] if isinstance(value, str) else list(value or [])
+    roles = sorted({v for v in values if isinstance(v, str) and v in known})
+    return roles[0] if len(roles) == 1 else None
+
+
+class RoleClaimOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+    def get_userinfo(self, access_token: str, id_token: str,
+                     payload: dict[str, Any]) -> dict[str, Any]:
+        # The payload is the ID token, already verified against the provider's keys.
+        return payload
+
+    def _role(self, claims: dict[str, Any]) -> str | None:
+        return role_from_claims(claims, knobs.oidc_role_claim(), role_codes())
+
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        return bool(super().verify_claims(claims)) and self._role(claims) is not None
+
+    def create_user(self, claims: dict[str, Any]) -> User:
+        user: User = super().create_user(claims)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        return self.update_user(user, claims)
+
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        role = self._role(claims)
+        if role is not None:
+            assign_role(user, role)
+        return user
