@@ -1,0 +1,203 @@
+"""`joinedup workforce`: five-year workforce plans (required FTE, supply, gap, scenarios)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from joinedup.commands.ingest import Failed, output_console
+from joinedup.config import Settings, get_settings
+from joinedup.errors import ConfigError, JoinedUpError
+from joinedup.workforce.gap import QuarterRow
+from joinedup.workforce.inputs import AreaInputs
+from joinedup.workforce.plan import PlanResult
+from joinedup.workforce.regions import Region, find_region, load_regions
+from joinedup.workforce.scenarios import BASELINE, Scenario, example_scenarios, load_scenario
+
+SOURCES = ("dfe", "csv", "warehouse")
+
+
+@click.group("workforce")
+def command() -> None:
+    """Workforce planning: demand, required FTE, supply, gap and scenarios over five years."""
+
+
+@command.command("regions")
+def regions_cmd() -> None:
+    """List the regions a plan can be made for (predefined and from workforce_regions)."""
+    try:
+        regions = load_regions(get_settings().workforce_regions)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    table = Table("region", "councils", "comparison (not in totals)")
+    for region in regions.values():
+        table.add_row(region.name, ", ".join(region.councils), ", ".join(region.comparison))
+    output_console().print(table)
+
+
+def _scenarios(values: tuple[str, ...]) -> list[Scenario]:
+    examples = {p.stem: p for p in example_scenarios()}
+    out = [BASELINE]
+    for value in values:
+        path = Path(value)
+        if not path.is_file() and value in examples:
+            path = examples[value]
+        elif not path.is_file():
+            raise ConfigError(f"scenario file {value} not found. Give a YAML file, or one of "
+                              f"the examples: {', '.join(sorted(examples))}.")
+        out.append(load_scenario(path))
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise ConfigError("two scenarios have the same name; give each file its own `name:`.")
+    return out
+
+
+def _reference(settings: Settings) -> Path:
+    if settings.reference_data is None or not (settings.reference_data / "dfe").is_dir():
+        raise ConfigError(
+            "the DfE reference data is not configured: set JOINEDUP_REFERENCE_DATA (or "
+            "reference_data in joinedup.toml) to the folder holding dfe/, or plan from a CSV of "
+            "counts (--from csv --counts FILE) or the warehouse (--from warehouse).")
+    return settings.reference_data
+
+
+def _inputs(source: str, counts: Path | None, areas: tuple[str, ...], region: Region | None,
+            settings: Settings, say: Console) -> list[AreaInputs]:
+    members = list(region.members) if region else list(areas)
+    if source == "dfe":
+        from joinedup.workforce.inputs import dfe_inputs
+
+        if not members:
+            raise ConfigError("--from dfe needs --area COUNCIL (repeatable) or --region NAME.")
+        reference = _reference(settings)
+        out = []
+        for name in members:
+            say.print(f"reading DfE figures for {name}", highlight=False)
+            item = dfe_inputs(reference, name)
+            out.append(item.as_comparison() if region and region.is_comparison(name) else item)
+        return out
+    if source == "csv":
+        from joinedup.workforce.counts import read_counts
+        from joinedup.workforce.inputs import counts_inputs
+
+        if counts is None:
+            raise ConfigError("--from csv needs --counts FILE (a CSV of area, period, need, "
+                              "count; see docs/workforce.md).")
+        history = read_counts(counts)
+        wanted = members or [a for a in history.areas() if a not in history.parents]
+        known = {a.lower(): a for a in history.areas()}
+        missing = [m for m in wanted if m.lower() not in known]
+        if missing:
+            raise ConfigError(f"{counts} has no rows for {', '.join(missing)}; its areas are "
+                              f"{', '.join(history.areas())}.")
+        out = []
+        for name in wanted:
+            item = counts_inputs(history, known[name.lower()])
+            out.append(item.as_comparison() if region and region.is_comparison(name) else item)
+        return out
+    from joinedup.warehouse.snapshots import open_current
+    from joinedup.workforce.episodes import warehouse_inputs
+
+    if region is not None or len(areas) > 1:
+        raise ConfigError("the warehouse holds one council: plan a region from the DfE data "
+                          "(--from dfe) or a CSV of counts (--from csv).")
+    say.print("reading episodes and the roster from the warehouse", highlight=False)
+    with open_current(settings=settings) as con:
+        return [warehouse_inputs(con, areas[0] if areas else "Council")]
+
+
+def _final(rows: list[QuarterRow]) -> dict[tuple[str, str, str], QuarterRow]:
+    out: dict[tuple[str, str, str], QuarterRow] = {}
+    for row in rows:
+        out[(row.scenario, row.area, row.role)] = row
+    return out
+
+
+def summary_table(result: PlanResult) -> Table:
+    """The plan's last quarter for every area and the region, every scenario side by side."""
+    last = _final(result.rows())
+    quarter = next(iter(last.values())).quarter if last else ""
+    table = Table(title=f"Workforce plan: FTE in {quarter} (gap = required - available)")
+    table.add_column("area", no_wrap=True)
+    table.add_column("role")
+    for scenario in result.scenarios:
+        table.add_column(f"{scenario.name}\nrequired / available", justify="right")
+        table.add_column(f"{scenario.name}\ngap P50 [P10, P90]", justify="right")
+    comparison = {p.area for p in result.areas if p.comparison}
+    keys = list(dict.fromkeys((area, role) for (_, area, role) in last))
+    for area, role in keys:
+        label = f"{area} (comparison)" if area in comparison else area
+        if area == result.region:
+            label = f"[bold]{area} (region)[/]"
+        cells = [label, role.replace("_", " ")]
+        for scenario in result.scenarios:
+            row = last.get((scenario.name, area, role))
+            if row is None:
+                cells += ["-", "-"]
+                continue
+            cells += [f"{row.required:,.0f} / {row.available:,.0f}",
+                      f"{row.gap_p50:+,.0f} [{row.gap_p10:+,.0f}, {row.gap_p90:+,.0f}]"]
+        table.add_row(*cells)
+    return table
+
+
+@command.command("plan")
+@click.option("--from", "source", type=click.Choice(SOURCES), default=None,
+              help="Where demand and supply come from: dfe (published DfE figures; the default "
+                   "with --area or --region), csv (--counts FILE) or warehouse (the current "
+                   "snapshot; the default otherwise).")
+@click.option("--counts", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV of counts (area, period, need, count[, parent]) for --from csv.")
+@click.option("--area", "areas", multiple=True,
+              help="A council to plan (repeatable). With --from warehouse: the council's name.")
+@click.option("--region", default=None,
+              help="A region by name (see `joinedup workforce regions`): every council in it, "
+                   "summed, with comparison councils shown beside it.")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="A scenario YAML file, or the name of a shipped example (retention, "
+                   "early_help_first, caseload_cap_15, grow_our_own). Repeatable: compared side "
+                   "by side with the baseline.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder (CSV, XLSX, charts). Default: <home>/reports/workforce/<time>.")
+def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
+             region: str | None, scenarios: tuple[str, ...], out: Path | None) -> None:
+    """Make a five-year plan of practitioner FTE needed against supply, and write a report.
+
+    Demand is forecast; workload turns it into required FTE (caseload caps and statutory
+    visits checked, fast needs sized with Erlang C); supply is projected month by month
+    (starters, leavers, pipeline, agency); the gap has P10/P50/P90 from simulation.
+    """
+    settings = get_settings()
+    err = Console(stderr=True)
+    try:
+        chosen_region = find_region(region, load_regions(settings.workforce_regions)) \
+            if region else None
+        kind = source or ("csv" if counts else "dfe" if (areas or chosen_region)
+                          else "warehouse")
+        chosen = _scenarios(scenarios)
+        inputs = _inputs(kind, counts, areas, chosen_region, settings, err)
+        from joinedup.workforce.plan import run_plan
+        from joinedup.workforce.report import write_report
+
+        result = run_plan(inputs, chosen, region=chosen_region.name if chosen_region else None,
+                          progress=lambda message: err.print(message, highlight=False))
+        folder = out or settings.reports_dir / "workforce" / datetime.now().strftime(
+            "%Y%m%dT%H%M%S")
+        err.print(f"writing the report to {folder}", highlight=False)
+        written = write_report(result, folder)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    console = output_console()
+    console.print(summary_table(result))
+    flags = result.quality()
+    if flags:
+        console.print(f"{len(flags)} data quality flag(s) (not smoothed): see "
+                      f"{folder / 'data_quality.csv'}", highlight=False)
+    if kind != "dfe" and settings.reference_data is None:
+        console.print("Without reference data, figures not in your own data use England "
+                      "2024 defaults (see the notes).", highlight=False)
+    console.print(f"Report: {folder} ({len(written)} files)", highlight=False)
