@@ -21,8 +21,11 @@ def test_demo_generates_ingests_and_reports(home: Path) -> None:
     assert "is now current" in result.output
     # The person index summary and the evaluation against the synthetic truth are printed.
     for shown in ("records per person", "review queue", "person ids: new", "pairwise",
-                  "Worst false merges"):
+                  "Worst false merges", "households", "Workforce plan"):
         assert shown in result.output, shown
+    plan = home / "reports" / "workforce" / "synthetic-borough"
+    assert (plan / "workforce_plan.xlsx").is_file() and (plan / "gap_by_quarter.csv").is_file()
+    assert "Family Context web app" not in result.output  # not a terminal: no server
 
     snapshots = home / "warehouse" / "snapshots"
     linked = (snapshots / "CURRENT").read_text().strip()

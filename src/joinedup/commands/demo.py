@@ -12,6 +12,7 @@ from joinedup.commands import evaluate_linkage as evaluate_cmd
 from joinedup.commands import ingest as ingest_cmd
 from joinedup.commands import link as link_cmd
 from joinedup.commands import synth as synth_cmd
+from joinedup.commands import workforce as workforce_cmd
 from joinedup.config import get_settings
 
 
@@ -29,7 +30,9 @@ from joinedup.config import get_settings
 def command(ctx: click.Context, people: int | None, seed: int | None, skip_link: bool,
             serve: bool | None) -> None:
     """Generate the synthetic borough, ingest every source, print the run report, link person
-    records into people and score the linkage against the borough's ground truth; then (in a
+    records into people, score the linkage against the borough's ground truth and make a
+    five-year workforce plan (Cheshire and Merseyside from DfE figures when the reference data
+    is configured, else the synthetic borough's own); then (in a
     terminal, or with --serve) serve the web app and print where and how to sign in.
 
     Everything is written under the data home (JOINEDUP_HOME, default ./data).
@@ -58,6 +61,18 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         console.rule("4. Matching scored against the synthetic ground truth")
         ctx.invoke(evaluate_cmd.command, truth_dir=settings.sources_dir / "ground_truth",
                    examples=2, as_json=False)
+    console.rule("5. Workforce plan")
+    if settings.reference_path("dfe") is not None:
+        # The real-data plan the Cheshire and Merseyside ask is about, from DfE figures.
+        ctx.invoke(workforce_cmd.plan_cmd, source="dfe", counts=None, areas=(),
+                   region="Cheshire and Merseyside", scenarios=("retention",),
+                   out=settings.reports_dir / "workforce" / "cheshire-and-merseyside")
+    else:
+        console.print("No reference data: planning the synthetic borough's own workforce "
+                      "from the warehouse instead of the DfE figures.", highlight=False)
+        ctx.invoke(workforce_cmd.plan_cmd, source="warehouse", counts=None, areas=(),
+                   region=None, scenarios=("retention",),
+                   out=settings.reports_dir / "workforce" / "synthetic-borough")
     console.rule("Done")
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
