@@ -95,6 +95,9 @@ def test_incremental_run_keeps_every_known_person(
         run = con.execute("SELECT mode, new_records, merged_persons FROM link_run").fetchone()
     assert run is not None and run[0] == "full" and run[1] == 0
     assert run[2] == third.id_changes["merged"]
+    with store.open_current() as con:
+        model = con.execute("SELECT model_json FROM link_model").fetchone()
+    assert model is not None and '"comparisons"' in model[0]
 
 
 def test_review_decisions_are_honoured_by_later_runs(linked_partially: SnapshotStore) -> None:

@@ -45,3 +45,40 @@ def test_possible_twins_are_never_merged_even_through_a_third_record() -> None:
 def test_without_the_policy_the_model_decides() -> None:
     clusters = _clusters(separate_twins=False)
     assert len(set(clusters.values())) == 1
+
+
+def _copies(probability: float, copies: int = 120) -> tuple[dict[str, str], frozenset[str]]:
+    """`copies` identical records (and one other person); blocking let one pair of copies
+    through and the model scored it `probability`."""
+    rows = [{"id": f"c{n:03d}", "first_name": "John", "surname": "Smith", "dob": "1980-01-01"}
+            for n in range(copies)]
+    rows.append({"id": "other", "first_name": "Jane", "surname": "Smith", "dob": "1981-02-03"})
+    con = duckdb.connect()
+    con.register("incoming", pa.Table.from_pylist(rows))
+    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
+    prepared = prepare_records(con, "raw", resolve_mapping(list(rows[0]), {}), "p")
+    paired = con.execute("SELECT unique_id FROM p WHERE NOT copy_unpaired "
+                         "AND unique_id <> 'other' ORDER BY 1").fetchall()
+    assert [r[0] for r in paired] == ["c000", "c001"]  # only two copies are paired at all
+    con.register("scored", pa.table({
+        "unique_id_l": ["c000", "c000"], "unique_id_r": ["c001", "other"],
+        "match_probability": [probability, 0.01], "match_weight": [5.0, -7.0]}))
+    rules = ClusterRules(threshold=0.8, max_cluster_size=50, min_average_weight=-3.0,
+                         separate_twins=True)
+    _, clusters = cluster_predictions(con, "scored", [prepared], False, rules)
+    con.close()
+    return clusters.cluster_of, clusters.flagged
+
+
+def test_copies_of_one_record_share_one_score_up_to_the_size_cap() -> None:
+    clusters, flagged = _copies(0.97)
+    sizes = {cluster: list(clusters.values()).count(cluster) for cluster in set(clusters.values())}
+    assert sizes[clusters["c000"]] == 50  # the cap, not 120
+    assert clusters["c000"] in flagged
+    assert clusters["other"] not in {clusters[f"c{n:03d}"] for n in range(120)}
+
+
+def test_copies_whose_pair_does_not_link_stay_apart() -> None:
+    clusters, flagged = _copies(0.3)
+    assert len({clusters[f"c{n:03d}"] for n in range(120)}) == 120
+    assert not flagged

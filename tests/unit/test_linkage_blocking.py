@@ -36,3 +36,34 @@ def test_fields_need_enough_data_to_be_used() -> None:
     filled = {"surname": 990, "nhs_number": 5, "upn": 0, "dob": 1}
     assert present_columns(filled, 1000, 0.01) == {"surname"}
     assert present_columns({"dob": 2}, 10, 0.01) == {"dob"}
+
+
+def test_a_where_condition_needs_the_columns_it_names() -> None:
+    swap = ("where l.first_name = r.surname AND l.surname = r.first_name",)
+    assert blocking.keys_available([swap], {"first_name", "surname"}) == [swap]
+    assert blocking.keys_available([swap], {"first_name"}) == []
+
+
+def test_swapped_names_and_initials_have_rules_of_their_own() -> None:
+    sql = [rule.get_blocking_rule("duckdb").blocking_rule_sql
+           for rule in blocking.rules(blocking.BLOCKING_KEYS)]
+    assert any("l.first_name = r.surname AND l.surname = r.first_name" in s for s in sql)
+    # Each initial rule filters one side, so the join reads only records with an initial.
+    assert sum("length(l.first_name) = 1" in s or "length(r.first_name) = 1" in s
+               for s in sql) == 2
+
+
+def test_every_rule_leaves_out_copies_of_a_much_repeated_record() -> None:
+    for rule in blocking.rules(blocking.BLOCKING_KEYS):
+        assert blocking.NOT_A_COPY in rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def test_keys_that_make_huge_blocks_in_council_data_are_used_only_where_rare() -> None:
+    # A postcode unit holds a street's households; a date of birth, dozens of people in a
+    # region: neither is a rule on its own, both are rare keys.
+    assert ("postcode",) not in blocking.BLOCKING_KEYS
+    assert ("dob",) not in blocking.BLOCKING_KEYS
+    assert ("rare_keys",) in blocking.BLOCKING_KEYS
+    sql = blocking.rare_keys_sql('"p"')
+    assert f"BETWEEN 2 AND {blocking.RARE_KEY_MAX_RECORDS}" in sql
+    assert "unnest(name_tokens)" in sql

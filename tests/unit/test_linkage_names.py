@@ -152,3 +152,20 @@ def test_equivalence_is_symmetric_and_reflexive(left: str, right: str) -> None:
     assert table.equivalent(left, left)
     assert table.equivalent(left, right) == table.equivalent(right, left)
     assert table.canonical(left) in table.variants(left)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Иван", "иван"), ("ПЁТР", "петр"), ("محمد", "محمد"), ("王伟", "王伟"),
+     ("Đorđević", "dordevic"), ("Þóra", "thora"), ("Nguyễn", "nguyen")],
+)
+def test_names_in_other_scripts_are_kept_as_written(raw: str, expected: str) -> None:
+    assert normalise_text(raw) == expected
+    assert (soundex(raw) is None) == (not expected.isascii())  # no Latin letters, no code
+
+
+def test_middle_names_are_the_given_names_after_the_forename() -> None:
+    assert standardise_name("John Freddie Anthony", "Oxworth").given == ("freddie", "anthony")
+    assert standardise_name("John", "Oxworth", middle_names="Noah").given == ("noah",)
+    assert standardise_name(full_name="Thomas Clifford Smith").given == ("clifford",)
+    assert standardise_name("Baby of", "Smith").given == ()

@@ -9,12 +9,15 @@ Rules whose columns the data lacks are left out. `bench/linkage.py` measures the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
 from splink import block_on
+from splink.blocking_rule_library import And, CustomRule
 
-# Each rule: the prepared columns that must all be equal.
+# Each rule: the prepared columns that must all be equal, and optionally one condition
+# starting "where " on the two records (aliased l and r) that must also hold.
 BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("forename_key", "surname"),
     ("surname", "dob"),
@@ -25,16 +28,55 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("dob_year", "dob_dm", "forename_key"),
     ("dob", "postcode_district"),
     ("forename_key", "surname_key", "postcode_district"),
-    ("postcode",),  # a unit postcode holds a few dozen people at most
     ("substr(first_name, 1, 3)", "substr(surname, 1, 3)"),
-    ("surname", "dob_year"),
-    ("dob",),
-    ("name_tokens", "dob_year"),  # any name word in common: swapped and changed names
-    ("name_tokens", "postcode_district"),
+    # A forename recorded as an initial ("K SPENCER", council tax) against the full name: each
+    # side's condition is on one record, so the join reads only the records with an initial.
+    ("substr(first_name, 1, 1)", "surname", "where length(l.first_name) = 1"),
+    ("substr(first_name, 1, 1)", "surname", "where length(r.first_name) = 1"),
+    ("forename_key", "surname_key"),
+    ("where l.first_name = r.surname AND l.surname = r.first_name",),  # swapped names
+    ("name_tokens", "dob"),  # any name word in common: changed and middle names
+    ("name_tokens", "postcode"),
+    ("rare_keys",),
     ("nhs_number",),
     ("upn",),
     ("uprn", "forename_key"),
 )
+# A postcode alone, a date of birth alone, a name word with a postcode district or with a
+# year of birth find true pairs no other rule does where their blocks are small (Splink's
+# historical_50k: a postcode holds a few records), but in a council's data a postcode unit
+# holds every household in the street (a rule on it alone gave 973,617 pairs for 57 true pairs
+# on a 10,000-person borough) and a date of birth a few dozen people in a big region. Each
+# value of these keys is used only where it is rare (`rare_keys`: at most
+# `RARE_KEY_MAX_RECORDS` records), so their cost stays bounded as the data grows.
+RARE_KEY_MAX_RECORDS = 20
+_RARE_KEYS = (
+    ("p", "postcode", None),
+    ("d", "dob", None),
+    ("nd", "postcode_district", "name_tokens"),
+    ("ny", "dob_year", "name_tokens"),
+)
+
+
+def rare_keys_sql(table: str) -> str:
+    """SELECT unique_id, rare_keys (the list of rare key values of each record) over the
+    prepared `table` (a quoted name)."""
+    parts = []
+    for tag, column, words in _RARE_KEYS:
+        if words is None:
+            parts.append(f"SELECT unique_id, '{tag}' || chr(31) || {column} AS key "
+                         f"FROM {table} WHERE {column} IS NOT NULL")
+        else:
+            parts.append(
+                f"SELECT unique_id, '{tag}' || chr(31) || word || chr(31) || {column} AS key "
+                f"FROM (SELECT unique_id, unnest({words}) AS word, {column} FROM {table} "
+                f"WHERE {column} IS NOT NULL)")
+    return f"""
+        WITH k AS ({" UNION ALL ".join(parts)}),
+        rare AS (SELECT key FROM k GROUP BY key
+                 HAVING count(DISTINCT unique_id) BETWEEN 2 AND {RARE_KEY_MAX_RECORDS})
+        SELECT unique_id, list(DISTINCT key ORDER BY key) AS rare_keys
+        FROM k SEMI JOIN rare USING (key) GROUP BY unique_id"""
 
 # Rules for EM training of m probabilities: each leaves the fields it does not use free to
 # vary. They name the compared columns themselves (first_name, not forename_key), so Splink
@@ -53,15 +95,23 @@ DETERMINISTIC_KEYS: tuple[tuple[str, ...], ...] = (
 DETERMINISTIC_RECALL = 0.7
 
 
-def _column(key: str) -> str:
-    """The column a key reads: "substr(surname, 1, 3)" reads surname."""
-    return key.split("(", 1)[1].split(",", 1)[0].strip() if "(" in key else key
+_WHERE = "where "
+_SIDE_COLUMN = re.compile(r"\b[lr]\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _columns(key: str) -> list[str]:
+    """The columns a key reads: "substr(surname, 1, 3)" reads surname; a "where" condition
+    reads every l./r. column it names."""
+    if key.startswith(_WHERE):
+        return _SIDE_COLUMN.findall(key)
+    return [key.split("(", 1)[1].split(",", 1)[0].strip() if "(" in key else key]
 
 
 def keys_available(keys: Collection[tuple[str, ...]], present: Collection[str]
                    ) -> list[tuple[str, ...]]:
     """The rules whose columns all hold data."""
-    return [rule for rule in keys if all(_column(key) in present for key in rule)]
+    return [rule for rule in keys
+            if all(column in present for key in rule for column in _columns(key))]
 
 
 def extra_keys(extras: Collection[str], prefix: str) -> list[tuple[str, ...]]:
@@ -72,14 +122,22 @@ def extra_keys(extras: Collection[str], prefix: str) -> list[tuple[str, ...]]:
 
 
 # Array columns: a rule on one of these pairs records sharing any element.
-ARRAY_COLUMNS = frozenset({"name_tokens", "surname_tokens", "first_name_variants"})
+ARRAY_COLUMNS = frozenset({"name_tokens", "surname_tokens", "first_name_variants", "rare_keys"})
+
+
+# Of many copies of one record (`prepare.COPIES_MIN_GROUP`) only the first two are paired.
+NOT_A_COPY = "NOT l.copy_unpaired AND NOT r.copy_unpaired"
 
 
 def rules(keys: Collection[tuple[str, ...]]) -> list[Any]:
     """Splink blocking rules for these keys (array columns are exploded)."""
     built = []
     for rule in keys:
-        arrays = [key for key in rule if key in ARRAY_COLUMNS]
-        built.append(block_on(*rule, arrays_to_explode=arrays or None))
+        equal = [key for key in rule if not key.startswith(_WHERE)]
+        where = [key[len(_WHERE):] for key in rule if key.startswith(_WHERE)]
+        arrays = [key for key in equal if key in ARRAY_COLUMNS]
+        parts = [block_on(*equal)] if equal else []
+        parts += [CustomRule(sql, "duckdb") for sql in (*where, NOT_A_COPY)]
+        built.append(And(*parts, arrays_to_explode=arrays or None))
     return built
 

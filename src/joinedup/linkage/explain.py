@@ -1,10 +1,13 @@
 """Why two person records in the warehouse score as they do: the match weight waterfall.
 
-Both records go through the link run's own preparation (`prepare_records` over every person
-record, mapped as `warehouse_link` maps them), so term frequencies come from the same data;
-the saved model then scores the one pair with Splink's `score_pair`. The waterfall is the
-prior's weight plus one weight per comparison (and its term-frequency adjustment); these add
-up to the final match weight, and the match probability is 2^w / (1 + 2^w).
+A snapshot linked with search tables (`search_tables`: every record as the link run prepared
+it, and the run's term frequencies) is explained from those: the two records are read and
+scored by `scoring.ModelScorer` with the saved model, in milliseconds. A snapshot linked
+before those tables existed falls back to preparing every person record again as the link run
+does (term frequencies need the whole table) and scoring the one pair with Splink's
+`score_pair`, which takes a second or two. Both give the waterfall: the prior's weight plus
+one weight per comparison (and its term-frequency adjustment); these add up to the final
+match weight, and the match probability is 2^w / (1 + 2^w).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 from splink import DuckDBAPI
 from splink.internals.exceptions import SplinkException
 
@@ -23,6 +27,14 @@ from joinedup.errors import WarehouseError
 from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.model import LinkageError, load_model, make_linker, with_link_type
 from joinedup.linkage.prepare import prepare_records
+from joinedup.linkage.scoring import (
+    DESCRIPTIONS,
+    ComparisonStep,
+    column_arrays,
+    probability,
+    scorer_for,
+)
+from joinedup.linkage.search_tables import has_search_tables, stored_record, term_frequency
 from joinedup.linkage.warehouse_link import MATCH_COLUMNS, model_path
 
 
@@ -44,32 +56,6 @@ class RecordRef:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_record_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class ComparisonStep:
-    """One comparison's part of the waterfall."""
-
-    name: str
-    """The comparison's output column (first_name, dob, ...)."""
-    description: str
-    value_a: Any
-    """Record A's standardised value (what the model compared)."""
-    value_b: Any
-    level: int
-    """Splink's comparison vector value: -1 null, 0 else, higher is more specific."""
-    label: str
-    m_probability: float | None
-    u_probability: float | None
-    match_weight: float
-    """log2(m/u) of the level reached (0 at the null level)."""
-    tf_adjustment: float | None
-    """log2 of the term-frequency adjustment, when the level reached has one."""
-
-    @property
-    def total(self) -> float:
-        """The comparison's whole contribution to the final weight."""
-        return self.match_weight + (self.tf_adjustment or 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +92,6 @@ class MatchExplanation:
         return out
 
 
-# Splink saves a custom comparison's class name as its description, so the names live here.
-_DESCRIPTIONS = {"first_name": "forename", "surname": "surname", "dob": "date of birth",
-                 "sex": "sex", "postcode": "postcode", "address": "address", "uprn": "UPRN",
-                 "nhs_number": "NHS number", "upn": "UPN"}
-
-
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(r[0]) for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
@@ -142,10 +122,10 @@ def _person(con: duckdb.DuckDBPyConnection, ref: RecordRef) -> str | None:
 def _prepare(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> None:
     """Every person record, numbered and standardised as the link run does (table
     `explain_prepared`): term frequencies need all of them, not only the pair."""
-    columns = ", ".join(MATCH_COLUMNS)
+    columns = ", ".join(dict.fromkeys(["source", "source_record_id", *MATCH_COLUMNS]))
     records = con.sql(
         "SELECT lpad(CAST(row_number() OVER (ORDER BY source, source_record_id, _file, _row) "
-        f"AS VARCHAR), 10, '0') AS link_key, source, source_record_id, {columns} "
+        f"AS VARCHAR), 10, '0') AS link_key, {columns} "
         "FROM person_record"
     ).to_arrow_table()
     work.register("explain_arrow", records)
@@ -183,7 +163,7 @@ def _steps(model: dict[str, Any], row: dict[str, Any]) -> tuple[ComparisonStep, 
         tf = row.get(f"mw_tf_adj_{name}")
         steps.append(ComparisonStep(
             name=name,
-            description=_DESCRIPTIONS.get(name, name.replace("_", " ")),
+            description=DESCRIPTIONS.get(name, name.replace("_", " ")),
             value_a=row.get(f"{name}_l"),
             value_b=row.get(f"{name}_r"),
             level=gamma,
@@ -197,22 +177,26 @@ def _steps(model: dict[str, Any], row: dict[str, Any]) -> tuple[ComparisonStep, 
     return tuple(steps)
 
 
-def explain_pair(con: duckdb.DuckDBPyConnection, settings: Settings, record_a: str,
-                 record_b: str) -> MatchExplanation:
-    """Score two person records of the snapshot open on `con` with the warehouse's saved
-    model and return the waterfall. Raises LinkageError for a missing model or record."""
-    refs = RecordRef.parse(record_a), RecordRef.parse(record_b)
-    path = model_path(settings)
-    if not path.is_file():
-        raise LinkageError(f"there is no saved matching model ({path}): run `joinedup link` "
-                           "first, which trains and saves one.")
-    model = with_link_type(load_model(path), "dedupe_only")
-    tables = _tables(con)
-    if "person_record" not in tables:
-        raise WarehouseError("the current snapshot has no person_record table: run "
-                             "`joinedup ingest` with sources that map person records.")
-    for ref in refs:
-        _check_exists(con, ref)
+def _from_search_tables(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
+                        refs: tuple[RecordRef, RecordRef]
+                        ) -> tuple[tuple[ComparisonStep, ...], float] | None:
+    """The pair scored from the snapshot's search tables; None if a record is not there
+    (the tables predate it)."""
+    left, right = (stored_record(con, ref.source, ref.source_record_id) for ref in refs)
+    if left is None or right is None:
+        return None
+    scorer = scorer_for(model)
+    left_tf = {c: term_frequency(con, c, left.get(c)) for c in scorer.tf_columns}
+    right_tf = {c: np.array([math.nan if (tf := term_frequency(con, c, right.get(c))) is None
+                             else tf]) for c in scorer.tf_columns}
+    scores = scorer.score(left, column_arrays([right], scorer.columns), 1, left_tf, right_tf)
+    return scorer.steps(scores, 0, left, right), float(scores.match_weight[0])
+
+
+def _from_splink(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
+                 refs: tuple[RecordRef, RecordRef], path: Path
+                 ) -> tuple[tuple[ComparisonStep, ...], float]:
+    """The pair scored by Splink after preparing every person record again."""
     work = duckdb.connect()
     try:
         _prepare(con, work)
@@ -228,14 +212,35 @@ def explain_pair(con: duckdb.DuckDBPyConnection, settings: Settings, record_a: s
                            "`joinedup link --retrain`.") from exc
     finally:
         work.close()
+    return _steps(model, row), float(row["match_weight"])
+
+
+def explain_pair(con: duckdb.DuckDBPyConnection, settings: Settings, record_a: str,
+                 record_b: str) -> MatchExplanation:
+    """Score two person records of the snapshot open on `con` with the warehouse's saved
+    model and return the waterfall. Raises LinkageError for a missing model or record."""
+    refs = (RecordRef.parse(record_a), RecordRef.parse(record_b))
+    path = model_path(settings)
+    if not path.is_file():
+        raise LinkageError(f"there is no saved matching model ({path}): run `joinedup link` "
+                           "first, which trains and saves one.")
+    model = with_link_type(load_model(path), "dedupe_only")
+    tables = _tables(con)
+    if "person_record" not in tables:
+        raise WarehouseError("the current snapshot has no person_record table: run "
+                             "`joinedup ingest` with sources that map person records.")
+    for ref in refs:
+        _check_exists(con, ref)
+    stored = _from_search_tables(con, model, refs) if has_search_tables(con) else None
+    steps, weight = stored or _from_splink(con, model, refs, path)
     prior = float(model["probability_two_random_records_match"])
     linked = "person_link" in tables
     return MatchExplanation(
         record_a=str(refs[0]), record_b=str(refs[1]),
         prior_probability=prior, prior_weight=math.log2(prior / (1 - prior)),
-        comparisons=_steps(model, row),
-        match_weight=float(row["match_weight"]),
-        match_probability=float(row["match_probability"]),
+        comparisons=steps,
+        match_weight=weight,
+        match_probability=probability(weight),
         linked=linked,
         person_a=_person(con, refs[0]) if linked else None,
         person_b=_person(con, refs[1]) if linked else None,

@@ -29,6 +29,15 @@ FIELDS: dict[str, str] = {
     "uprn": "Unique Property Reference Number.",
     "nhs_number": "NHS number (ten digits, spaces allowed).",
     "upn": "Unique pupil number (thirteen characters).",
+    "address_from": "Date the record's address was held from (council tax liability or "
+                    "tenancy start); any date format dob takes.",
+    "address_to": "Date the record's address was held until (empty: still there).",
+    "source": "The system the record comes from, when one file holds several: what its other "
+              "records show about it is used (an adults-only register, ids shared with another "
+              "system).",
+    "source_record_id": "The record's id in its own system (with source): records under one "
+                        "id are one person, also across systems that share ids (the CIN census "
+                        "and SSDA903 returns use the case system's child ids).",
 }
 
 _EXTRA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

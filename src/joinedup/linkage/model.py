@@ -22,7 +22,7 @@ from splink.internals.exceptions import SplinkException
 
 from joinedup.errors import JoinedUpError
 from joinedup.linkage import blocking
-from joinedup.linkage.comparisons import comparison_names, comparisons_for
+from joinedup.linkage.comparisons import M_BOUNDS, comparison_names, comparisons_for
 from joinedup.linkage.fields import EXTRA_PREFIX
 
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
@@ -57,9 +57,11 @@ class TrainingOptions:
 
 
 def present_columns(filled: dict[str, int], rows: int, min_fill: float) -> set[str]:
-    """Prepared columns with enough data to be worth comparing or blocking on."""
+    """Prepared columns with enough data to be worth comparing or blocking on: in at least
+    `min_fill` of the records and in two of them (in the one record of a one-record file,
+    which is linked to another file)."""
     return {column for column, count in filled.items()
-            if count >= 2 and count >= min_fill * rows}
+            if count >= min(2, rows) and count >= min_fill * rows}
 
 
 def build_settings(present: Collection[str], extras: Sequence[str],
@@ -115,6 +117,9 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
             linker.training.estimate_probability_two_random_records_match(
                 blocking.rules(deterministic[:2]), recall=options.deterministic_recall
             )
+        except ZeroDivisionError as exc:
+            raise LinkageError("too few records to train a model (fewer than two pairs to "
+                               "compare): give more records, or a model with --model.") from exc
         except ValueError:
             # Splink refuses when the rules find more matches than the assumed recall
             # allows (a small file that is mostly duplicates); EM still moves the prior.
@@ -138,12 +143,43 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
             # Typically no pairs share this key (e.g. one file has no postcodes): the other
             # sessions still estimate these fields.
             continue
+        except ValueError as exc:
+            # Splink refuses an m probability that underflows to 0, which EM reaches on
+            # degenerate data (thousands of copies of one record); the session is dropped.
+            say(f"EM blocked on {' + '.join(rule)} did not converge ({exc}); skipped")
+            continue
         trained += 1
     if not trained:
         raise LinkageError(
             "no EM training rule found any pairs: the input needs records that share a "
             "forename and surname, a date of birth or a postcode. Give more data or --model."
         )
+    moved = bound_m_probabilities(linker)
+    if moved:
+        say(f"kept within their bounds (comparisons.M_BOUNDS): {'; '.join(moved)}")
+
+
+def bound_m_probabilities(linker: Any,
+                          bounds: dict[tuple[str, str], tuple[float, float]] | None = None
+                          ) -> list[str]:
+    """Keep trained m probabilities of the levels in `bounds` (default
+    `comparisons.M_BOUNDS`: (comparison, level label) -> (lowest, highest)) within their
+    bounds; returns "comparison: level" for each level moved."""
+    moved = []
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            bound = (bounds or M_BOUNDS).get(
+                (comparison.output_column_name, level.label_for_charts))
+            m = level._m_probability
+            if bound is None or not isinstance(m, float):
+                continue
+            kept = min(max(m, bound[0]), bound[1])
+            if kept != m:
+                level.m_probability = kept
+                moved.append(f"{comparison.output_column_name}: {level.label_for_charts}")
+    return moved
 
 
 def untrained_levels(settings: dict[str, Any]) -> list[str]:

@@ -42,21 +42,26 @@ _SURNAME_PLACEHOLDER_RE = re.compile(
 _BABY_OF_RE = re.compile(r"^baby of ")
 _ORDINAL_RE = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|[ivx]+)$")
 _APOSTROPHES = str.maketrans("", "", "'’‘`´")
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+# Anything but a letter or digit of any script separates words: Cyrillic, Arabic, Chinese...
+# names are kept as they are written (and compared as written), not dropped.
+_NON_ALNUM_RE = re.compile(r"[\W_]+")
+# Letters NFKD cannot split, folded by hand so that "Große" meets "Grosse", "Đorđević"
+# "Dordevic" and "Łukasz" "Lukasz".
+_FOLDS = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                        "þ": "th", "ı": "i", "œ": "oe", "ħ": "h"})
 
 
 def normalise_text(value: str | None) -> str | None:
     """Lower case, no accents, apostrophes removed, other punctuation as single spaces.
 
-    "Siân O'Brien-Smith" becomes "sian obrien smith". Empty results are None.
+    "Siân O'Brien-Smith" becomes "sian obrien smith"; letters of other scripts stay ("Иван"
+    becomes "иван"). Empty results are None.
     """
     if value is None:
         return None
     decomposed = unicodedata.normalize("NFKD", str(value))
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    # Letters NFKD cannot split (ß, æ, ø, ł) are folded by hand so "Große" meets "Grosse".
-    folded = folded.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
-    folded = folded.translate(_APOSTROPHES)
+    folded = folded.translate(_FOLDS).translate(_APOSTROPHES)
     cleaned = _NON_ALNUM_RE.sub(" ", folded).strip()
     return cleaned or None
 
@@ -139,6 +144,9 @@ class StandardName:
     """Words of the surname: double-barrelled and hyphenated names split."""
     tokens: tuple[str, ...]
     """Every word of every name field (forename, middle names, surname, full name), deduplicated."""
+    given: tuple[str, ...] = ()
+    """Given names after the forename (middle names): two brothers both called John at one
+    address, John Freddie and John Noah, are told apart by them."""
 
 
 def _placeholder_given(value: str | None) -> bool:
@@ -185,9 +193,14 @@ def standardise_name(
     seen: dict[str, None] = {}
     for word in (*forename_words, *middle_words, *surname_words, *full_words):
         seen.setdefault(word, None)
+    given_fields = first_name is not None or middle_names is not None
+    middle = [*forename_words[1:], *middle_words] if given_fields else full_words[1:-1]
+    given = dict.fromkeys(word for word in middle
+                          if word not in surname_words and word not in forename_words[:1])
     return StandardName(
         forename=forename_words[0] if forename_words else None,
         surname=" ".join(surname_words) if surname_words else None,
         surname_tokens=tuple(surname_words),
         tokens=tuple(seen),
+        given=tuple(given),
     )

@@ -16,21 +16,33 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from joinedup.errors import SourceError
+from joinedup.linkage.blocking import rare_keys_sql
 from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
 from joinedup.linkage.forenames import forename_table
 from joinedup.linkage.names import soundex, standardise_name
+from joinedup.linkage.source_facts import (
+    BORROWED_FIELDS,
+    SourceFacts,
+    learn_source_facts,
+)
 
-# Prepared columns (besides unique_id and source_dataset) and the field each comes from.
+# Prepared columns (besides unique_id and source_dataset) and the field each comes from
+# ("source": what the record's source shows, `source_facts`; "blocking": keys for blocking).
 PREPARED_COLUMNS: dict[str, str] = {
     "first_name": "name", "first_name_variants": "name", "forename_key": "name",
     "surname": "name", "surname_tokens": "name", "surname_key": "name",
-    "name_tokens": "name",
+    "name_tokens": "name", "given_names": "name",
     "dob": "dob", "dob_year": "dob", "dob_dm": "dob",
     "sex": "sex",
     "postcode": "postcode", "postcode_sector": "postcode", "postcode_district": "postcode",
     "postcode_area": "postcode",
     "address": "address", "uprn": "uprn", "nhs_number": "nhs_number", "upn": "upn",
+    "born_by": "source",
+    "address_from": "address_from", "address_to": "address_to",
+    "rare_keys": "blocking", "copy_of": "blocking", "copy_unpaired": "blocking",
 }
+COPIES_MIN_GROUP = 20
+"""More records than this, identical in every prepared column, are matched as one."""
 NAME_FIELDS = ("first_name", "middle_names", "surname", "full_name")
 
 
@@ -170,6 +182,7 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
         out["surname_tokens"].append(list(name.surname_tokens) or None)
         out["surname_key"].append(soundex(name.surname))
         out["name_tokens"].append(list(name.tokens) or None)
+        out["given_names"].append(list(name.given) or None)
     return pa.table(out)
 
 
@@ -179,7 +192,8 @@ def _names_sql(source: str, lookup: str, fields: Mapping[str, str],
     name_columns = [c for c, group in PREPARED_COLUMNS.items() if group == "name"]
     if not has_names:
         nulls = ", ".join(
-            f"NULL::{'VARCHAR[]' if c.endswith(('_variants', '_tokens')) else 'VARCHAR'} AS {c}"
+            f"NULL::{'VARCHAR[]' if c.endswith(('_variants', '_tokens', '_names')) else 'VARCHAR'}"
+            f" AS {c}"
             for c in name_columns
         )
         return nulls, f"{quote(source)} AS s"
@@ -188,6 +202,56 @@ def _names_sql(source: str, lookup: str, fields: Mapping[str, str],
     )
     return (", ".join(f"n.{c}" for c in name_columns),
             f"{quote(source)} AS s LEFT JOIN {quote(lookup)} AS n ON {join}")
+
+
+def _source_facts(con: duckdb.DuckDBPyConnection, source: str, fields: Mapping[str, str],
+                  out: str) -> SourceFacts:
+    if "source" not in fields and "source_record_id" not in fields:
+        return SourceFacts()
+    view = quote(f"{out}__facts")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {view} AS
+        SELECT {_text(fields.get("source"))} AS src, {_text(fields.get("source_record_id"))} AS rid,
+               {_dob_sql(fields.get("dob"))} AS dob
+        FROM {quote(source)}""")
+    try:
+        return learn_source_facts(con, view)
+    finally:
+        con.execute(f"DROP VIEW {view}")
+
+
+def _borrow_shared(con: duckdb.DuckDBPyConnection, source: str, fields: Mapping[str, str],
+                   facts: SourceFacts, out: str) -> str:
+    """A copy of `source` in which records of sources that share ids fill the fields they
+    lack from the record of the same id that has a name (see `source_facts`)."""
+    groups = f"{out}__groups"
+    con.register(groups, pa.table({"src": list(facts.id_groups),
+                                   "grp": list(facts.id_groups.values())}))
+    names = list(dict.fromkeys(fields[n] for n in NAME_FIELDS if n in fields))
+    others = [c for c in dict.fromkeys(fields[n] for n in BORROWED_FIELDS if n in fields)
+              if c not in names]
+    named = " + ".join(f"CAST({_text(c)} IS NOT NULL AS INTEGER)" for c in names) or "0"
+    picks = [f"CASE WHEN k.__named = 0 THEN d.{quote(c)} ELSE k.{quote(c)} END AS {quote(c)}"
+             for c in names]
+    picks += [f"CASE WHEN {_text(c, 'k')} IS NULL THEN d.{quote(c)} ELSE k.{quote(c)} END "
+              f"AS {quote(c)}" for c in others]
+    replaced = ", ".join(quote(c) for c in [*names, *others, "__key", "__named"])
+    table = f"{out}__filled"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {quote(table)} AS
+        WITH keyed AS (
+            SELECT s.*, g.grp || chr(31) || {_text(fields["source_record_id"], "s")} AS __key,
+                   {named} AS __named
+            FROM {quote(source)} AS s
+            LEFT JOIN {quote(groups)} AS g ON g.src = {_text(fields["source"], "s")}),
+        donors AS (
+            SELECT * FROM keyed WHERE __key IS NOT NULL AND __named > 0
+            QUALIFY row_number() OVER (PARTITION BY __key
+                                       ORDER BY __named DESC, {_text(fields["id"])}) = 1)
+        SELECT k.* EXCLUDE ({replaced}){"".join(", " + p for p in picks)}
+        FROM keyed AS k LEFT JOIN donors AS d ON d.__key = k.__key
+    """)
+    con.unregister(groups)
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +278,11 @@ def prepare_records(
 ) -> PreparedTable:
     """Standardise `source` into table `out` (unique_id, [source_dataset], prepared columns,
     extra_* columns). Raises SourceError for missing or repeated ids."""
+    raw_source = source
     fields = mapping.fields
+    facts = _source_facts(con, source, fields, out)
+    if facts.id_groups and "source" in fields and "source_record_id" in fields:
+        source = _borrow_shared(con, source, fields, facts, out)
     has_names = any(name in fields for name in NAME_FIELDS)
     lookup_name = f"{out}__names"
     if has_names:
@@ -228,6 +296,8 @@ def prepare_records(
         "uprn": _digits_sql(fields.get("uprn"), None),
         "nhs_number": _digits_sql(fields.get("nhs_number"), 10),
         "upn": _upn_sql(fields.get("upn")),
+        "address_from": _dob_sql(fields.get("address_from")),
+        "address_to": _dob_sql(fields.get("address_to")),
         **{EXTRA_PREFIX + column: _clean_text_sql(column) for column in mapping.extras},
     }
     selects = ",\n".join(f"{sql} AS {quote(name)}" for name, sql in computed.items())
@@ -235,23 +305,51 @@ def prepare_records(
     sql = f"""
         CREATE OR REPLACE TABLE {quote(out)} AS
         WITH base AS (
-            SELECT {_text(fields['id'])} AS unique_id, {name_select}, {selects}
+            SELECT {_text(fields['id'])} AS unique_id, {name_select}, {selects},
+                {_text(fields.get("source"))} AS __source
             FROM {from_sql}
         )
-        SELECT {source_sql}*, substr(dob, 1, 4) AS dob_year,
+        SELECT {source_sql}* EXCLUDE (__source), substr(dob, 1, 4) AS dob_year,
            least(substr(dob, 6, 2), substr(dob, 9, 2))
-               || greatest(substr(dob, 6, 2), substr(dob, 9, 2)) AS dob_dm
+               || greatest(substr(dob, 6, 2), substr(dob, 9, 2)) AS dob_dm,
+           -- An adults-only source's record without a date of birth: born by this date.
+           CASE WHEN dob IS NULL AND list_contains(?::VARCHAR[], __source)
+                THEN ?::VARCHAR END AS born_by
         FROM base
     """
-    con.execute(sql, [source_name] if source_name is not None else [])
+    params: list[object] = [] if source_name is None else [source_name]
+    con.execute(sql, [*params, sorted(facts.adult_sources), facts.born_by])
     if has_names:
         con.unregister(lookup_name)
+    if source != raw_source:
+        con.execute(f"DROP TABLE {quote(source)}")
     _check_ids(con, out, file)
+    compared = [c for c in (*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras))
+                if PREPARED_COLUMNS.get(c) != "blocking"]
+    con.execute(f"""CREATE OR REPLACE TABLE {quote(out)} AS
+        SELECT t.*, r.rare_keys, {_copy_sql(compared)} FROM {quote(out)} AS t
+        LEFT JOIN ({rare_keys_sql(quote(out))}) AS r USING (unique_id)""")
     columns = [*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras)]
     counted = ", ".join(f"count({quote(c)})" for c in columns)
     counts = one_row(con, f"SELECT count(*), {counted} FROM {quote(out)}")
     filled = {c: int(str(n)) for c, n in zip(columns, counts[1:], strict=True)}
     return PreparedTable(table=out, rows=int(str(counts[0])), filled=filled)
+
+
+def _copy_sql(columns: list[str]) -> str:
+    """copy_of: for a group of more than `COPIES_MIN_GROUP` records identical in `columns`,
+    the first record's id on every other record; copy_unpaired: true from the third on.
+
+    Ten thousand copies of one record (a test load, a placeholder person) would be ten
+    thousand squared over two pairs in every blocking rule. Blocking pairs only the first
+    two (`blocking.NOT_A_COPY`); clustering gives every other copy the score of that pair.
+    """
+    window = f"PARTITION BY {', '.join(f't.{quote(c)}' for c in columns)}"
+    big = f"count(*) OVER ({window}) > {COPIES_MIN_GROUP}"
+    rank = f"row_number() OVER ({window} ORDER BY t.unique_id)"
+    return f"""CASE WHEN {big} AND {rank} > 1 THEN min(t.unique_id) OVER ({window}) END
+            AS copy_of,
+        CASE WHEN {big} THEN {rank} > 2 ELSE false END AS copy_unpaired"""
 
 
 def _check_ids(con: duckdb.DuckDBPyConnection, table: str, file: str | None) -> None:

@@ -12,14 +12,15 @@ The model scores each pair on its own. Two policies then shape the clusters:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from joinedup.linkage import comparisons
 from joinedup.linkage.clustering import WEIGHT_CLIP, Clusters, cluster_pairs
-from joinedup.linkage.comparisons import PART_OF_OTHER_FORENAME
 from joinedup.linkage.prepare import PreparedTable
 
 NODE_SEPARATOR = ":"
@@ -27,19 +28,11 @@ NODE_SEPARATOR = ":"
 
 def _on_aliases(sql: str) -> str:
     """A comparison condition (first_name_l) rewritten for aliased records (l.first_name)."""
-    return sql.replace("first_name_l", "l.first_name").replace("first_name_r", "r.first_name")
+    return re.sub(r"\b([a-z_]+)_([lr])\b", r"\2.\1", sql)
 
 
-# SQL on two prepared records aliased l and r.
-POSSIBLE_TWINS = f"""(
-    l.dob = r.dob AND l.surname = r.surname
-    AND length(l.first_name) > 1 AND length(r.first_name) > 1
-    AND NOT list_has_any(l.first_name_variants, r.first_name_variants)
-    AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.8
-    AND NOT ({_on_aliases(PART_OF_OTHER_FORENAME)})
-    AND NOT list_contains(r.name_tokens, l.first_name)
-    AND NOT list_contains(l.name_tokens, r.first_name)
-)"""
+# SQL on two prepared records aliased l and r: the model's twins condition.
+POSSIBLE_TWINS = f"({_on_aliases(comparisons.POSSIBLE_TWINS)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +60,33 @@ def _records(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
             got = con.execute(f'SELECT unique_id FROM "{item.table}"').fetchall()
             records += [(str(u), None, str(u)) for (u,) in got]
     return records
+
+
+def _copy_edges(con: duckdb.DuckDBPyConnection, view: str,
+                prepared: Sequence[PreparedTable], linking: bool,
+                threshold: float) -> list[tuple[str, str, float]]:
+    """Each copy of a much-repeated record (`prepare.COPIES_MIN_GROUP`) joined to the first
+    with the score of the one pair of copies blocking let through (if it links at all);
+    clustering's size cap still applies."""
+    node = ("t.source_dataset || '" + NODE_SEPARATOR + "' || {c}") if linking else "{c}"
+    edges: list[tuple[str, str, float]] = []
+    for item in prepared:
+        got = con.execute(f"""
+            WITH copies AS (
+                SELECT {node.format(c="t.unique_id")} AS copy,
+                       {node.format(c="t.copy_of")} AS first, t.copy_unpaired
+                FROM "{item.table}" AS t WHERE t.copy_of IS NOT NULL),
+            paired AS (
+                SELECT c.first, max(p.probability) AS probability
+                FROM copies AS c JOIN {view} AS p
+                  ON NOT c.copy_unpaired AND NOT p.no_link
+                 AND ((p.l = c.first AND p.r = c.copy) OR (p.r = c.first AND p.l = c.copy))
+                GROUP BY c.first)
+            SELECT c.copy, c.first, p.probability FROM copies AS c
+            JOIN paired AS p USING (first)
+            WHERE c.copy_unpaired AND p.probability >= ?""", [threshold]).fetchall()
+        edges += [(str(a), str(b), float(p)) for a, b, p in got]
+    return edges
 
 
 def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
@@ -111,6 +131,7 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
             [rules.threshold],
         ).fetchall()
     ]
+    edges += _copy_edges(con, view, prepared, linking, rules.threshold)
     nodes = [node for node, _, _ in records]
     evidence: list[tuple[str, str, float]] = []
     if rules.min_average_weight is not None and edges:

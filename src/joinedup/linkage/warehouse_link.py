@@ -10,6 +10,7 @@ matched (all sources together, within and across sources) by the same `run_match
 - `person_link_pair`: scored pairs at or above `REVIEW_FLOOR` with both records' keys, for
   review queues and pairwise evaluation;
 - `review_queue`: the pairs a person should decide (`review.write_review_queue`);
+- `link_model`: the Splink model (JSON) the run scored with;
 - `link_run`: one row on how the link ran (mode, model, threshold, counts, id changes, timings).
 
 Person ids are stable (`identity.assign_person_ids`, with the register in `state.LinkState`),
@@ -26,6 +27,7 @@ from run to run.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,6 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from joinedup.config import Settings
+from joinedup.context.tables import CONTEXT_TABLES, build_context_tables
 from joinedup.errors import WarehouseError
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.households import FamilySummary, build_family_tables
@@ -45,19 +48,24 @@ from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
 from joinedup.linkage.person_index import GOLDEN_FIELDS, SourceRecord, golden_records
 from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
+from joinedup.linkage.search_tables import SEARCH_TABLES, store_search_tables
 from joinedup.linkage.state import LinkState, Registry, ReviewDecision, registry_table
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
-LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "review_queue",
-               "household", "household_member", "family_edge")
+LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "link_model",
+               "review_queue",
+               *SEARCH_TABLES, "household", "household_member", "family_edge",
+               *CONTEXT_TABLES)
 __all__ = ["REVIEW_FLOOR", "LinkReport", "link_state", "link_warehouse", "model_path"]
 # Address and UPRN are left out of matching: a household shares them with the postcode, so a
 # model that treats fields as independent counts one fact three times and merges parents
 # with children (measured on the synthetic borough: cluster precision 0.80 with address,
 # 0.96 without). The postcode carries the place.
 MATCH_COLUMNS = ("first_name", "middle_names", "surname", "dob", "sex", "postcode",
-                 "nhs_number", "upn")
+                 "nhs_number", "upn", "source", "source_record_id")
+# source and source_record_id are not compared: preparation reads what a source's records
+# show about it (ids shared with another source, adults-only sources; `source_facts`).
 # EM blocked on postcode learns households, not people (names "disagree" in half the true
 # matches), so the warehouse trains on names and on date of birth only.
 EM_SESSIONS: tuple[tuple[str, ...], ...] = (("first_name", "surname"), ("dob",))
@@ -376,8 +384,14 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                     cluster: assignment.person_of_cluster[cluster]
                     for cluster in set(run.clusters.cluster_of.values())}, prior)
                 _write_pairs(build.con, run.con, run.predictions, prior)
+                store_search_tables(build.con, run)
+                # The model the people were scored with travels with them, so a snapshot can
+                # be explained and audited after the saved model is retrained.
+                build.con.execute("CREATE TABLE link_model AS SELECT ? AS model_json",
+                                  [json.dumps(run.settings, sort_keys=True)])
                 persons = _write_person_index(build.con)
                 family = build_family_tables(build.con)
+                build_context_tables(build.con)
             finally:
                 run.close()
             queue = write_review_queue(build.con, match_options.threshold,

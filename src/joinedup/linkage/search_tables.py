@@ -1,0 +1,146 @@
+"""What a link run leaves in its snapshot so that one record can be matched without Splink.
+
+- `search_record`: every person record as the link run standardised it (the prepared
+  columns the model compares), with its link_key, source, source_record_id and person_id.
+- `search_tf`: the term frequencies the run scored with (column_name, value, tf), copied from
+  Splink's `__splink__df_tf_<column>` tables. Term-frequency adjustments depend on the whole
+  table, so without these a pair could only be scored by preparing every record again.
+
+`search.SearchIndex` (single-record search) and `explain.explain_pair` read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from joinedup.linkage.model import LinkageError
+from joinedup.linkage.pipeline import MatchRun
+from joinedup.linkage.prepare import quote
+
+SEARCH_TABLES = ("search_record", "search_tf")
+RECORD_KEYS = ("link_key", "source", "source_record_id", "person_id")
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str,
+                params: Sequence[object] = ()) -> pa.Table:
+    """A query's whole result as an Arrow table."""
+    return con.sql(sql, params=list(params)).to_arrow_table()
+
+
+def tf_columns(model: Mapping[str, Any]) -> list[str]:
+    """The prepared columns a model adjusts for term frequency."""
+    found: dict[str, None] = {}
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            column = level.get("tf_adjustment_column")
+            if column:
+                found.setdefault(str(column), None)
+    return list(found)
+
+
+def _splink_tf_table(con: duckdb.DuckDBPyConnection, column: str, tf_column: str) -> str | None:
+    """The physical name of Splink's cached term-frequency table for `column`, if any."""
+    pattern = re.compile(rf"^__splink__df_tf_{re.escape(column.replace(' ', '_'))}_[0-9a-f]+$")
+    names = sorted(str(name) for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
+        ["__splink__df_tf_"]).fetchall())
+    for name in names:
+        if not pattern.match(name):
+            continue
+        found = {str(r[0]) for r in con.execute(f"DESCRIBE {quote(name)}").fetchall()}
+        if {column, tf_column} <= found:
+            return name
+    return None
+
+
+def _term_frequencies(con: duckdb.DuckDBPyConnection, prepared: str,
+                      columns: Sequence[str], prefix: str) -> pa.Table:
+    parts = []
+    for column in columns:
+        table = _splink_tf_table(con, column, prefix + column)
+        if table is not None:
+            sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
+                   f"CAST({quote(prefix + column)} AS DOUBLE) AS tf FROM {quote(table)}")
+        else:
+            # Splink's own formula (term_frequencies.py), over the same table it scored.
+            sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
+                   f"CAST(count(*) AS DOUBLE) / (SELECT count({quote(column)}) "
+                   f"FROM {quote(prepared)}) AS tf FROM {quote(prepared)} "
+                   f"WHERE {quote(column)} IS NOT NULL GROUP BY {quote(column)}")
+        parts.append(fetch_arrow(con, sql, [column]))
+    if not parts:
+        return pa.table({"column_name": pa.array([], pa.string()),
+                         "value": pa.array([], pa.string()), "tf": pa.array([], pa.float64())})
+    return pa.concat_tables(parts)
+
+
+def store_search_tables(target: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
+    """Write `search_record` and `search_tf` into the snapshot being built on `target`.
+
+    Needs the build's temp tables `link_records` and `link_person` and the run's open
+    connection (its prepared table and Splink's term-frequency tables).
+    """
+    if len(run.prepared) != 1:
+        raise LinkageError("search tables are written for a warehouse link (one table of "
+                           f"records); this run prepared {len(run.prepared)}.")
+    prepared = run.prepared[0].table
+    records = fetch_arrow(run.con, f"SELECT * FROM {quote(prepared)}")
+    columns = [c for c in records.column_names
+               if c not in ("unique_id", "source_dataset", *RECORD_KEYS)]
+    target.register("search_prepared", records)
+    try:
+        target.execute(f"""
+            CREATE TABLE search_record AS
+            SELECT r.link_key, r.source, r.source_record_id, l.person_id,
+                   {", ".join("p." + quote(c) for c in columns)}
+            FROM search_prepared AS p
+            JOIN link_records AS r ON r.link_key = p.unique_id
+            JOIN link_person AS l ON l.link_key = p.unique_id
+            ORDER BY r.link_key
+        """)
+    finally:
+        target.unregister("search_prepared")
+    prefix = str(run.settings.get("term_frequency_adjustment_column_prefix") or "tf_")
+    frequencies = _term_frequencies(run.con, prepared, tf_columns(run.settings), prefix)
+    target.register("search_frequencies", frequencies)
+    try:
+        target.execute("CREATE TABLE search_tf AS SELECT * FROM search_frequencies "
+                       "ORDER BY column_name, value")
+    finally:
+        target.unregister("search_frequencies")
+
+
+def has_search_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the snapshot open on `con` was linked with search tables."""
+    found = {str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}
+    return set(SEARCH_TABLES) <= found
+
+
+def stored_record(con: duckdb.DuckDBPyConnection, source: str, record_id: str
+                  ) -> dict[str, Any] | None:
+    """A record's row of `search_record` (lists as tuples); the first in link order when the
+    id is listed more than once. None when it is not there."""
+    relation = con.sql(
+        "SELECT * FROM search_record WHERE link_key = (SELECT min(link_key) FROM search_record "
+        "WHERE source = ? AND source_record_id = ?)", params=[source, record_id])
+    rows = relation.fetchall()
+    if not rows:
+        return None
+    return {name: tuple(v) if isinstance(v, list) else v
+            for name, v in zip(relation.columns, rows[0], strict=True)}
+
+
+def term_frequency(con: duckdb.DuckDBPyConnection, column: str, value: Any) -> float | None:
+    """The link run's term frequency of one value (None: empty or not in the run)."""
+    if value is None:
+        return None
+    rows = con.execute("SELECT tf FROM search_tf WHERE column_name = ? AND value = ?",
+                       [column, str(value)]).fetchall()
+    return float(rows[0][0]) if rows else None
