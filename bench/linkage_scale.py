@@ -131,7 +131,7 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
     from joinedup.linkage.model import present_columns
     from joinedup.linkage.prepare import prepare_records, read_records
     from joinedup.linkage.truth import load_truth
-    from joinedup.linkage.warehouse_link import MATCH_COLUMNS
+    from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql
     from joinedup.warehouse.snapshots import SnapshotStore
 
     settings = _settings(home)
@@ -140,7 +140,8 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
         literal = export.as_posix().replace("'", "''")
         snapshot.execute(
             f"COPY (SELECT source || chr(31) || source_record_id AS record_key, "
-            f"{', '.join(MATCH_COLUMNS)} FROM person_record) TO '{literal}' (FORMAT parquet)")
+            f"{', '.join(MATCH_COLUMNS)} FROM {match_records_sql()}) TO '{literal}' "
+            "(FORMAT parquet)")
     con = duckdb.connect()
     truth = load_truth(con, settings.sources_dir / "ground_truth")
     started = time.perf_counter()

@@ -125,6 +125,14 @@ class Settings(BaseSettings):
             "not (Safari). Ignored on any other address: there cookies are always Secure."
         ),
     )
+    web_server_timing: bool = Field(
+        default=False,
+        description=(
+            "Add a Server-Timing header (app;dur=<milliseconds>) to every response, for "
+            "bench/web.py and performance checks. Off by default: precise server timings help "
+            "anyone probing which person ids exist."
+        ),
+    )
     web_login_failure_limit: int = Field(
         default=5,
         ge=1,

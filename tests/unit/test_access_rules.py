@@ -94,9 +94,10 @@ def test_fields_per_role_and_service() -> None:
 
 def test_purposes_per_role() -> None:
     assert [p.code for p in purposes_for("childrens_social_worker", POLICY)] == [
-        "referral_triage", "child_in_need_assessment", "child_protection", "looked_after_child"]
+        "referral_triage", "child_in_need_assessment", "child_protection", "looked_after_child",
+        "record_matching"]
     assert [p.code for p in purposes_for("adult_social_worker", POLICY)] == [
-        "adult_safeguarding", "care_act_assessment"]
+        "adult_safeguarding", "care_act_assessment", "record_matching"]
     section47 = purposes_for("childrens_social_worker", POLICY)[2]
     assert section47.label == "Child protection enquiry (section 47)"
     assert "Children Act 1989 section 47" in section47.legal_basis

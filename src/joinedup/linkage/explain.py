@@ -35,7 +35,7 @@ from joinedup.linkage.scoring import (
     scorer_for,
 )
 from joinedup.linkage.search_tables import has_search_tables, stored_record, term_frequency
-from joinedup.linkage.warehouse_link import MATCH_COLUMNS, model_path
+from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql, model_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) ->
     records = con.sql(
         "SELECT lpad(CAST(row_number() OVER (ORDER BY source, source_record_id, _file, _row) "
         f"AS VARCHAR), 10, '0') AS link_key, {columns} "
-        "FROM person_record"
+        f"FROM {match_records_sql()}"
     ).to_arrow_table()
     work.register("explain_arrow", records)
     work.execute("CREATE TABLE explain_raw AS SELECT * FROM explain_arrow")

@@ -27,10 +27,14 @@ APPS = [
     "joinedup.web.accounts",
     "joinedup.web.audit",
     "joinedup.web.familycontext",
+    "joinedup.web.review",
     "joinedup.web.api",
+    "joinedup.web.workforce",
 ]
 
 MIDDLEWARE = [
+    # First, so the time it reports covers every other middleware (sessions, audit...).
+    "joinedup.web.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +114,12 @@ def build(settings: Settings, *, bind_host: str | None) -> dict[str, Any]:
         "USE_TZ": True,
         "STATIC_URL": "/static/",
         "STATIC_ROOT": str(settings.web_dir / "static"),
+        "STATICFILES_FINDERS": [
+            "django.contrib.staticfiles.finders.FileSystemFinder",
+            "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+            # plotly.min.js from the plotly package: charts work offline, with no CDN.
+            "joinedup.web.workforce.finders.PlotlyFinder",
+        ],
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                         "OPTIONS": {"location": str(settings.web_dir / "media")}},
@@ -149,5 +159,6 @@ def build(settings: Settings, *, bind_host: str | None) -> dict[str, Any]:
         "JOINEDUP_LOGIN_LOCKOUT_SECONDS": settings.web_login_lockout_minutes * 60,
         "JOINEDUP_OIDC_ENABLED": bool(oidc),
         "JOINEDUP_COOKIES_SECURE": secure,
+        "JOINEDUP_SERVER_TIMING": settings.web_server_timing,
         **oidc,
     }

@@ -8,8 +8,11 @@ from joinedup.web import knobs
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("joinedup.web.familycontext.urls")),
+    path("", include("joinedup.web.review.urls")),
+    path("audit/", include("joinedup.web.audit.urls")),
     path("accounts/", include("joinedup.web.accounts.urls")),
     path("api/", include("joinedup.web.api.urls")),
+    path("workforce/", include("joinedup.web.workforce.urls")),
     path("", include("joinedup.web.core.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""The API object and its first endpoints. Later endpoints (search, person) add routers here.
+"""The API object, its own endpoints (me, health), and the routers of the others.
 
 Authentication is the browser session with CSRF checked on unsafe methods (ninja's
 ``django_auth``); an anonymous caller gets 401 JSON, never a redirect to the sign-in page.
@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from joinedup.access import can_view_people, role_label
 from joinedup.web.accounts.reason import current_reason
 from joinedup.web.accounts.roles import role_of
+from joinedup.web.api.people import router as people_router
 from joinedup.web.core.dataset import warehouse_kind
 
 api = NinjaAPI(
@@ -64,3 +65,7 @@ def me(request: HttpRequest) -> Me:
 @api.get("/health", response=Health, summary="The app is up; what kind of data it serves")
 def health(request: HttpRequest) -> Health:
     return Health(status="ok", data=warehouse_kind())
+
+
+# Search and person (joinedup.web.api.people): the practitioner pages' data as JSON.
+api.add_router("", people_router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from joinedup.access import can_view_people, role_label
+from joinedup.access import can_view_people, has_capability, role_label
 from joinedup.web.accounts.reason import current_reason
 from joinedup.web.accounts.roles import role_of
 from joinedup.web.core.dataset import warehouse_kind
@@ -20,6 +20,9 @@ def service(request: HttpRequest) -> dict[str, object]:
         "user_role": role or "",
         "user_role_label": role_label(role) if role else "",
         "sees_people": bool(role and can_view_people(role)),
+        "reviews_matches": bool(role and has_capability(role, "match_review")),
+        "reads_audit": bool(role and has_capability(role, "audit_read")),
+        "plans_workforce": bool(role and has_capability(role, "workforce")),
         "access_reason": current_reason(request) if role else None,
         "data_kind": warehouse_kind(),
     }

@@ -1,2 +1,2 @@
-"""Family Context: the practitioner's pages (home here; search, person, family and timeline
-build on joinedup.context's query functions)."""
+"""Family Context: the practitioner's pages (home, search, person and its service cards,
+family and household, timeline), reading joinedup.context and cut down by joinedup.access."""

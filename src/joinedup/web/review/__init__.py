@@ -1,0 +1,1 @@
+"""Matching in the web app: "why are these records one person?" and the clerical review queue."""

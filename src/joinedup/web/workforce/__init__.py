@@ -1,0 +1,1 @@
+"""Workforce planning pages: plans, scenarios, the methodology (aggregate figures only)."""

@@ -1,0 +1,465 @@
+"""Every role x every page and API endpoint x people inside and outside the role's rights.
+
+The URLs come from Django's resolver, so a page or endpoint added without a line in RULES
+fails `test_every_url_has_a_rule`, and each URL name is one case of `test_matrix`. People are
+those of web_world.py, on the policy's age boundaries: an adult social worker and a
+12-year-old (not found), a 17-year-old's police card (nobody; police is for 18 and over) and
+an 18-year-old's (children's and adult social workers), and a well-formed id that is nobody,
+whose "not found" must be the same page as for a person outside the user's rights.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from web_world import *  # noqa: F403
+from web_world import (
+    ADULT,
+    ADULT18,
+    CASE,
+    CHILD12,
+    CHILD12B,
+    NOBODY,
+    PARTNER,
+    POLICE_WORKERS,
+    PURPOSES,
+    QUEUE_IDS,
+    TEEN17,
+    same_page,
+    signed_in,
+)
+from workforce_world import tiny_plan
+
+from joinedup.access import (
+    CARD_SERVICES,
+    can_view_people,
+    can_view_person,
+    has_capability,
+    role_codes,
+    visible_fields,
+    visible_services,
+)
+from joinedup.web.review import tokens
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+AGES = {ADULT: 40, CHILD12: 12, TEEN17: 17, ADULT18: 18, PARTNER: 41, CHILD12B: 12}
+PEOPLE = (ADULT, CHILD12, TEEN17, ADULT18)
+"""Whose pages each role is tried on (the other two are only in review pairs)."""
+SIGN_IN = "/accounts/sign-in/"
+
+
+def url_names() -> dict[str, str]:
+    """Every named URL of the site: name -> route as written."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(p for p in (namespace, pattern.namespace) if p) or None
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join(p for p in (namespace, pattern.name) if p)
+                found[name] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+@dataclass
+class Matrix:
+    """Signed-in clients for every role (and one with no role, and nobody signed in), the
+    requests made and every expectation that failed."""
+
+    clients: dict[str, Client]
+    failures: list[str] = field(default_factory=list)
+
+    def roles(self) -> Iterator[tuple[str, Client]]:
+        yield from self.clients.items()
+
+    def call(self, who: str, method: str, path: str, data: Any = None,
+             **headers: str) -> HttpResponse:
+        client = self.clients[who]
+        if method == "GET":
+            return client.get(path, data, headers=headers)  # type: ignore[return-value]
+        if method == "POST-JSON":
+            return client.post(path, json.dumps(data), content_type="application/json",
+                               headers=headers)  # type: ignore[return-value]
+        return client.post(path, data or {}, headers=headers)  # type: ignore[return-value]
+
+    def expect(self, who: str, method: str, path: str, status: int, *, data: Any = None,
+               location: str | None = None, contains: tuple[str, ...] = (),
+               lacks: tuple[str, ...] = (), headers: dict[str, str] | None = None
+               ) -> HttpResponse:
+        response = self.call(who, method, path, data, **(headers or {}))
+        label = f"{who} {method} {path}"
+        if response.status_code != status:
+            self.failures.append(f"{label}: {response.status_code}, expected {status}")
+            return response
+        if location is not None and not response.get("Location", "").startswith(location):
+            self.failures.append(f"{label}: redirects to {response.get('Location')}, "
+                                 f"expected {location}...")
+        body = response.content.decode()
+        self.failures += [f"{label}: lacks {text!r}" for text in contains if text not in body]
+        self.failures += [f"{label}: shows {text!r}" for text in lacks if text in body]
+        return response
+
+    def same_not_found(self, who: str, method: str, outside: str, missing: str,
+                       ids: tuple[str, ...], **headers: str) -> None:
+        first = self.call(who, method, outside, **headers)
+        second = self.call(who, method, missing, **headers)
+        if first.status_code != 404 or second.status_code != 404 or not same_page(
+                first.content, second.content, *ids):
+            self.failures.append(f"{who}: {outside} and {missing} differ "
+                                 f"({first.status_code}, {second.status_code})")
+
+
+def sees(who: str, person: str) -> bool:
+    return who not in (ANONYMOUS, "none") and can_view_person(who, AGES[person])
+
+
+def practitioner(who: str) -> bool:
+    return who not in (ANONYMOUS, "none") and can_view_people(who)
+
+
+def capable(who: str, capability: str) -> bool:
+    return who not in (ANONYMOUS, "none") and has_capability(who, capability)
+
+
+def signed_in_page(m: Matrix, path: str, allowed: Callable[[str], bool]) -> None:
+    """A page for some roles: 200 for them, 404 for other roles, sign-in for nobody."""
+    for who, _ in m.roles():
+        if who == ANONYMOUS:
+            m.expect(who, "GET", path, 302, location=SIGN_IN)
+        else:
+            m.expect(who, "GET", path, 200 if allowed(who) else 404)
+
+
+# --- person pages ---------------------------------------------------------------------
+
+def person_page(m: Matrix, template: str, *, police_words: tuple[str, ...] = ()) -> None:
+    """Pages about one person: 200 inside the role's rights, the same 404 outside them as for
+    an id that is nobody, the reason form first, sign-in for nobody."""
+    for who, _ in m.roles():
+        for person in PEOPLE:
+            path = template.format(person)
+            if who == ANONYMOUS:
+                m.expect(who, "GET", path, 302, location=SIGN_IN)
+            elif not sees(who, person):
+                m.same_not_found(who, "GET", path, template.format(NOBODY), (person, NOBODY))
+            else:
+                # Nobody sees a 17-year-old's police records; those of an 18-year-old only
+                # where the role's police fields include what the words show.
+                lacks = police_words if person == TEEN17 else ()
+                m.expect(who, "GET", path, 200, lacks=(*lacks, POLICE_WORKERS[TEEN17]))
+        if practitioner(who):
+            m.expect(who, "GET", template.format(NOBODY), 404)
+    m.clients["no-reason"] = signed_in("childrens_social_worker", purpose=None,
+                                       name="m-no-reason")
+    m.expect("no-reason", "GET", template.format(ADULT), 302, location="/accounts/reason/")
+    del m.clients["no-reason"]
+
+
+def rule_person(m: Matrix) -> None:
+    person_page(m, "/person/{}/", police_words=("Police",))
+    m.expect("childrens_social_worker", "GET", f"/person/{ADULT18}/", 200, contains=("Police",))
+
+
+def rule_family(m: Matrix) -> None:
+    person_page(m, "/person/{}/family/")
+
+
+def rule_timeline(m: Matrix) -> None:
+    person_page(m, "/person/{}/timeline/", police_words=("Police", "Domestic abuse"))
+    for who in ("childrens_social_worker", "adult_social_worker", "early_help_practitioner"):
+        shows = "timeline" in visible_fields(who, "police")
+        m.expect(who, "GET", f"/person/{ADULT18}/timeline/", 200,
+                 **{"contains" if shows else "lacks": ("Domestic abuse",)})
+
+
+def rule_why(m: Matrix) -> None:
+    person_page(m, "/person/{}/records/", police_words=("Police", "N103"))
+    m.expect("adult_social_worker", "GET", f"/person/{ADULT18}/records/", 200,
+             contains=("record N104",))
+
+
+def _card_cases(m: Matrix, template: str, api: bool) -> None:
+    headers = _api_headers if api else (lambda who: {})
+    for who, _ in m.roles():
+        for person in PEOPLE:
+            for service in CARD_SERVICES:
+                path = template.format(person, service)
+                if who == ANONYMOUS:
+                    if api:
+                        m.expect(who, "GET", path, 401)
+                    else:
+                        m.expect(who, "GET", path, 302, location=SIGN_IN)
+                    continue
+                shown = sees(who, person) and service in visible_services(who, AGES[person])
+                if not shown:
+                    m.same_not_found(who, "GET", path, template.format(NOBODY, service),
+                                     (person, NOBODY), **headers(who))
+                    continue
+                worker = POLICE_WORKERS.get(person, "")
+                named = service == "police" and "key_worker" in visible_fields(who, "police")
+                m.expect(who, "GET", path, 200, headers=headers(who),
+                         **{"contains" if named else "lacks": (worker,) if worker else ()})
+            if who != ANONYMOUS:
+                m.expect(who, "GET", template.format(person, "council_tax"), 404,
+                         headers=headers(who))
+
+
+def rule_card(m: Matrix) -> None:
+    _card_cases(m, "/person/{}/card/{}/", api=False)
+
+
+def rule_search(m: Matrix) -> None:
+    signed_in_page(m, "/search/", practitioner)
+    for who, _ in m.roles():
+        if who == ANONYMOUS:
+            m.expect(who, "POST", "/search/", 302, data={"name": "Cara Child"},
+                     location=SIGN_IN)
+            continue
+        if not practitioner(who):
+            m.expect(who, "POST", "/search/", 404, data={"name": "Cara Child"})
+            continue
+        m.expect(who, "POST", "/search/", 302, data={"name": "Cara Child"})
+        found = f"/person/{CHILD12}/"
+        m.expect(who, "GET", "/search/", 200,
+                 **{"contains" if sees(who, CHILD12) else "lacks": (found,)})
+        m.expect(who, "POST", "/search/", 302, data={"name": "Tess Teen"})
+        m.expect(who, "GET", "/search/", 200, contains=(f"/person/{TEEN17}/",),
+                 lacks=("Police",))
+
+
+# --- review and audit -----------------------------------------------------------------
+
+def rule_queue(m: Matrix) -> None:
+    signed_in_page(m, "/review/", lambda who: capable(who, "match_review"))
+
+
+def rule_pair(m: Matrix) -> None:
+    # Every session holds every pair's token (as if a queue had shown them, or a role had
+    # changed since): the pair page checks the rights again.
+    adult_pair, tax_pair, child_pair, teen_pair = (tokens.token_for(p) for p in QUEUE_IDS)
+    for who, client in m.roles():
+        session = client.session
+        session[tokens.SESSION_KEY] = {tokens.token_for(p): p for p in QUEUE_IDS}
+        session.save()
+        guessed = f"/review/{'f' * 20}/"
+        for token, people in ((adult_pair, (ADULT, PARTNER)), (tax_pair, (ADULT, PARTNER)),
+                              (child_pair, (CHILD12, CHILD12B)),
+                              (teen_pair, (TEEN17, ADULT18))):
+            path = f"/review/{token}/"
+            if who == ANONYMOUS:
+                m.expect(who, "GET", path, 302, location=SIGN_IN)
+            elif capable(who, "match_review") and all(sees(who, p) for p in people) and (
+                    token != teen_pair):
+                m.expect(who, "GET", path, 200, lacks=(POLICE_WORKERS[TEEN17],))
+            else:
+                m.same_not_found(who, "GET", path, guessed, (token, "f" * 20))
+
+
+def rule_audit(path: str) -> Callable[[Matrix], None]:
+    def rule(m: Matrix) -> None:
+        signed_in_page(m, path, lambda who: capable(who, "audit_read"))
+        query = f"{path}?person_id={ADULT}" if path.endswith("/person/") else path
+        signed_in_page(m, query, lambda who: capable(who, "audit_read"))
+
+    return rule
+
+
+# --- accounts, public pages, API ------------------------------------------------------
+
+def rule_home(m: Matrix) -> None:
+    signed_in_page(m, "/", lambda who: True)
+
+
+def rule_login(m: Matrix) -> None:
+    for who, _ in m.roles():
+        m.expect(who, "GET", SIGN_IN, 200 if who == ANONYMOUS else 302)
+
+
+def rule_logout(m: Matrix) -> None:
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/accounts/sign-out/", 302 if who == ANONYMOUS else 405)
+    for who, _ in m.roles():
+        m.expect(who, "POST", "/accounts/sign-out/", 302)
+
+
+def rule_reason(m: Matrix) -> None:
+    signed_in_page(m, "/accounts/reason/", practitioner)
+
+
+def rule_public(path: str) -> Callable[[Matrix], None]:
+    def rule(m: Matrix) -> None:
+        for who, _ in m.roles():
+            m.expect(who, "GET", path, 200)
+
+    return rule
+
+
+def rule_api_signed_in(path: str, anonymous: int = 401) -> Callable[[Matrix], None]:
+    def rule(m: Matrix) -> None:
+        for who, _ in m.roles():
+            m.expect(who, "GET", path, anonymous if who == ANONYMOUS else 200,
+                     location=SIGN_IN if who == ANONYMOUS and anonymous == 302 else None)
+
+    return rule
+
+
+def rule_api_root(m: Matrix) -> None:
+    # The interactive docs are off (their page loads scripts from a CDN): nothing here.
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/api/", 404)
+
+
+def _api_headers(who: str) -> dict[str, str]:
+    return {"X-Case-Reference": CASE, "X-Purpose": PURPOSES.get(who, "child_protection")}
+
+
+def rule_api_person(m: Matrix) -> None:
+    for who, _ in m.roles():
+        for person in PEOPLE:
+            path = f"/api/person/{person}"
+            if who == ANONYMOUS:
+                m.expect(who, "GET", path, 401)
+            elif not sees(who, person):
+                m.same_not_found(who, "GET", path, f"/api/person/{NOBODY}", (person, NOBODY),
+                                 **_api_headers(who))
+            else:
+                response = m.expect(who, "GET", path, 200, headers=_api_headers(who))
+                services = [c["service"] for c in json.loads(response.content).get("cards", [])]
+                if services != list(visible_services(who, AGES[person])):
+                    m.failures.append(f"{who} {path}: cards {services}")
+                if person == TEEN17 and "police" in response.content.decode().lower():
+                    m.failures.append(f"{who} {path}: mentions the police")
+        if practitioner(who):
+            m.expect(who, "GET", f"/api/person/{ADULT}", 400)  # no reason given
+
+
+def rule_api_card(m: Matrix) -> None:
+    _card_cases(m, "/api/person/{}/card/{}", api=True)
+
+
+def rule_api_search(m: Matrix) -> None:
+    for who, _ in m.roles():
+        path = "/api/search"
+        if who == ANONYMOUS:
+            m.expect(who, "POST-JSON", path, 401, data={"name": "Cara Child"})
+        elif not practitioner(who):
+            m.expect(who, "POST-JSON", path, 404, data={"name": "Cara Child"},
+                     headers=_api_headers(who))
+        else:
+            response = m.expect(who, "POST-JSON", path, 200, data={"name": "Cara Child"},
+                                headers=_api_headers(who))
+            ids = [r["person_id"] for r in json.loads(response.content).get("results", [])]
+            if (CHILD12 in ids) != sees(who, CHILD12):
+                m.failures.append(f"{who} {path}: results {ids}")
+
+
+# --- workforce planning (aggregate figures: the workforce capability, no person access) --
+
+def _plans(who: str) -> bool:
+    return capable(who, "workforce")
+
+
+def rule_workforce(path: str) -> Callable[[Matrix], None]:
+    def rule(m: Matrix) -> None:
+        signed_in_page(m, path, _plans)
+        if path != "/workforce/methodology/":  # the forms: POST is refused the same way
+            for who, _ in m.roles():
+                if who != ANONYMOUS and not _plans(who):
+                    m.expect(who, "POST", path, 404, data={"source": "warehouse"})
+
+    return rule
+
+
+def rule_workforce_plan(suffix: str) -> Callable[[Matrix], None]:
+    def rule(m: Matrix) -> None:
+        signed_in_page(m, f"/workforce/plan/{tiny_plan()}/{suffix}", _plans)
+        for who, _ in m.roles():
+            if who != ANONYMOUS:
+                m.expect(who, "GET", f"/workforce/plan/{'0' * 20}/{suffix}", 404)
+
+    return rule
+
+
+def rule_workforce_export(m: Matrix) -> None:
+    key = tiny_plan()
+    for who, _ in m.roles():
+        for name in ("gap_by_quarter.csv", "workforce_plan.xlsx"):
+            # A file download streams: only its status is checked here.
+            got = m.call(who, "GET", f"/workforce/plan/{key}/export/{name}").status_code
+            want = 302 if who == ANONYMOUS else 200 if _plans(who) else 404
+            if got != want:
+                m.failures.append(f"{who} GET export {name}: {got}, expected {want}")
+
+
+RULES: dict[str, Callable[[Matrix], None]] = {
+    "familycontext:home": rule_home,
+    "familycontext:search": rule_search,
+    "familycontext:person": rule_person,
+    "familycontext:card": rule_card,
+    "familycontext:family": rule_family,
+    "familycontext:timeline": rule_timeline,
+    "review:why": rule_why,
+    "review:queue": rule_queue,
+    "review:pair": rule_pair,
+    "audit:index": rule_audit("/audit/"),
+    "audit:person": rule_audit("/audit/person/"),
+    "audit:user": rule_audit("/audit/user/"),
+    "audit:unusual": rule_audit("/audit/unusual/"),
+    "accounts:login": rule_login,
+    "accounts:logout": rule_logout,
+    "accounts:reason": rule_reason,
+    "core:how-we-use-data": rule_public("/how-we-use-data/"),
+    # The schema is a document, behind Django's sign-in like the pages (docs_decorator).
+    "api:openapi-json": rule_api_signed_in("/api/openapi.json", anonymous=302),
+    "api:me": rule_api_signed_in("/api/me"),
+    "api:health": rule_api_signed_in("/api/health"),
+    "api:api-root": rule_api_root,
+    "api:search": rule_api_search,
+    "api:person": rule_api_person,
+    "api:card": rule_api_card,
+    "workforce:index": rule_workforce("/workforce/"),
+    "workforce:scenarios": rule_workforce("/workforce/scenarios/"),
+    "workforce:methodology": rule_workforce("/workforce/methodology/"),
+    "workforce:plan": rule_workforce_plan(""),
+    "workforce:compare": rule_workforce_plan("scenarios/"),
+    "workforce:export": rule_workforce_export,
+}
+
+NAMES = url_names()
+
+
+def test_every_url_has_a_rule() -> None:
+    """A page added without a line in RULES fails here, and so does a rule for a page that
+    no longer exists."""
+    assert sorted(set(NAMES) - set(RULES)) == [], "add these URL names to RULES"
+    assert sorted(set(RULES) - set(NAMES)) == [], "these URL names are gone: drop their rules"
+
+
+def _clients() -> dict[str, Client]:
+    clients: dict[str, Client] = {ANONYMOUS: Client()}
+    for role in role_codes():
+        clients[role] = signed_in(role, name=f"m-{role}")
+    clients["none"] = signed_in(None, name="m-none")
+    return clients
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_matrix(name: str, world) -> None:
+    rule = RULES.get(name)
+    assert rule is not None, f"URL {name} ({NAMES[name]}) has no rule in RULES"
+    matrix = Matrix(_clients())
+    rule(matrix)
+    assert matrix.failures == []
