@@ -76,8 +76,12 @@ def prepare(host: str, port: int, workers: int, threads: int) -> ServerPlan:
 
 def accounts_table(accounts: Sequence[Account]) -> Table:
     table = Table(title="Demo accounts (passwords are new each run and shown only now)")
-    for header in ("user name", "role", "password"):
-        table.add_column(header, no_wrap=True)
+    # A narrow terminal must never cut a user name or password short: the role wraps instead.
+    table.add_column("user name", no_wrap=True,
+                     min_width=max((len(a.username) for a in accounts), default=9))
+    table.add_column("role", overflow="fold")
+    table.add_column("password", no_wrap=True,
+                     min_width=max((len(a.password) for a in accounts), default=8))
     for account in accounts:
         table.add_row(account.username, account.role_label, account.password)
     return table
