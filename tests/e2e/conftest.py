@@ -7,25 +7,17 @@ skip with the reason; under CI=true they fail instead, so CI can never pass with
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import PageProblems, Server
+from e2e_support import PageProblems, Server, serve_home
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("JOINEDUP_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-JOINEDUP = Path(sys.executable).with_name("joinedup")
 
 
 
@@ -33,27 +25,6 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run in CI: {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"joinedup serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "accounts/sign-in/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"joinedup serve did not answer within 90 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -73,33 +44,8 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`joinedup serve` (gunicorn, DEBUG off, migrations, collectstatic) in a fresh home."""
-    home = tmp_path_factory.mktemp("web-home")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JOINEDUP_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"JOINEDUP_HOME": str(home),
-                "JOINEDUP_CONFIG": str(home / "no-joinedup.toml")})
-    made = subprocess.run([str(JOINEDUP), "web", "create-demo-users", "--json"], env=env,
-                          capture_output=True, text=True, timeout=180, check=False)
-    if made.returncode != 0:
-        pytest.fail(f"create-demo-users failed:\n{made.stdout}\n{made.stderr}")
-    accounts = {a["role"]: a for a in json.loads(made.stdout)}
-    port = _free_port()
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(JOINEDUP), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(url, proc, log)
-        yield Server(url, home, accounts, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serve_home(tmp_path_factory.mktemp("web-home")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -7,27 +7,18 @@ This module serves its own home: the small borough ingested and linked (about a 
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from e2e_support import Server, assert_accessible, sign_in
+from e2e_support import Server, assert_accessible, serve_home, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-JOINEDUP = Path(sys.executable).with_name("joinedup")
 URL_PATH = re.compile(r"^/(search/(#results)?|accounts/reason/\?next=%2Fperson%2FJP[0-9]+%2F|"
                       r"person/JP[0-9]+/((family|timeline)/(\?(service=[a-z_]+&?)+)?|"
                       r"card/[a-z_]+/)?)?$")
@@ -46,19 +37,6 @@ ORDER BY p.person_id LIMIT 1
 """
 
 
-def _up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"joinedup serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "accounts/sign-in/", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    pytest.fail(f"joinedup serve did not answer within 90 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def web_server(small_borough: Path, tmp_path_factory: pytest.TempPathFactory,
                chromium: Path, axe_source: str) -> Iterator[Server]:
@@ -71,32 +49,8 @@ def web_server(small_borough: Path, tmp_path_factory: pytest.TempPathFactory,
     settings = Settings(home=home)
     run_ingest(small_borough / "sources.yaml", settings)
     link_warehouse(settings)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JOINEDUP_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(JOINEDUP_HOME=str(home), JOINEDUP_CONFIG=str(home / "no-joinedup.toml"))
-    made = subprocess.run([str(JOINEDUP), "web", "create-demo-users", "--json"], env=env,
-                          capture_output=True, text=True, timeout=180, check=False)
-    assert made.returncode == 0, made.stderr
-    accounts = {a["role"]: a for a in json.loads(made.stdout)}
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(JOINEDUP), "serve", "--port", str(port), "--workers", "1",
-                                 "--threads", "4"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _up(url, proc, log)
-        yield Server(url, home, accounts, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serve_home(home) as server:
+        yield server
 
 
 def _subject(server: Server) -> tuple[str, str, str]:
