@@ -64,6 +64,24 @@ def test_keys_that_make_huge_blocks_in_council_data_are_used_only_where_rare() -
     assert ("postcode",) not in blocking.BLOCKING_KEYS
     assert ("dob",) not in blocking.BLOCKING_KEYS
     assert ("rare_keys",) in blocking.BLOCKING_KEYS
+    assert ("forename_key", "surname") not in blocking.BLOCKING_KEYS
     sql = blocking.rare_keys_sql('"p"')
-    assert f"BETWEEN 2 AND {blocking.RARE_KEY_MAX_RECORDS}" in sql
+    assert f"ELSE {blocking.RARE_KEY_MAX_RECORDS} END" in sql
+    assert f"THEN {blocking.NAME_KEY_MAX_RECORDS}" in sql
     assert "unnest(name_tokens)" in sql
+
+
+def test_a_name_is_a_blocking_key_only_while_it_is_rare() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    rows = [(f"common{i}", "oliver", "OLIVER", "smith", "S530") for i in range(61)]
+    rows += [(f"rare{i}", "zebedee", "ZEBEDEE", "quill", "Q400") for i in range(2)]
+    con.execute("CREATE TABLE p (unique_id VARCHAR, first_name VARCHAR, forename_key VARCHAR, "
+                "surname VARCHAR, surname_key VARCHAR, postcode VARCHAR, dob VARCHAR, "
+                "postcode_district VARCHAR, dob_year VARCHAR, name_tokens VARCHAR[])")
+    con.executemany("INSERT INTO p VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)", rows)
+    keys = dict(con.execute(blocking.rare_keys_sql('"p"')).fetchall())
+    # 61 Oliver Smiths are over the cap of 60: no name key; the two Zebedee Quills share three.
+    assert "common0" not in keys
+    assert len(keys["rare0"]) == 3 and keys["rare0"] == keys["rare1"]

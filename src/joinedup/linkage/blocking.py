@@ -19,7 +19,6 @@ from splink.blocking_rule_library import And, CustomRule
 # Each rule: the prepared columns that must all be equal, and optionally one condition
 # starting "where " on the two records (aliased l and r) that must also hold.
 BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
-    ("forename_key", "surname"),
     ("surname", "dob"),
     ("forename_key", "dob"),
     ("postcode", "forename_key"),
@@ -28,12 +27,10 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("dob_year", "dob_dm", "forename_key"),
     ("dob", "postcode_district"),
     ("forename_key", "surname_key", "postcode_district"),
-    ("substr(first_name, 1, 3)", "substr(surname, 1, 3)"),
     # A forename recorded as an initial ("K SPENCER", council tax) against the full name: each
     # side's condition is on one record, so the join reads only the records with an initial.
     ("substr(first_name, 1, 1)", "surname", "where length(l.first_name) = 1"),
     ("substr(first_name, 1, 1)", "surname", "where length(r.first_name) = 1"),
-    ("forename_key", "surname_key"),
     ("where l.first_name = r.surname AND l.surname = r.first_name",),  # swapped names
     ("name_tokens", "dob"),  # any name word in common: changed and middle names
     ("name_tokens", "postcode"),
@@ -49,13 +46,24 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
 # on a 10,000-person borough) and a date of birth a few dozen people in a big region. Each
 # value of these keys is used only where it is rare (`rare_keys`: at most
 # `RARE_KEY_MAX_RECORDS` records), so their cost stays bounded as the data grows.
+#
+# Names alone (a forename with a surname, its Soundex, or the first three letters of each)
+# are the same in kind: at 30,000 residents a full name is shared by a handful of records, but
+# at a million "Oliver Smith" is hundreds, and those three rules gave 50 of the 66 million
+# pairs scored (`bench/linkage_scale.py`). They too are used only where the name is rare,
+# with a higher cap, since a name is stronger evidence than a postcode.
 RARE_KEY_MAX_RECORDS = 20
+NAME_KEY_MAX_RECORDS = 60
 _RARE_KEYS = (
     ("p", "postcode", None),
     ("d", "dob", None),
     ("nd", "postcode_district", "name_tokens"),
     ("ny", "dob_year", "name_tokens"),
+    ("fs", "forename_key || chr(31) || surname", None),
+    ("fk", "forename_key || chr(31) || surname_key", None),
+    ("s3", "substr(first_name, 1, 3) || chr(31) || substr(surname, 1, 3)", None),
 )
+_NAME_TAGS = ("fs", "fk", "s3")
 
 
 def rare_keys_sql(table: str) -> str:
@@ -71,10 +79,13 @@ def rare_keys_sql(table: str) -> str:
                 f"SELECT unique_id, '{tag}' || chr(31) || word || chr(31) || {column} AS key "
                 f"FROM (SELECT unique_id, unnest({words}) AS word, {column} FROM {table} "
                 f"WHERE {column} IS NOT NULL)")
+    names = ", ".join(f"'{tag}'" for tag in _NAME_TAGS)
     return f"""
         WITH k AS ({" UNION ALL ".join(parts)}),
         rare AS (SELECT key FROM k GROUP BY key
-                 HAVING count(DISTINCT unique_id) BETWEEN 2 AND {RARE_KEY_MAX_RECORDS})
+                 HAVING count(DISTINCT unique_id) BETWEEN 2 AND
+                     CASE WHEN split_part(key, chr(31), 1) IN ({names})
+                          THEN {NAME_KEY_MAX_RECORDS} ELSE {RARE_KEY_MAX_RECORDS} END)
         SELECT unique_id, list(DISTINCT key ORDER BY key) AS rare_keys
         FROM k SEMI JOIN rare USING (key) GROUP BY unique_id"""
 
