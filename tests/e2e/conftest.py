@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import PageProblems, Server, serve_home
+from e2e_support import PageProblems, Server, browser_tab, serve_home
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("JOINEDUP_CHROMIUM", "/usr/bin/chromium"))
@@ -72,16 +72,5 @@ def page(browser: Any, axe_source: str, web_server: Server,
     Injected as an init script, which the page's CSP does not apply to; the app's own pages
     must still run without a single CSP violation, which the problems list catches.
     """
-    context = browser.new_context(base_url=web_server.url)
-    context.add_init_script(script=axe_source)
-    tab = context.new_page()
-    # A page answering 404 on purpose is fine; a missing script, style or image is not.
-    tab.on("console", lambda msg: problems.messages.append(msg.text)
-           if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-           else None)
-    tab.on("response", lambda r: problems.messages.append(f"{r.status} for {r.url}")
-           if r.status >= 400 and r.request.resource_type != "document" else None)
-    tab.on("pageerror", lambda exc: problems.messages.append(f"uncaught: {exc}"))
-    yield tab
-    context.close()
-    assert problems.messages == [], "console errors (CSP violations?) on the pages visited"
+    with browser_tab(browser, axe_source, web_server.url, problems) as tab:
+        yield tab

@@ -110,3 +110,24 @@ def serve_home(home: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@contextmanager
+def browser_tab(browser: Any, axe_source: str, url: str,
+                problems: PageProblems) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on `url` with axe-core injected into every page;
+    console errors, failed sub-resources and uncaught script errors go to `problems`, which
+    must be empty when the tab closes."""
+    context = browser.new_context(base_url=url)
+    context.add_init_script(script=axe_source)
+    tab = context.new_page()
+    # A page answering 404 on purpose is fine; a missing script, style or image is not.
+    tab.on("console", lambda msg: problems.messages.append(msg.text)
+           if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+           else None)
+    tab.on("response", lambda r: problems.messages.append(f"{r.status} for {r.url}")
+           if r.status >= 400 and r.request.resource_type != "document" else None)
+    tab.on("pageerror", lambda exc: problems.messages.append(f"uncaught: {exc}"))
+    yield tab
+    context.close()
+    assert problems.messages == [], "console errors (CSP violations?) on the pages visited"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e_support import PageProblems, Server, assert_accessible, sign_in
+from e2e_support import PageProblems, Server, assert_accessible, browser_tab, sign_in
 from e2e_world import world_server
 
 pytestmark = pytest.mark.browser
@@ -25,18 +25,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, chromium: object) -> Iterato
 def wpage(browser: Any, axe_source: str, world: Server,
           problems: PageProblems) -> Iterator[Any]:
     """As conftest's ``page``, on the world's server."""
-    context = browser.new_context(base_url=world.url)
-    context.add_init_script(script=axe_source)
-    tab = context.new_page()
-    tab.on("console", lambda msg: problems.messages.append(msg.text)
-           if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-           else None)
-    tab.on("response", lambda r: problems.messages.append(f"{r.status} for {r.url}")
-           if r.status >= 400 and r.request.resource_type != "document" else None)
-    tab.on("pageerror", lambda exc: problems.messages.append(f"uncaught: {exc}"))
-    yield tab
-    context.close()
-    assert problems.messages == [], "console errors (CSP violations?) on the pages visited"
+    with browser_tab(browser, axe_source, world.url, problems) as tab:
+        yield tab
 
 
 def _give_reason(page: Any, case: str, purpose: str) -> None:
