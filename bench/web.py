@@ -58,15 +58,13 @@ sys.path.insert(0, str(HERE))
 
 from context_scale import ensure_snapshot  # noqa: E402  (bench scripts are not a package)
 from joinedup.config import Settings  # noqa: E402
-from joinedup.linkage.fields import resolve_mapping  # noqa: E402
 from joinedup.linkage.model import load_model  # noqa: E402
-from joinedup.linkage.prepare import prepare_records  # noqa: E402
 from joinedup.linkage.search_tables import tf_columns  # noqa: E402
 from joinedup.linkage.warehouse_link import (  # noqa: E402
-    MATCH_COLUMNS,
     link_warehouse,
-    match_records_sql,
     model_path,
+    numbered_records_sql,
+    prepare_numbered,
 )
 from joinedup.synth import generate_borough  # noqa: E402
 from joinedup.warehouse.ingest import run_ingest  # noqa: E402
@@ -100,13 +98,8 @@ def trained_model() -> Path:
 
 def _search_tables(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> None:
     """search_record and search_tf as `joinedup link` writes them, for the whole snapshot."""
-    columns = ", ".join(dict.fromkeys(["source", "source_record_id", *MATCH_COLUMNS]))
-    con.execute(
-        "CREATE TEMP TABLE bench_raw AS SELECT lpad(CAST(row_number() OVER (ORDER BY source, "
-        f"source_record_id, _file, _row) AS VARCHAR), 10, '0') AS link_key, {columns} "
-        f"FROM {match_records_sql()}")
-    prepare_records(con, "bench_raw", resolve_mapping(["link_key", *MATCH_COLUMNS],
-                                                      {"id": "link_key"}), "bench_prepared")
+    con.execute(f"CREATE TEMP TABLE bench_raw AS {numbered_records_sql()}")
+    prepare_numbered(con, "bench_raw", "bench_prepared")
     prepared = [str(r[0]) for r in con.execute("DESCRIBE bench_prepared").fetchall()
                 if r[0] not in ("unique_id", "source_dataset", "link_key", "source",
                                 "source_record_id", "person_id")]

@@ -40,7 +40,6 @@ from splink import DuckDBAPI
 
 from joinedup.config import Settings, get_settings
 from joinedup.context import build_context_tables
-from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.model import (
     build_settings,
     load_model,
@@ -48,10 +47,9 @@ from joinedup.linkage.model import (
     present_columns,
     save_model,
 )
-from joinedup.linkage.prepare import prepare_records
 from joinedup.linkage.search_tables import tf_columns
 from joinedup.linkage.state import pair_id
-from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql, model_path
+from joinedup.linkage.warehouse_link import model_path, numbered_records_sql, prepare_numbered
 from joinedup.model.codes import SERVICES
 from joinedup.sources.schema import create_model_tables
 from joinedup.warehouse.runinfo import RunInfo, write_run_metadata
@@ -209,13 +207,8 @@ def _family_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Every record standardised as a link run does (temp table world_prepared)."""
-    columns = ", ".join(dict.fromkeys(["source", "source_record_id", *MATCH_COLUMNS]))
-    con.execute(
-        "CREATE TEMP TABLE world_raw AS SELECT lpad(CAST(row_number() OVER (ORDER BY source, "
-        f"source_record_id, _file, _row) AS VARCHAR), 10, '0') AS link_key, {columns} "
-        f"FROM {match_records_sql()}")
-    mapping = resolve_mapping(["link_key", *MATCH_COLUMNS], {"id": "link_key"})
-    prepare_records(con, "world_raw", mapping, "world_prepared")
+    con.execute(f"CREATE TEMP TABLE world_raw AS {numbered_records_sql()}")
+    prepare_numbered(con, "world_raw", "world_prepared")
 
 
 def _search_tables(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> None:

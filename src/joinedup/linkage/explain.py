@@ -24,9 +24,7 @@ from splink.internals.exceptions import SplinkException
 
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError
-from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.model import LinkageError, load_model, make_linker, with_link_type
-from joinedup.linkage.prepare import prepare_records
 from joinedup.linkage.scoring import (
     DESCRIPTIONS,
     ComparisonStep,
@@ -35,7 +33,7 @@ from joinedup.linkage.scoring import (
     scorer_for,
 )
 from joinedup.linkage.search_tables import has_search_tables, stored_record, term_frequency
-from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql, model_path
+from joinedup.linkage.warehouse_link import model_path, numbered_records_sql, prepare_numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +120,11 @@ def _person(con: duckdb.DuckDBPyConnection, ref: RecordRef) -> str | None:
 def _prepare(con: duckdb.DuckDBPyConnection, work: duckdb.DuckDBPyConnection) -> None:
     """Every person record, numbered and standardised as the link run does (table
     `explain_prepared`): term frequencies need all of them, not only the pair."""
-    columns = ", ".join(dict.fromkeys(["source", "source_record_id", *MATCH_COLUMNS]))
-    records = con.sql(
-        "SELECT lpad(CAST(row_number() OVER (ORDER BY source, source_record_id, _file, _row) "
-        f"AS VARCHAR), 10, '0') AS link_key, {columns} "
-        f"FROM {match_records_sql()}"
-    ).to_arrow_table()
+    records = con.sql(numbered_records_sql()).to_arrow_table()
     work.register("explain_arrow", records)
     work.execute("CREATE TABLE explain_raw AS SELECT * FROM explain_arrow")
     work.unregister("explain_arrow")
-    mapping = resolve_mapping(["link_key", *MATCH_COLUMNS], {"id": "link_key"})
-    prepare_records(work, "explain_raw", mapping, "explain_prepared")
+    prepare_numbered(work, "explain_raw", "explain_prepared")
 
 
 def _one_record_table(work: duckdb.DuckDBPyConnection, ref: RecordRef, table: str) -> None:

@@ -42,11 +42,13 @@ from joinedup.config import Settings
 from joinedup.context.tables import CONTEXT_TABLES, build_context_tables
 from joinedup.errors import WarehouseError
 from joinedup.linkage.clustering import Clusters
+from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.households import FamilySummary, build_family_tables
 from joinedup.linkage.identity import IdAssignment, RecordKey, assign_person_ids, person_number
 from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
 from joinedup.linkage.person_index import GOLDEN_FIELDS, SourceRecord, golden_records
 from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
+from joinedup.linkage.prepare import PreparedTable, prepare_records
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
 from joinedup.linkage.search_tables import SEARCH_TABLES, store_search_tables
 from joinedup.linkage.state import LinkState, Registry, ReviewDecision, registry_table
@@ -58,7 +60,7 @@ LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "l
                *SEARCH_TABLES, "household", "household_member", "family_edge",
                *CONTEXT_TABLES)
 __all__ = ["REVIEW_FLOOR", "LinkReport", "link_state", "link_warehouse", "match_records_sql",
-           "model_path"]
+           "model_path", "numbered_records_sql", "prepare_numbered"]
 # Address and UPRN are left out of matching: a household shares them with the postcode, so a
 # model that treats fields as independent counts one fact three times and merges parents
 # with children (measured on the synthetic borough: cluster precision 0.80 with address,
@@ -150,6 +152,21 @@ class _Exported:
     new_records: int
     new_from: str | None
     """The first link key of a new or changed record (they are numbered last)."""
+
+
+def numbered_records_sql() -> str:
+    """SELECT every person record with the columns matching reads, numbered `link_key` in
+    (source, source_record_id) order: the matching input outside a link run (explain's
+    fallback; the web tests' and benches' hand-made worlds)."""
+    columns = ", ".join(dict.fromkeys(["source", "source_record_id", *MATCH_COLUMNS]))
+    return ("SELECT lpad(CAST(row_number() OVER (ORDER BY source, source_record_id, _file, "
+            f"_row) AS VARCHAR), 10, '0') AS link_key, {columns} FROM {match_records_sql()}")
+
+
+def prepare_numbered(con: duckdb.DuckDBPyConnection, raw: str, out: str) -> PreparedTable:
+    """Standardise a table of `numbered_records_sql` rows into `out`, as a link run does."""
+    mapping = resolve_mapping(["link_key", *MATCH_COLUMNS], {"id": "link_key"})
+    return prepare_records(con, raw, mapping, out)
 
 
 def _record_hash_sql() -> str:
