@@ -20,6 +20,7 @@ from pathlib import Path
 
 from joinedup.errors import ReferenceDataError
 from joinedup.reference import LaStatistics, load_la_statistics
+from joinedup.reference.csww import resolve_la_name
 from joinedup.workforce.demand import DemandHistory, fill_series
 from joinedup.workforce.series import reporting_year_start
 
@@ -56,18 +57,13 @@ DEFAULT_MEASURES = ("referral", "open_cin", "open_cp", "open_looked_after", "sw_
 
 
 def load_council(reference_dir: Path, council: str) -> LaStatistics:
-    """A council's DfE figures, accepting the usual spelling where DfE differs.
-
-    DfE writes "St. Helens" where most people (and the statistical neighbours file) write
-    "St Helens"; the name is tried as given first, then with "St." for a leading "St".
-    """
+    """A council's DfE figures, under DfE's spelling of its name (`resolve_la_name`: "St
+    Helens" is "St. Helens" there). A name the workforce file lacks is tried as given."""
     try:
-        return load_la_statistics(reference_dir, council)
+        name = resolve_la_name(reference_dir, council)
     except ReferenceDataError:
-        words = council.split(" ", 1)
-        if words[0] != "St" or len(words) < 2:
-            raise
-        return load_la_statistics(reference_dir, f"St. {words[1]}")
+        name = council
+    return load_la_statistics(reference_dir, name)
 
 
 def la_series(stats: LaStatistics, measures: Iterable[str], notes: list[str]) -> list[
