@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from joinedup.linkage.identity import IdAssignment, RecordKey
 from joinedup.linkage.model import LinkageError
 
 Decision = Literal["same", "different"]
+REGISTRY_COLUMNS = ("source", "source_record_id", "person_id", "record_hash")
 DECISIONS: tuple[Decision, ...] = ("same", "different")
 
 _SCHEMA = """
@@ -99,7 +100,8 @@ class Registry:
 
     run_id: str | None
     person_of: dict[RecordKey, str]
-    hash_of: dict[RecordKey, str]
+    table: pa.Table
+    """The register as stored: source, source_record_id, person_id, record_hash."""
 
 
 class LinkState:
@@ -167,7 +169,8 @@ class LinkState:
 
     def registry(self) -> Registry:
         if not self.registry_path.is_file():
-            return Registry(None, {}, {})
+            return Registry(None, {}, pa.table({name: pa.array([], pa.string())
+                                                for name in REGISTRY_COLUMNS}))
         try:
             table = pq.read_table(self.registry_path)
         except (OSError, pa.ArrowInvalid) as exc:
@@ -178,7 +181,7 @@ class LinkState:
         keys = list(zip(table.column("source").to_pylist(),
                         table.column("source_record_id").to_pylist(), strict=True))
         return Registry(run, dict(zip(keys, table.column("person_id").to_pylist(), strict=True)),
-                        dict(zip(keys, table.column("record_hash").to_pylist(), strict=True)))
+                        table.select(list(REGISTRY_COLUMNS)))
 
     def events(self, person_id: str | None = None, limit: int = 1000
                ) -> list[tuple[str, str, str, str | None, int]]:
@@ -225,13 +228,3 @@ class LinkState:
         with self._connect() as con:
             return int(con.execute("SELECT coalesce(max(log_id), 0) FROM review_decision_log"
                                    ).fetchone()[0])
-
-
-def registry_table(rows: Iterable[tuple[str, str, str, str]]) -> pa.Table:
-    """(source, source_record_id, person_id, record_hash) rows as the register's table."""
-    columns: list[list[str]] = [[], [], [], []]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return pa.table({"source": columns[0], "source_record_id": columns[1],
-                     "person_id": columns[2], "record_hash": columns[3]})

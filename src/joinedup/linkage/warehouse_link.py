@@ -51,7 +51,7 @@ from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
 from joinedup.linkage.prepare import PreparedTable, prepare_records
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
 from joinedup.linkage.search_tables import SEARCH_TABLES, store_search_tables
-from joinedup.linkage.state import LinkState, Registry, ReviewDecision, registry_table
+from joinedup.linkage.state import LinkState, Registry, ReviewDecision
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
@@ -182,11 +182,7 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     `known_person_id`; new and changed records are numbered after them.
     """
     con = build.con
-    keys = list(registry.person_of)
-    con.register("link_registry", pa.table({
-        "source": [k[0] for k in keys], "source_record_id": [k[1] for k in keys],
-        "person_id": [registry.person_of[k] for k in keys],
-        "record_hash": [registry.hash_of[k] for k in keys]}))
+    con.register("link_registry", registry.table)
     con.execute(f"""
         CREATE TEMP TABLE link_records AS
         WITH base AS (
@@ -454,11 +450,10 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                  exported.new_records, changes["new"], changes["merged"], changes["split"],
                  changes["retired"], queue],
             )
-            register = registry_table(
-                (str(a), str(b), str(c), str(d)) for a, b, c, d in build.con.execute(
-                    "SELECT l.source, l.source_record_id, l.person_id, r.record_hash "
-                    "FROM person_link AS l JOIN link_records AS r "
-                    "USING (source, source_record_id)").fetchall())
+            register = build.con.sql(
+                "SELECT l.source, l.source_record_id, l.person_id, r.record_hash "
+                "FROM person_link AS l JOIN link_records AS r "
+                "USING (source, source_record_id)").to_arrow_table()
             state.begin_run(build.id, build.id, choice.mode, records, persons, assignment, seen)
             say("publishing the new snapshot")
             path = build.commit()
