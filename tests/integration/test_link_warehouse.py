@@ -82,9 +82,17 @@ def test_link_publishes_people_scores_them_and_fails_safely(
     assert scores["pairwise"]["f1"] > PAIRWISE_F1_FLOOR, scores["pairwise"]
     assert scores["clusters"]["f1"] > CLUSTER_F1_FLOOR, scores["clusters"]
     assert scores["false_merges"] and scores["missed_links"]
+    by_source = scores["by_source"]
+    assert sum(item["records"] for item in by_source.values()) == records
+    # Every true pair touches one or two sources, so the per-source counts add up to at
+    # least the whole and at most twice it.
+    found = sum(item["clusters"]["true_positives"] for item in by_source.values())
+    whole = scores["clusters"]["true_positives"]
+    assert whole <= found <= 2 * whole
     shown = runner.invoke(cli, ["evaluate-linkage", "--truth",
                                 str(small_borough / "ground_truth")])
     assert shown.exit_code == 0 and "Worst false merges" in shown.output
+    assert "By source" in shown.output
 
     # A failure after matching, before the commit, leaves CURRENT and the folder as they were.
     def broken(*_args: object) -> int:

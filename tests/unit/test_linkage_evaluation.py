@@ -6,9 +6,11 @@ from joinedup.linkage.evaluation import (
     Scores,
     blocking_recall,
     cluster_scores,
+    minus,
     pairwise_scores,
     true_pair_count,
 )
+from joinedup.linkage.truth import _by_source
 
 # Three people: A has records a1-a3, B has b1-b2, C has c1.
 TRUTH = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
@@ -71,3 +73,26 @@ def test_scores_as_dict_reports_every_figure() -> None:
     assert figures["precision"] == 0.5 and figures["recall"] == 1.0
     assert set(figures) == {"true_positives", "false_positives", "false_negatives",
                             "precision", "recall", "f1"}
+
+
+def test_scores_by_source_count_the_pairs_touching_each_source() -> None:
+    # Two people: p1 has a record in each source, p2 two council tax records. The link found
+    # p1's pair and put p2's records apart; the cluster view merged a1 with p2's t2.
+    sep = "\x1f"
+    truth = {f"health{sep}a1": "p1", f"tax{sep}t1": "p1",
+             f"tax{sep}t2": "p2", f"tax{sep}t3": "p2"}
+    predicted = {f"health{sep}a1": "x", f"tax{sep}t1": "x", f"tax{sep}t2": "x",
+                 f"tax{sep}t3": "y"}
+    direct = [(f"health{sep}a1", f"tax{sep}t1")]
+    pairwise = pairwise_scores(direct, truth)
+    clusters = cluster_scores(predicted, truth)
+    by = {s.source: s for s in _by_source(predicted, truth, direct, pairwise, clusters)}
+    assert by["health"].records == 1 and by["tax"].records == 3
+    # health touches one true pair (a1-t1), found directly; its cluster also pairs a1 with t2.
+    assert (by["health"].pairwise.true_positives, by["health"].pairwise.false_negatives) == (1, 0)
+    assert (by["health"].clusters.true_positives, by["health"].clusters.false_positives) == (1, 1)
+    # tax touches both true pairs; t2-t3 was missed both ways; the cluster adds t1-t2 wrongly.
+    assert (by["tax"].pairwise.true_positives, by["tax"].pairwise.false_negatives) == (1, 1)
+    assert (by["tax"].clusters.true_positives, by["tax"].clusters.false_positives,
+            by["tax"].clusters.false_negatives) == (1, 2, 1)
+    assert minus(clusters, clusters) == Scores(0, 0, 0)

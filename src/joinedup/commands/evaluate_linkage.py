@@ -50,6 +50,20 @@ def _scores_table(result: LinkEvaluation) -> Table:
     return table
 
 
+def _source_table(result: LinkEvaluation) -> Table:
+    table = Table(title="By source: the pairs with at least one record of the source",
+                  title_justify="left")
+    for name in ("source", "records", "pairwise P", "pairwise R", "pairwise F1",
+                 "clusters P", "clusters R", "clusters F1"):
+        table.add_column(name, justify="left" if name == "source" else "right")
+    for item in result.by_source:
+        p, c = item.pairwise, item.clusters
+        table.add_row(item.source, f"{item.records:,}", f"{p.precision:.4f}",
+                      f"{p.recall:.4f}", f"{p.f1:.4f}", f"{c.precision:.4f}",
+                      f"{c.recall:.4f}", f"{c.f1:.4f}")
+    return table
+
+
 def _print_examples(console: Console, title: str, examples: tuple[Example, ...],
                     label: str) -> None:
     if not examples:
@@ -94,6 +108,7 @@ def command(truth_dir: Path | None, examples: int, as_json: bool) -> None:
         return
     console = output_console()
     console.print(_scores_table(result))
+    console.print(_source_table(result))
     console.print(_family_table(family))
     console.print(
         f"{result.records_unmatched:,} linked records are not in the truth. Blocking recall "

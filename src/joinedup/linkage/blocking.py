@@ -27,10 +27,15 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("dob_year", "dob_dm", "forename_key"),
     ("dob", "postcode_district"),
     ("forename_key", "surname_key", "postcode_district"),
-    # A forename recorded as an initial ("K SPENCER", council tax) against the full name: each
-    # side's condition is on one record, so the join reads only the records with an initial.
-    ("substr(first_name, 1, 1)", "surname", "where length(l.first_name) = 1"),
-    ("substr(first_name, 1, 1)", "surname", "where length(r.first_name) = 1"),
+    # A forename recorded as an initial ("K SPENCER", council tax) against the full name, in
+    # one postcode district: each side's condition is on one record, so the join reads only
+    # the records with an initial. Without the district, "J SMITH" met every J. Smith: 21
+    # million pairs at a million records, of which 2 true pairs scored above the threshold
+    # and no other rule found them (`bench/linkage_scale.py`).
+    ("substr(first_name, 1, 1)", "surname", "postcode_district",
+     "where length(l.first_name) = 1"),
+    ("substr(first_name, 1, 1)", "surname", "postcode_district",
+     "where length(r.first_name) = 1"),
     ("where l.first_name = r.surname AND l.surname = r.first_name",),  # swapped names
     ("name_tokens", "dob"),  # any name word in common: changed and middle names
     ("name_tokens", "postcode"),
@@ -38,6 +43,14 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("nhs_number",),
     ("upn",),
     ("uprn", "forename_key"),
+    # A move: one record's address ended the day the other's began (council tax liabilities,
+    # tenancies). With the surname, or the forename for a name changed at the move, this finds
+    # the links of a chain of addresses whose names carry a typo or only an initial. Each
+    # direction is its own rule so that both stay equality joins.
+    ("where l.address_to = r.address_from AND l.surname = r.surname",),
+    ("where r.address_to = l.address_from AND l.surname = r.surname",),
+    ("where l.address_to = r.address_from AND l.forename_key = r.forename_key",),
+    ("where r.address_to = l.address_from AND l.forename_key = r.forename_key",),
 )
 # A postcode alone, a date of birth alone, a name word with a postcode district or with a
 # year of birth find true pairs no other rule does where their blocks are small (Splink's
@@ -53,7 +66,7 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
 # pairs scored (`bench/linkage_scale.py`). They too are used only where the name is rare,
 # with a higher cap, since a name is stronger evidence than a postcode.
 RARE_KEY_MAX_RECORDS = 20
-NAME_KEY_MAX_RECORDS = 60
+NAME_KEY_MAX_RECORDS = 20
 _RARE_KEYS = (
     ("p", "postcode", None),
     ("d", "dob", None),

@@ -20,7 +20,7 @@ automatically; the link is returned in `conflicts` for a reviewer instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 WEIGHT_CLIP = 15.0
@@ -91,15 +91,16 @@ class _DisjointSets:
 
 
 def _average_weight(sets: _DisjointSets, small: str, large: str,
-                    evidence: dict[str, list[tuple[str, float]]]) -> float:
-    """Mean clipped match weight over scored pairs between two clusters."""
+                    evidence: dict[str, list[tuple[str, float]]]) -> float | None:
+    """Mean clipped match weight over scored pairs between two clusters (None: no evidence
+    given between them, so nothing counts against the link)."""
     total, count = 0.0, 0
     for record in sets.members[small]:
         for other, weight in evidence.get(record, ()):
             if sets.find(other) == large:
                 total += max(-WEIGHT_CLIP, min(WEIGHT_CLIP, weight))
                 count += 1
-    return total / count if count else 0.0
+    return total / count if count else None
 
 
 def cluster_pairs(
@@ -120,7 +121,9 @@ def cluster_pairs(
     With `max_cluster_size`, a link that would create a larger cluster is refused and both
     clusters it would have joined are flagged. With `min_average_weight`, a link is refused
     when the scored pairs between the two clusters (`evidence`: (id, id, match weight))
-    average below it; that is the model deciding, so nothing is flagged. `must_link`,
+    average below it; that is the model deciding, so nothing is flagged. Two clusters with no
+    evidence between them are joined: a caller may leave out the pairs it knows cannot
+    fall below the bar. `must_link`,
     `cannot_link` and `anchors` are described in the module docstring; a must-link that
     contradicts a cannot-link is not applied and is returned in `conflicts`.
     """
@@ -169,7 +172,8 @@ def cluster_pairs(
             continue
         if min_average_weight is not None:
             small, large = sorted((root_left, root_right), key=sets.size)
-            if _average_weight(sets, small, large, scored) < min_average_weight:
+            average = _average_weight(sets, small, large, scored)
+            if average is not None and average < min_average_weight:
                 continue
         sets.union(root_left, root_right)
 
@@ -184,3 +188,92 @@ def cluster_pairs(
     flagged = frozenset(cluster_of[record] for pair in refused for record in pair)
     return Clusters(cluster_of=cluster_of, best_probability=best, flagged=flagged,
                     conflicts=tuple(conflicts))
+
+
+def components(ids: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """record id -> the smallest record id of its connected component under `links` (ids only
+    named by a link are included)."""
+    parent: dict[str, str] = {record: record for record in ids}
+
+    def find(record: str) -> str:
+        while parent[record] != record:
+            parent[record] = parent[parent[record]]  # path halving
+            record = parent[record]
+        return record
+
+    for left, right in links:
+        parent.setdefault(left, left)
+        parent.setdefault(right, right)
+        root_left, root_right = find(left), find(right)
+        if root_left != root_right:
+            # The smaller id becomes the root, so a root is its component's smallest id.
+            if root_right < root_left:
+                root_left, root_right = root_right, root_left
+            parent[root_right] = root_left
+    return {record: find(record) for record in parent}
+
+
+def needs_checks(component_of: Mapping[str, str], max_cluster_size: int | None,
+                 cannot_link: Iterable[tuple[str, str]],
+                 anchors: Mapping[str, str] | None) -> set[str]:
+    """Components where a rule other than the evidence check could refuse a link: bigger than
+    the cap, holding both records of a cannot-link pair, or records of two known people."""
+    hard: set[str] = set()
+    if max_cluster_size is not None:
+        sizes: dict[str, int] = {}
+        for component in component_of.values():
+            sizes[component] = sizes.get(component, 0) + 1
+        hard |= {component for component, size in sizes.items() if size > max_cluster_size}
+    for left, right in cannot_link:
+        apart = component_of.get(left)
+        if apart is not None and apart == component_of.get(right):
+            hard.add(apart)
+    people: dict[str, str] = {}
+    for record, person in (anchors or {}).items():
+        known = component_of.get(record)
+        if known is not None and people.setdefault(known, person) != person:
+            hard.add(known)
+    return hard
+
+
+def cluster_components(
+    component_of: Mapping[str, str],
+    edges: Sequence[tuple[str, str, float]],
+    hard: Collection[str],
+    threshold: float,
+    max_cluster_size: int | None = None,
+    *,
+    evidence: Iterable[tuple[str, str, float]] = (),
+    min_average_weight: float | None = None,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+    anchors: Mapping[str, str] | None = None,
+) -> Clusters:
+    """`cluster_pairs` over the components of the links (`components`), run only on those in
+    `hard`: every other component becomes one cluster as it stands.
+
+    The caller vouches that nothing could refuse a link inside an easy component: no scored
+    pair in it weighs below `min_average_weight` and `needs_checks` did not name it. Then
+    Kruskal with every check accepts every link there, so the result equals `cluster_pairs`
+    on everything, without the per-link work for the great majority of people.
+    """
+    hard = set(hard)
+    hard_ids = [record for record, component in component_of.items() if component in hard]
+    hard_edges = [edge for edge in edges if component_of[edge[0]] in hard]
+    checked = cluster_pairs(
+        hard_ids, hard_edges, threshold, max_cluster_size, evidence=evidence,
+        min_average_weight=min_average_weight,
+        must_link=[(a, b) for a, b in must_link if component_of.get(a) in hard],
+        cannot_link=cannot_link,
+        anchors={r: p for r, p in (anchors or {}).items() if component_of.get(r) in hard})
+    cluster_of = {record: component for record, component in component_of.items()
+                  if component not in hard}
+    cluster_of.update(checked.cluster_of)
+    best = dict(checked.best_probability)
+    for left, right, probability in edges:
+        if probability >= threshold and component_of[left] not in hard:
+            for record in (left, right):
+                if probability > best.get(record, -1.0):
+                    best[record] = probability
+    return Clusters(cluster_of=cluster_of, best_probability=best, flagged=checked.flagged,
+                    conflicts=checked.conflicts)

@@ -101,6 +101,16 @@ def cluster_scores(predicted: Mapping[str, str], truth: Mapping[str, str]) -> Sc
     )
 
 
+def minus(whole: Scores, part: Scores) -> Scores:
+    """The counts of `whole` not in `part`: scores over all pairs minus those over the pairs
+    of a subset of records gives the scores of the pairs touching the rest."""
+    return Scores(
+        true_positives=whole.true_positives - part.true_positives,
+        false_positives=whole.false_positives - part.false_positives,
+        false_negatives=whole.false_negatives - part.false_negatives,
+    )
+
+
 def blocking_recall(candidate_pairs: Iterable[tuple[str, str]], truth: Mapping[str, str]) -> float:
     """Share of true pairs that blocking generated (1.0 when there are no true pairs)."""
     return pairwise_scores(candidate_pairs, truth).recall

@@ -8,9 +8,11 @@ assessments...), so it is reduced to distinct (source, record_id, person_id) fir
 the truth gives two people are left out and counted.
 
 Pairwise scores use `person_link_pair` at the threshold the link ran with; cluster scores use
-`person_link`. Blocking recall needs every scored pair, which the snapshot does not keep, so
-it is reported only as the recall of pairs kept for review (scored at least
-`warehouse_link.REVIEW_FLOOR`).
+`person_link`. Both are also given per source, over the pairs with at least one record of
+that source, because one hard source (council tax parties without a date of birth) can hide
+that the others link well, or the reverse. Blocking recall needs every scored pair, which the
+snapshot does not keep, so it is reported only as the recall of pairs kept for review (scored
+at least `warehouse_link.REVIEW_FLOOR`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 import duckdb
 
 from joinedup.errors import WarehouseError
-from joinedup.linkage.evaluation import Scores, cluster_scores, pairwise_scores
+from joinedup.linkage.evaluation import Scores, cluster_scores, minus, pairwise_scores
 from joinedup.linkage.warehouse_link import REVIEW_FLOOR
 
 _SEP = "\x1f"
@@ -41,6 +43,16 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceScores:
+    """Scores over the pairs with at least one record of `source`."""
+
+    source: str
+    records: int
+    pairwise: Scores
+    clusters: Scores
+
+
+@dataclass(frozen=True, slots=True)
 class LinkEvaluation:
     records_evaluated: int
     records_unmatched: int
@@ -51,6 +63,7 @@ class LinkEvaluation:
     review_pair_recall: float
     false_merges: tuple[Example, ...] = field(default=())
     missed_links: tuple[Example, ...] = field(default=())
+    by_source: tuple[SourceScores, ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +76,9 @@ class LinkEvaluation:
             f"recall_of_pairs_scored_at_least_{REVIEW_FLOOR}": self.review_pair_recall,
             "false_merges": [_example_dict(e) for e in self.false_merges],
             "missed_links": [_example_dict(e) for e in self.missed_links],
+            "by_source": {s.source: {"records": s.records, "pairwise": s.pairwise.as_dict(),
+                                     "clusters": s.clusters.as_dict()}
+                          for s in self.by_source},
         }
 
 
@@ -122,6 +138,24 @@ def _examples(kind: str, groups: dict[str, list[str]], other: dict[str, str],
     )
 
 
+def _by_source(predicted: dict[str, str], truth: dict[str, str],
+               direct: list[tuple[str, str]], pairwise: Scores,
+               clusters: Scores) -> tuple[SourceScores, ...]:
+    """Per source: all pairs' scores minus those of the pairs without the source's records."""
+    sources = Counter(key.split(_SEP, 1)[0] for key in predicted)
+    result = []
+    for source, count in sorted(sources.items()):
+        prefix = source + _SEP
+        others = {k: v for k, v in truth.items() if not k.startswith(prefix)}
+        without_pairs = pairwise_scores(
+            ((a, b) for a, b in direct if a in others and b in others), others)
+        without_clusters = cluster_scores(
+            {k: v for k, v in predicted.items() if k in others}, others)
+        result.append(SourceScores(source, count, minus(pairwise, without_pairs),
+                                   minus(clusters, without_clusters)))
+    return tuple(result)
+
+
 def evaluate_link(con: duckdb.DuckDBPyConnection, truth_dir: Path,
                   examples: int = 5) -> LinkEvaluation:
     """Score the linked snapshot on `con` against the ground truth in `truth_dir`."""
@@ -157,13 +191,17 @@ def evaluate_link(con: duckdb.DuckDBPyConnection, truth_dir: Path,
     for key, person in predicted.items():
         by_predicted[person].append(key)
         by_truth[truth[key]].append(key)
+    direct = [(a, b) for a, b, p in known if p >= threshold]
+    pairwise = pairwise_scores(direct, truth)
+    clusters = cluster_scores(predicted, truth)
     return LinkEvaluation(
         records_evaluated=len(predicted),
         records_unmatched=unmatched,
         threshold=threshold,
-        pairwise=pairwise_scores(((a, b) for a, b, p in known if p >= threshold), truth),
-        clusters=cluster_scores(predicted, truth),
+        pairwise=pairwise,
+        clusters=clusters,
         review_pair_recall=pairwise_scores(((a, b) for a, b, _ in known), truth).recall,
         false_merges=_examples("false_merge", by_predicted, truth, details, examples),
         missed_links=_examples("missed_link", by_truth, predicted, details, examples),
+        by_source=_by_source(predicted, truth, direct, pairwise, clusters),
     )
