@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import sqlglot
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Hamming, JaroWinkler, Levenshtein
 from sqlglot import exp
 
 from joinedup.linkage.model import LinkageError
@@ -209,6 +209,7 @@ _FUNCTIONS: dict[type[exp.Expression], tuple[Callable[..., Any], str]] = {
 }
 _ANONYMOUS: dict[str, tuple[Callable[..., Any], str]] = {
     "damerau_levenshtein": (lambda a, b: DamerauLevenshtein.distance(a, b), "number"),
+    "hamming": (lambda a, b: Hamming.distance(a, b), "number"),
     "list_intersect": (_intersection, "object"),
 }
 _COMPARISONS: dict[type[exp.Expression], Callable[[Any, Any], Any]] = {
