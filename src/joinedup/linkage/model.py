@@ -41,9 +41,11 @@ class LinkageError(JoinedUpError):
 class TrainingOptions:
     """How hard training works. The defaults suit up to a few million records on a laptop."""
 
-    u_max_pairs: float = 5e6
-    """Random pairs sampled for u probabilities."""
-    em_max_pairs: float = 2e6
+    u_max_pairs: float = 2e6
+    """Random pairs sampled for u probabilities. Each is scored like a blocked pair, so the
+    sample costs time; two million still see the rarest trained level (an exact date of
+    birth, u about 1e-4) hundreds of times."""
+    em_max_pairs: float = 1e6
     """Cap on blocked pairs per EM session (sampled when more)."""
     seed: int = 42
     """Random seed: the same data and seed give the same model."""
