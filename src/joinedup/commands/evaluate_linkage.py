@@ -114,6 +114,8 @@ def command(truth_dir: Path | None, examples: int, as_json: bool) -> None:
         f"{result.records_unmatched:,} linked records are not in the truth. Blocking recall "
         "is not kept in the snapshot; of the true pairs, "
         f"{result.review_pair_recall:.4f} were scored at least 0.5.", highlight=False)
+    if examples == 0:
+        return
     _print_examples(console, "Worst false merges (one person id, several true people)",
                     result.false_merges, "true person")
     _print_examples(console, "Worst missed links (one true person, several person ids)",
