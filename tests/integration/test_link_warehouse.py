@@ -99,7 +99,7 @@ def test_link_publishes_people_scores_them_and_fails_safely(
         raise WarehouseError("disk full (simulated)")
 
     with monkeypatch.context() as patch:
-        patch.setattr(warehouse_link, "_write_person_index", broken)
+        patch.setattr(warehouse_link, "write_person_index", broken)
         failed = runner.invoke(cli, ["link"])
     assert failed.exit_code == 2
     assert "simulated" in failed.output and "not changed" in failed.output

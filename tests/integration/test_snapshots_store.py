@@ -79,6 +79,41 @@ def test_a_failure_inside_a_build_publishes_nothing(store: SnapshotStore) -> Non
     assert [p for p in store.root.iterdir() if p.name.startswith(".building")] == []
 
 
+def test_a_seeded_build_starts_as_a_copy_and_leaves_its_seed_untouched(
+        store: SnapshotStore) -> None:
+    first = make_snapshot(store, 1)
+    before = store.path(first).read_bytes()
+    with store.lock(), store.build(seed=first) as build:
+        assert build.seeded
+        assert build.con.execute("SELECT value FROM t").fetchall() == [(1,)]
+        build.con.execute("UPDATE t SET value = 2")
+        build.commit()
+    assert served_value() == 2
+    assert store.path(first).read_bytes() == before
+    with store.open(first) as con:
+        assert con.execute("SELECT value FROM t").fetchall() == [(1,)]
+
+
+def test_a_seed_with_a_write_ahead_log_is_not_copied(store: SnapshotStore) -> None:
+    first = make_snapshot(store, 1)
+    wal = store.path(first).with_name(store.path(first).name + ".wal")
+    wal.write_bytes(b"")
+    with store.lock(), store.build(seed=first) as build:
+        assert not build.seeded
+        assert build.con.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == [(0,)]
+    wal.unlink()
+
+
+def test_a_failed_seeded_build_publishes_nothing(store: SnapshotStore) -> None:
+    first = make_snapshot(store, 1)
+    with pytest.raises(RuntimeError), store.lock(), store.build(seed=first) as build:
+        build.con.execute("DROP TABLE t")
+        raise RuntimeError("a step failed")
+    assert store.current_id() == first
+    assert served_value() == 1
+    assert [p for p in store.root.iterdir() if p.name.startswith(".building")] == []
+
+
 def test_a_build_left_without_commit_is_discarded(store: SnapshotStore) -> None:
     with store.lock(), store.build() as build:
         build.con.execute("CREATE TABLE t AS SELECT 2 AS value")

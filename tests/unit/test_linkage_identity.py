@@ -70,3 +70,12 @@ def test_person_number_rejects_other_text() -> None:
     assert person_number("JP00000042") == 42
     with pytest.raises(ValueError):
         person_number("42")
+
+
+def test_a_merged_id_split_evenly_names_the_older_person_as_survivor() -> None:
+    # P3's records went one each to P1's and P2's clusters; P3 keeps neither: merged into P1.
+    previous = {A1: P1, A2: P3, B1: P2, B2: P3}
+    result = assign_person_ids({"x": [B1, B2], "y": [A1, A2]}, previous, next_number=4)
+    assert result.person_of_cluster == {"x": P2, "y": P1}
+    assert [(e.kind, e.person_id, e.other_person_id, e.records) for e in result.events] == [
+        ("merged", P3, P1, 2)]

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from joinedup.linkage.identity import format_person_id
-from joinedup.linkage.person_index import SourceRecord, golden_record, golden_records
+from joinedup.linkage.person_index import (
+    GOLDEN_FIELDS,
+    IDENTITY,
+    SourceRecord,
+    golden_record,
+    golden_records,
+    write_golden_records,
+)
 
 VALID_NHS = "9434765919"  # check digit valid
 OTHER_VALID_NHS = "4010232137"
@@ -93,3 +107,49 @@ def test_empty_values_never_win_and_a_person_with_nothing_has_an_empty_golden_re
 
 def test_person_ids_are_opaque() -> None:
     assert format_person_id(7) == "JP00000007"
+
+
+# --- write_golden_records (SQL) agrees with golden_record (Python) ---------------------------
+
+_TEXT = st.sampled_from(["Ann", "Anne", "ann", "  ", "", "\t", "\u00a0Bo", "Zoë", None])
+_RECORD = st.builds(
+    dict,
+    source=st.sampled_from(["chis", "ems", "csc", "police", "b_src"]),
+    service=st.sampled_from([*IDENTITY, "early_help", "police", None]),
+    first_name=_TEXT, surname=_TEXT,
+    dob=st.sampled_from([dt.date(2010, 1, 2), dt.date(1980, 5, 6), None]),
+    sex=st.sampled_from(["F", "M", " ", None]),
+    address=st.sampled_from(["1 Old Road", "9 New St", " ", None]),
+    postcode=st.sampled_from(["SK1 1AA", "SK2 2BB", "", None]),
+    uprn=st.sampled_from(["100", "200", None]),
+    nhs_number=st.sampled_from([VALID_NHS, OTHER_VALID_NHS, "943 476 5919", "943-476-5919",
+                                "9434765918", "123", " ", None]),
+    upn=st.sampled_from(["A111111111111", "B222222222222", "", None]),
+    recorded_date=st.sampled_from([dt.date(2020, 5, 1), dt.date(2026, 3, 1), None]),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), _RECORD), min_size=1, max_size=14))
+def test_the_sql_survivorship_picks_what_the_python_rules_pick(
+        rows: list[tuple[int, dict[str, Any]]]) -> None:
+    members: dict[str, list[SourceRecord]] = {}
+    for number, (person, fields) in enumerate(rows):
+        members.setdefault(format_person_id(person), []).append(
+            SourceRecord(source_record_id=f"r{number:03d}", **fields))
+    con = duckdb.connect()
+    names = [f.name for f in dataclasses.fields(SourceRecord)]
+    con.register("records", pa.table({
+        "person_id": [p for p, records in members.items() for _ in records],
+        "link_key": [f"{n:010d}" for n in range(len(rows))],
+        **{name: [getattr(r, name) for records in members.values() for r in records]
+           for name in names}}))
+    assert write_golden_records(con, "records", "golden") == len(members)
+    got = con.execute("SELECT * FROM golden").fetchall()
+    expected = golden_records(members)
+    assert [row[0] for row in got] == sorted(members)
+    for person_id, *values, count, sources in got:
+        assert dict(zip(GOLDEN_FIELDS, values, strict=True)) == {
+            name: getattr(expected[person_id], name) for name in GOLDEN_FIELDS}
+        assert count == len(members[person_id])
+        assert sources == sorted({r.source for r in members[person_id]})

@@ -11,13 +11,14 @@ any ever issued, in the order of their smallest record key.
 What changed is recorded as events: ``new`` (a fresh id), ``merged`` (a previous id whose
 records all joined another person: it is retired, pointing at the survivor), ``split`` (some
 records of a person now belong to another person, named by ``other``) and ``retired`` (a
-person none of whose records are in the sources any more).
+person none of whose records are in the sources any more). A merged id's survivor is the
+person holding most of its records; between equals, the older id.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,6 +62,23 @@ class IdAssignment:
         return sum(1 for event in self.events if event.kind == kind)
 
 
+@dataclass(frozen=True, slots=True)
+class Votes:
+    """What a clustering says about the previous ids: all `assign_from_votes` needs, small
+    enough (one row per cluster and previous id) to be counted in SQL at a million records."""
+
+    clusters: Sequence[tuple[str, int]]
+    """(cluster id, how many records), in order of the cluster's smallest record key."""
+    votes: Sequence[tuple[str, str, int]]
+    """(cluster id, previous person id, how many of the cluster's records had that id)."""
+    previous: Collection[str]
+    """Every person id of the last run."""
+    settled: Sequence[tuple[str, str]] = ()
+    """(cluster id, person id) pairs known to be uncontested, left out of `votes`: the
+    cluster's records had only that previous id, and that id's records are all in the
+    cluster. They keep the id and record nothing; most people of a rerun are like this."""
+
+
 def assign_person_ids(clusters: Mapping[str, Sequence[RecordKey]],
                       previous: Mapping[RecordKey, str],
                       next_number: int) -> IdAssignment:
@@ -69,54 +87,61 @@ def assign_person_ids(clusters: Mapping[str, Sequence[RecordKey]],
     `clusters`: cluster id -> its records; `previous`: record -> the person id it had in the
     last run (records new since then are absent); `next_number`: above every id ever issued.
     """
-    votes: dict[str, Counter[str]] = {
-        cluster: Counter(previous[record] for record in records if record in previous)
-        for cluster, records in clusters.items()
-    }
-    claims = sorted(
-        ((count, person, cluster) for cluster, counter in votes.items()
-         for person, count in counter.items()),
-        key=lambda claim: (-claim[0], person_number(claim[1]), claim[2]),
-    )
-    person_of: dict[str, str] = {}
-    owner: dict[str, str] = {}
-    for _, person, cluster in claims:
-        if cluster not in person_of and person not in owner:
-            person_of[cluster], owner[person] = person, cluster
-    events: list[IdEvent] = []
+    votes = [(cluster, person, count) for cluster, records in clusters.items()
+             for person, count in Counter(previous[r] for r in records if r in previous).items()]
     first_key = {cluster: min(records) if records else ("", cluster)
                  for cluster, records in clusters.items()}
-    for cluster in sorted((c for c in clusters if c not in person_of), key=first_key.__getitem__):
-        person_of[cluster] = format_person_id(next_number)
-        next_number += 1
-    events += _changes(clusters, previous, votes, person_of, owner)
-    return IdAssignment(person_of, tuple(events), next_number)
+    ordered = sorted(clusters, key=first_key.__getitem__)
+    return assign_from_votes(
+        Votes([(cluster, len(clusters[cluster])) for cluster in ordered], votes,
+              set(previous.values())), next_number)
 
 
-def _changes(clusters: Mapping[str, Sequence[RecordKey]], previous: Mapping[RecordKey, str],
-             votes: Mapping[str, Counter[str]], person_of: Mapping[str, str],
+def assign_from_votes(votes: Votes, next_number: int) -> IdAssignment:
+    """`assign_person_ids` from the counted votes (see the module docstring for the rules)."""
+    number = {person: person_number(person) for person in {vote[1] for vote in votes.votes}}
+    claims = sorted(votes.votes, key=lambda claim: (-claim[2], number[claim[1]], claim[0]))
+    person_of = dict(votes.settled)
+    owner = {person: cluster for cluster, person in votes.settled}
+    for cluster, person, _ in claims:
+        if cluster not in person_of and person not in owner:
+            person_of[cluster], owner[person] = person, cluster
+    for cluster, _ in votes.clusters:
+        if cluster not in person_of:
+            person_of[cluster] = format_person_id(next_number)
+            next_number += 1
+    return IdAssignment(person_of, tuple(_changes(votes, person_of, owner)), next_number)
+
+
+def _changes(votes: Votes, person_of: Mapping[str, str],
              owner: Mapping[str, str]) -> list[IdEvent]:
     """new: no record had an id; split: some of a person's records now belong to another
     person (fresh or existing); merged: none of a person's records kept its id."""
     events: list[IdEvent] = []
     # Where each previous person's records went: cluster -> how many.
-    went: dict[str, Counter[str]] = defaultdict(Counter)
-    for cluster, counter in votes.items():
-        for person, count in counter.items():
-            went[person][cluster] = count
-    for cluster in sorted(clusters, key=person_of.__getitem__):
-        if not votes[cluster]:
-            events.append(IdEvent("new", person_of[cluster], None, len(clusters[cluster])))
-    for person in sorted(went, key=person_number):
+    went: dict[str, dict[str, int]] = defaultdict(dict)
+    for cluster, person, count in votes.votes:
+        went[person][cluster] = count
+    voted = {cluster for cluster, _, _ in votes.votes} | {c for c, _ in votes.settled}
+    fresh = sorted((c for c in votes.clusters if c[0] not in voted),
+                   key=lambda c: person_of[c[0]])
+    events += [IdEvent("new", person_of[cluster], None, size) for cluster, size in fresh]
+    # A person whose records all stayed together under their id has nothing to record.
+    moved = [person for person, places in went.items()
+             if person not in owner or len(places) > 1]
+    for person in sorted(moved, key=person_number):
         destinations = went[person]
         if person not in owner:
-            survivor = person_of[destinations.most_common(1)[0][0]]
-            events.append(IdEvent("merged", person, survivor, sum(destinations.values())))
+            # The person holding most of its records; between equals, the older id.
+            survivor = min(destinations,
+                           key=lambda c: (-destinations[c], person_number(person_of[c])))
+            events.append(IdEvent("merged", person, person_of[survivor],
+                                  sum(destinations.values())))
             continue
         for cluster, count in sorted(destinations.items(), key=lambda d: person_of[d[0]]):
             if cluster != owner[person]:
                 events.append(IdEvent("split", person, person_of[cluster], count))
-    live = set(went)
-    for person in sorted(set(previous.values()) - live, key=person_number):
+    kept = set(went) | {person for _, person in votes.settled}
+    for person in sorted(set(votes.previous) - kept, key=person_number):
         events.append(IdEvent("retired", person, None, 0))
     return events

@@ -14,6 +14,11 @@ golden record takes each field from the record most likely to be right about *th
 - Ties within those rules go to the value most of the person's records agree on, then the
   most complete record (most fields filled), then the most recent `recorded_date`, then
   (source, source_record_id) so the choice never depends on row order.
+
+`golden_record` states the rules in Python, one person at a time; `write_golden_records`
+applies the same rules set-based in DuckDB, which a link run uses: a million records in
+seconds rather than the better part of a minute spent moving rows into Python objects
+(tests check that the two agree).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
+
+import duckdb
 
 from joinedup.model.checks import is_valid_nhs_number
 
@@ -143,3 +150,93 @@ def golden_record(records: Sequence[SourceRecord]) -> GoldenRecord:
 def golden_records(members: Mapping[str, Sequence[SourceRecord]]) -> dict[str, GoldenRecord]:
     """person id -> golden record."""
     return {person: golden_record(records) for person, records in members.items()}
+
+
+# --- The same rules in SQL -------------------------------------------------------------------
+
+# Python's str.strip() whitespace, so that "blank" means exactly what `_filled` says. A regular
+# expression, because trim() with a character list costs seconds a million values.
+_BLANK = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]*"
+_NHS_DIGITS = "replace(replace({v}, ' ', ''), '-', '')"
+# Modulus 11 from the integer's digits: (11 - total % 11) % 11 is the check digit, and 10
+# (no valid number) never equals a digit.
+_NHS_TERMS = " + ".join(f"((n // {10 ** (10 - i)}) % 10) * {11 - i}" for i in range(1, 10))
+_MACROS = (
+    f"golden_filled(v) AS v IS NOT NULL AND NOT regexp_full_match(v, '{_BLANK}')",
+    f"golden_nhs_check(n) AS (11 - ({_NHS_TERMS}) % 11) % 11 = n % 10",
+    "golden_nhs_ok(v) AS regexp_full_match(" + _NHS_DIGITS.format(v="v") + ", '[0-9]{10}') "
+    "AND golden_nhs_check(TRY_CAST(" + _NHS_DIGITS.format(v="v") + " AS BIGINT))",
+)
+_TEXT_FIELDS = frozenset(f.name for f in fields(SourceRecord)
+                         if f.name not in ("dob", "recorded_date"))
+_SCRATCH = ("golden_base", "golden_main", *(f"golden_{name}" for name in FIELD_TRUST))
+
+
+def _filled_sql(name: str) -> str:
+    return f"golden_filled({name})" if name in _TEXT_FIELDS else f"({name} IS NOT NULL)"
+
+
+def _usable_sql(name: str) -> str:
+    return "golden_nhs_ok(nhs_number)" if name == "nhs_number" else _filled_sql(name)
+
+
+def _trust_sql(ranking: Sequence[str]) -> str:
+    whens = " ".join(f"WHEN '{service}' THEN {len(ranking) - rank}"
+                     for rank, service in enumerate(ranking))
+    return f"CASE service {whens} ELSE 0 END"
+
+
+def _field_sql(name: str, ranking: Sequence[str]) -> str:
+    """One row per person with a usable value: the value `_best` picks. Agreement is the same
+    for every record holding a value, so each value competes with its best record."""
+    return f"""
+        SELECT person_id, arg_max(value, struct_pack(t := best.t, a := agree, c := best.c,
+                                                     r := best.r, o := best.o)) AS {name}
+        FROM (SELECT person_id, {name} AS value, count(*) AS agree,
+                     max(struct_pack(t := {_trust_sql(ranking)}, c := completeness,
+                                     r := recency, o := tie)) AS best
+              FROM golden_base WHERE {_usable_sql(name)} GROUP BY person_id, {name})
+        GROUP BY person_id"""
+
+
+def write_golden_records(con: duckdb.DuckDBPyConnection, records: str, out: str) -> int:
+    """Create table `out`: person_id, the GOLDEN_FIELDS, records (how many) and sources
+    (sorted list), one row per person in person_id order, by the rules of `golden_record`.
+
+    `records` is a table or subquery with person_id, link_key (unique; it only orders
+    records whose (source, source_record_id) is listed twice, which Python leaves to input
+    order) and the columns of `SourceRecord`. Returns the number of people.
+    """
+    for macro in _MACROS:
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}")
+    completeness = " + ".join(f"CAST({_filled_sql(n)} AS INTEGER)" for n in _COMPLETENESS_FIELDS)
+    # Larger wins throughout: a missing recorded_date is older than any date (`_recency`),
+    # and the smallest (source, source_record_id) gets the largest tie-breaker.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE golden_base AS
+        SELECT person_id, source, service, {", ".join(GOLDEN_FIELDS)},
+               {completeness} AS completeness,
+               coalesce(recorded_date - DATE '0001-01-01' + 1, 0) AS recency,
+               -row_number() OVER (ORDER BY source, source_record_id, link_key) AS tie
+        FROM {records}""")
+    for name, ranking in FIELD_TRUST.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE golden_{name} AS {_field_sql(name, ranking)}")
+    located = " OR ".join(_filled_sql(n) for n in ("address", "postcode"))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE golden_main AS
+        SELECT person_id,
+               arg_max(struct_pack({", ".join(ADDRESS_FIELDS)}),
+                       struct_pack(r := recency, c := completeness, o := tie))
+                   FILTER (WHERE {located}) AS place,
+               count(*) AS records, list(DISTINCT source ORDER BY source) AS sources
+        FROM golden_base GROUP BY person_id""")
+    chosen = ", ".join(f"m.place.{n} AS {n}" if n in ADDRESS_FIELDS else f"golden_{n}.{n}"
+                       for n in GOLDEN_FIELDS)
+    joins = " ".join(f"LEFT JOIN golden_{n} USING (person_id)" for n in FIELD_TRUST)
+    con.execute(f"""
+        CREATE TABLE {out} AS
+        SELECT person_id, {chosen}, m.records, m.sources FROM golden_main AS m {joins}
+        ORDER BY person_id""")
+    for table in _SCRATCH:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return int(con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0])

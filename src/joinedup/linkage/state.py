@@ -99,7 +99,6 @@ class Registry:
     """The last run's records -> person ids."""
 
     run_id: str | None
-    person_of: dict[RecordKey, str]
     table: pa.Table
     """The register as stored: source, source_record_id, person_id, record_hash."""
 
@@ -169,8 +168,8 @@ class LinkState:
 
     def registry(self) -> Registry:
         if not self.registry_path.is_file():
-            return Registry(None, {}, pa.table({name: pa.array([], pa.string())
-                                                for name in REGISTRY_COLUMNS}))
+            return Registry(None, pa.table({name: pa.array([], pa.string())
+                                            for name in REGISTRY_COLUMNS}))
         try:
             table = pq.read_table(self.registry_path)
         except (OSError, pa.ArrowInvalid) as exc:
@@ -178,10 +177,7 @@ class LinkState:
                 f"the person-id register {self.registry_path} cannot be read ({exc}); restore "
                 "it from a backup, or move it aside to issue new ids to everyone.") from exc
         run = (table.schema.metadata or {}).get(b"link_run", b"").decode() or None
-        keys = list(zip(table.column("source").to_pylist(),
-                        table.column("source_record_id").to_pylist(), strict=True))
-        return Registry(run, dict(zip(keys, table.column("person_id").to_pylist(), strict=True)),
-                        table.select(list(REGISTRY_COLUMNS)))
+        return Registry(run, table.select(list(REGISTRY_COLUMNS)))
 
     def events(self, person_id: str | None = None, limit: int = 1000
                ) -> list[tuple[str, str, str, str | None, int]]:

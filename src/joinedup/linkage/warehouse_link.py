@@ -1,8 +1,9 @@
 """Link every person record in the current warehouse snapshot into people, as a new snapshot.
 
-The current snapshot is copied into a `SnapshotBuild`, the records of `person_record` are
-matched (all sources together, within and across sources) by the same `run_match` path as
-`joinedup match dedupe`, and these tables are added:
+The current snapshot is copied into a `SnapshotBuild` (a byte copy of its file), the records
+of `person_record` are matched (all sources together, within and across sources) by the same
+`run_match` path as `joinedup match dedupe`, and these tables are added (`person_tables`
+writes the first three, set-based):
 
 - `person_link`: source, source_record_id, person_id, cluster_size, match_probability (the
   record's strongest link inside its person), flagged (its cluster hit the size cap);
@@ -29,11 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -41,12 +40,18 @@ import pyarrow as pa
 from joinedup.config import Settings
 from joinedup.context.tables import CONTEXT_TABLES, build_context_tables
 from joinedup.errors import WarehouseError
-from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.households import FamilySummary, build_family_tables
-from joinedup.linkage.identity import IdAssignment, RecordKey, assign_person_ids, person_number
+from joinedup.linkage.identity import RecordKey
 from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
-from joinedup.linkage.person_index import GOLDEN_FIELDS, SourceRecord, golden_records
+from joinedup.linkage.person_tables import (
+    assign_ids,
+    linked_people,
+    register_clusters,
+    write_pairs,
+    write_person_index,
+    write_person_link,
+)
 from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
 from joinedup.linkage.prepare import PreparedTable, prepare_records
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
@@ -136,13 +141,19 @@ def link_state(settings: Settings) -> LinkState:
 
 
 def _copy_snapshot(build: SnapshotBuild, source: Path) -> None:
-    literal = source.as_posix().replace("'", "''")
-    database = build.con.execute("SELECT current_database()").fetchall()[0][0]
-    build.con.execute(f"ATTACH '{literal}' AS prior_snapshot (READ_ONLY)")
-    build.con.execute(f'COPY FROM DATABASE prior_snapshot TO "{database}"')
-    build.con.execute("DETACH prior_snapshot")
+    """The previous snapshot's tables, less the previous link's: a byte copy when the build
+    was seeded with one, otherwise copied table by table."""
+    if not build.seeded:
+        literal = source.as_posix().replace("'", "''")
+        database = build.con.execute("SELECT current_database()").fetchall()[0][0]
+        build.con.execute(f"ATTACH '{literal}' AS prior_snapshot (READ_ONLY)")
+        build.con.execute(f'COPY FROM DATABASE prior_snapshot TO "{database}"')
+        build.con.execute("DETACH prior_snapshot")
     for table in LINK_TABLES:  # relinking replaces the previous link's tables
         build.con.execute(f"DROP TABLE IF EXISTS {table}")
+    # Dropped tables' blocks are only free after a checkpoint: without one the new tables
+    # would be appended and the file would grow by a link's worth every run.
+    build.con.execute("CHECKPOINT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,110 +226,6 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     return _Exported(target, int(records), int(new_records), first_new)
 
 
-def _assign_ids(con: duckdb.DuckDBPyConnection, clusters: Clusters, registry: Registry,
-                state: LinkState) -> IdAssignment:
-    members: dict[str, list[RecordKey]] = defaultdict(list)
-    for key, source, record in con.execute(
-            "SELECT link_key, source, source_record_id FROM link_records").fetchall():
-        members[clusters.cluster_of[str(key)]].append((str(source), str(record)))
-    issued = max((person_number(p) for p in registry.person_of.values()), default=0)
-    return assign_person_ids(members, registry.person_of, max(state.next_number(), issued + 1))
-
-
-def _link_tables(con: duckdb.DuckDBPyConnection, clusters: Clusters,
-                 ids: dict[str, str]) -> pa.Table:
-    keys = [str(k) for (k,) in con.execute("SELECT link_key FROM link_records").fetchall()]
-    sizes = clusters.sizes()
-    return pa.table({
-        "link_key": keys,
-        "person_id": [ids[clusters.cluster_of[k]] for k in keys],
-        "cluster_size": [sizes[clusters.cluster_of[k]] for k in keys],
-        "match_probability": [clusters.best_probability.get(k) for k in keys],
-        "flagged": [clusters.cluster_of[k] in clusters.flagged for k in keys],
-    })
-
-
-def _write_person_link(con: duckdb.DuckDBPyConnection, clusters: Clusters,
-                       ids: dict[str, str], prior: str | None) -> None:
-    """person_link; an incremental run keeps the strongest link known records had before."""
-    con.register("link_assignments", _link_tables(con, clusters, ids))
-    before = ("(SELECT source, source_record_id, match_probability AS before "
-              f"FROM {prior}.person_link)" if prior else
-              "(SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_record_id, "
-              "NULL::DOUBLE AS before WHERE false)")
-    con.execute(f"""
-        CREATE TABLE person_link AS
-        SELECT r.source, r.source_record_id, a.person_id, a.cluster_size,
-               CAST(CASE WHEN r.known_person_id IS NULL THEN a.match_probability
-                    ELSE greatest(a.match_probability, b.before) END AS DOUBLE)
-                   AS match_probability,
-               a.flagged
-        FROM link_records AS r JOIN link_assignments AS a USING (link_key)
-        LEFT JOIN {before} AS b USING (source, source_record_id)
-        ORDER BY a.person_id, r.source, r.source_record_id
-    """)
-    con.execute("""
-        CREATE TEMP TABLE link_person AS
-        SELECT r.link_key, a.person_id FROM link_records AS r
-        JOIN link_assignments AS a USING (link_key)
-    """)
-    con.unregister("link_assignments")
-
-
-def _write_person_index(con: duckdb.DuckDBPyConnection) -> int:
-    names = [f.name for f in SourceRecord.__dataclass_fields__.values()]
-    rows = con.execute(f"""
-        SELECT l.person_id, {", ".join("r." + n for n in names)}
-        FROM link_records AS r JOIN link_person AS l USING (link_key)
-    """).fetchall()
-    members: dict[str, list[SourceRecord]] = defaultdict(list)
-    for person, *values in rows:
-        members[str(person)].append(SourceRecord(*values))
-    golden = golden_records(members)
-    persons = sorted(golden)
-    columns: dict[str, list[Any]] = {"person_id": persons}
-    for name in GOLDEN_FIELDS:
-        columns[name] = [getattr(golden[p], name) for p in persons]
-    columns["records"] = [len(members[p]) for p in persons]
-    columns["sources"] = [sorted({r.source for r in members[p]}) for p in persons]
-    con.register("link_golden", pa.table(columns))
-    con.execute("CREATE TABLE person_index AS SELECT * FROM link_golden ORDER BY person_id")
-    con.unregister("link_golden")
-    return len(persons)
-
-
-def _write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPyConnection,
-                 predictions: str, prior: str | None) -> None:
-    pairs = match_con.sql(
-        f'SELECT unique_id_l AS key_l, unique_id_r AS key_r, match_probability, match_weight '
-        f'FROM "{predictions}" WHERE match_probability >= {float(REVIEW_FLOOR)}'
-    ).to_arrow_table()
-    build_con.register("link_pairs", pairs)
-    build_con.execute("""
-        CREATE TABLE person_link_pair AS
-        SELECT l.source AS source_l, l.source_record_id AS source_record_id_l,
-               r.source AS source_r, r.source_record_id AS source_record_id_r,
-               CAST(p.match_probability AS DOUBLE) AS match_probability,
-               CAST(p.match_weight AS DOUBLE) AS match_weight
-        FROM link_pairs AS p
-        JOIN link_records AS l ON l.link_key = p.key_l
-        JOIN link_records AS r ON r.link_key = p.key_r
-    """)
-    build_con.unregister("link_pairs")
-    if prior:
-        # Pairs between records unchanged since the last run were not scored again.
-        build_con.execute(f"""
-            INSERT INTO person_link_pair
-            SELECT p.* FROM {prior}.person_link_pair AS p
-            SEMI JOIN link_records AS l ON l.source = p.source_l
-                AND l.source_record_id = p.source_record_id_l
-                AND l.known_person_id IS NOT NULL
-            SEMI JOIN link_records AS r ON r.source = p.source_r
-                AND r.source_record_id = p.source_record_id_r
-                AND r.known_person_id IS NOT NULL
-        """)
-
-
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
                   target_model: Path, scratch: Path) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
@@ -340,7 +247,7 @@ def _choose(settings: Settings, store: SnapshotStore, state: LinkState, registry
         last.run_id if last is not None else None)
     choice = choose_mode(
         requested_full=full, retrain=retrain, has_model=model_path(settings).is_file(),
-        has_registry=bool(registry.person_of), previous_snapshot_kept=kept,
+        has_registry=registry.table.num_rows > 0, previous_snapshot_kept=kept,
         decisions_changed=last is not None and state.decisions_logged() != last.decisions_seen,
         new_records=exported.new_records, records=exported.records)
     return choice, prior if choice.mode == "incremental" else None
@@ -354,19 +261,38 @@ def _attach_prior(build: SnapshotBuild, store: SnapshotStore, prior: str | None)
     return "prior_link"
 
 
+def _decision_keys(con: duckdb.DuckDBPyConnection,
+                   decisions: list[ReviewDecision]) -> dict[RecordKey, str]:
+    """(source, source_record_id) -> link key, for the records reviewers decided on only:
+    mapping every record would move a million rows into Python to look up a handful."""
+    if not decisions:
+        return {}
+    named = [record for d in decisions for record in (d.left, d.right)]
+    con.register("link_decided", pa.table({
+        "source": pa.array([source for source, _ in named], pa.string()),
+        "source_record_id": pa.array([record for _, record in named], pa.string())}))
+    try:
+        rows = con.execute("SELECT source, source_record_id, link_key FROM link_records "
+                           "SEMI JOIN link_decided USING (source, source_record_id)").fetchall()
+    finally:
+        con.unregister("link_decided")
+    return {(str(source), str(record)): str(key) for source, record, key in rows}
+
+
+def _known_people(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """link key -> person id of every record unchanged since the last run."""
+    known = con.sql("SELECT link_key, known_person_id FROM link_records "
+                    "WHERE known_person_id IS NOT NULL").to_arrow_table()
+    return dict(zip(known.column("link_key").to_pylist(),
+                    known.column("known_person_id").to_pylist(), strict=True))
+
+
 def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDecision],
              choice: RunChoice, exported: _Exported, *, train: bool, saved: Path,
              staged: Path | None) -> MatchOptions:
     incremental = choice.mode == "incremental"
-    key_of: dict[RecordKey, str] = {}
-    known: dict[str, str] = {}
-    for key, source, record, person in build.con.execute(
-            "SELECT link_key, source, source_record_id, known_person_id FROM link_records"
-    ).fetchall():
-        key_of[(str(source), str(record))] = str(key)
-        if incremental and person is not None:
-            known[str(key)] = str(person)
-    rules = constraints(key_of, decisions, known)
+    known = _known_people(build.con) if incremental else {}
+    rules = constraints(_decision_keys(build.con, decisions), decisions, known)
     return replace(
         base, model=None if train else saved, save_model=staged,
         training=replace(base.training, em_sessions=base.training.em_sessions or EM_SESSIONS),
@@ -394,8 +320,8 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             raise WarehouseError(f"there is no warehouse snapshot yet in {store.root}: run "
                                  "`joinedup ingest` first.")
         registry = state.registry()
-        with store.build() as build:
-            say(f"copying snapshot {previous}")
+        say(f"copying snapshot {previous}")
+        with store.build(seed=previous) as build:
             _copy_snapshot(build, store.path(previous))
             exported = _export_records(build, registry)
             choice, prior_id = _choose(settings, store, state, registry, exported,
@@ -413,28 +339,27 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 + (" (training a model)" if train else f" with the model {saved_model}"))
             run = run_match([InputFile(exported.path, {"id": "link_key"})], match_options, say)
             try:
-                assignment = _assign_ids(build.con, run.clusters, registry, state)
+                register_clusters(build.con, run.clusters)
+                assignment = assign_ids(build.con, registry.table, state.next_number())
                 say("writing person_link, person_link_pair and person_index")
-                _write_person_link(build.con, run.clusters, {
-                    cluster: assignment.person_of_cluster[cluster]
-                    for cluster in set(run.clusters.cluster_of.values())}, prior)
-                _write_pairs(build.con, run.con, run.predictions, prior)
+                write_person_link(build.con, assignment, prior)
+                write_pairs(build.con, run.con, run.predictions, prior)
                 store_search_tables(build.con, run)
-                # The model the people were scored with travels with them, so a snapshot can
-                # be explained and audited after the saved model is retrained.
-                build.con.execute("CREATE TABLE link_model AS SELECT ? AS model_json",
-                                  [json.dumps(run.settings, sort_keys=True)])
-                persons = _write_person_index(build.con)
-                family = build_family_tables(build.con)
-                build_context_tables(build.con)
             finally:
-                run.close()
+                run.close()  # the scored pairs held in memory are not needed any more
+            # The model the people were scored with travels with them, so a snapshot can be
+            # explained and audited after the saved model is retrained.
+            build.con.execute("CREATE TABLE link_model AS SELECT ? AS model_json",
+                              [json.dumps(run.settings, sort_keys=True)])
+            persons = write_person_index(build.con)
+            family = build_family_tables(build.con)
+            build_context_tables(build.con)
             queue = write_review_queue(build.con, match_options.threshold,
                                        [d.pair_id for d in decisions])
             if prior:
                 build.con.execute(f"DETACH {prior}")
             clusters = run.clusters
-            linked = sum(1 for size in clusters.sizes().values() if size > 1)
+            linked = linked_people(build.con)
             changes = {kind: assignment.count(kind)
                        for kind in ("new", "merged", "split", "retired")}
             seconds = time.perf_counter() - started
