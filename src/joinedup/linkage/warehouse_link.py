@@ -352,7 +352,9 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             build.con.execute("CREATE TABLE link_model AS SELECT ? AS model_json",
                               [json.dumps(run.settings, sort_keys=True)])
             persons = write_person_index(build.con)
+            say("building households and the family network")
             family = build_family_tables(build.con)
+            say("building the Family Context tables and the review queue")
             build_context_tables(build.con)
             queue = write_review_queue(build.con, match_options.threshold,
                                        [d.pair_id for d in decisions])
