@@ -93,6 +93,14 @@ def test_link_publishes_people_scores_them_and_fails_safely(
                                 str(small_borough / "ground_truth")])
     assert shown.exit_code == 0 and "Worst false merges" in shown.output
     assert "By source" in shown.output
+    without = json.loads(runner.invoke(cli, [
+        "evaluate-linkage", "--truth", str(small_borough / "ground_truth"), "--json",
+        "--exclude-source", "council_tax"]).output)
+    assert "council_tax" not in without["by_source"]
+    assert without["records_evaluated"] == records - by_source["council_tax"]["records"]
+    typo = runner.invoke(cli, ["evaluate-linkage", "--truth",
+                               str(small_borough / "ground_truth"), "--exclude-source", "tax"])
+    assert typo.exit_code == 2 and "no linked records come from tax" in typo.output
 
     # A failure after matching, before the commit, leaves CURRENT and the folder as they were.
     def broken(*_args: object) -> int:

@@ -91,15 +91,19 @@ def _print_examples(console: Console, title: str, examples: tuple[Example, ...],
                    "(default: <sources>/ground_truth).")
 @click.option("--examples", type=click.IntRange(min=0), default=5, show_default=True,
               help="How many of the worst false merges and missed links to show.")
+@click.option("--exclude-source", "exclude", multiple=True, metavar="SOURCE",
+              help="Leave out this source's records and every pair touching them "
+                   "(repeatable), e.g. to see how the other sources link without it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def command(truth_dir: Path | None, examples: int, as_json: bool) -> None:
+def command(truth_dir: Path | None, examples: int, exclude: tuple[str, ...],
+            as_json: bool) -> None:
     """Score the current snapshot's person_link, households and family network against a
     synthetic borough's ground truth."""
     settings = get_settings()
     folder = truth_dir or settings.sources_dir / "ground_truth"
     try:
         with open_current(settings=settings) as con:
-            result = evaluate_link(con, folder, examples)
+            result = evaluate_link(con, folder, examples, exclude)
             family = evaluate_households(con, folder)
     except JoinedUpError as exc:
         raise Failed(str(exc)) from exc

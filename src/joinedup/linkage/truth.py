@@ -18,6 +18,7 @@ at least `warehouse_link.REVIEW_FLOOR`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,8 +158,9 @@ def _by_source(predicted: dict[str, str], truth: dict[str, str],
 
 
 def evaluate_link(con: duckdb.DuckDBPyConnection, truth_dir: Path,
-                  examples: int = 5) -> LinkEvaluation:
-    """Score the linked snapshot on `con` against the ground truth in `truth_dir`."""
+                  examples: int = 5, exclude: Collection[str] = ()) -> LinkEvaluation:
+    """Score the linked snapshot on `con` against the ground truth in `truth_dir`, leaving
+    out the records of the sources in `exclude` (and every pair touching them)."""
     threshold = _require_link(con)
     truth_all = load_truth(con, truth_dir)
     linked = con.execute("""
@@ -168,10 +170,17 @@ def evaluate_link(con: duckdb.DuckDBPyConnection, truth_dir: Path,
         JOIN (SELECT DISTINCT source, source_record_id, first_name, surname, dob, postcode
               FROM person_record) AS r USING (source, source_record_id)
     """).fetchall()
+    sources = {str(row[0]) for row in linked}
+    unknown = sorted(set(exclude) - sources)
+    if unknown:
+        raise WarehouseError(f"no linked records come from {', '.join(unknown)}; the sources "
+                             f"are: {', '.join(sorted(sources))}.")
     predicted: dict[str, str] = {}
     details: dict[str, dict[str, Any]] = {}
     unmatched = 0
     for source, record_id, person, first, surname, dob, postcode in linked:
+        if source in exclude:
+            continue
         key = _key(source, record_id)
         if key not in truth_all:
             unmatched += 1
