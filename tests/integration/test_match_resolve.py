@@ -82,3 +82,42 @@ def test_copies_whose_pair_does_not_link_stay_apart() -> None:
     clusters, flagged = _copies(0.3)
     assert len({clusters[f"c{n:03d}"] for n in range(120)}) == 120
     assert not flagged
+
+
+def _chain(third_from: str) -> dict[str, str]:
+    """Three council tax accounts of one name at three postcodes: a1 then a2 then a3. The
+    model links a1-a2 and a2-a3 (each a move) and scores a1-a3 far below the bar."""
+    rows = [
+        {"id": "a1", "first_name": "THOMAS", "surname": "KING", "postcode": "SK1 1AA",
+         "address_from": "2018-01-01", "address_to": "2020-01-01"},
+        {"id": "a2", "first_name": "THOMAS", "surname": "KING", "postcode": "SK2 2BB",
+         "address_from": "2020-01-01", "address_to": "2022-01-01"},
+        {"id": "a3", "first_name": "THOMAS", "surname": "KING", "postcode": "SK3 3CC",
+         "address_from": third_from, "address_to": None},
+    ]
+    con = duckdb.connect()
+    con.register("incoming", pa.Table.from_pylist(rows))
+    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
+    prepared = prepare_records(con, "raw", resolve_mapping(list(rows[0]), {}), "p")
+    con.register("scored", pa.table({
+        "unique_id_l": ["a1", "a2", "a1"], "unique_id_r": ["a2", "a3", "a3"],
+        "match_probability": [0.99, 0.98, 0.0], "match_weight": [8.0, 6.0, -15.0]}))
+    rules = ClusterRules(threshold=0.9, max_cluster_size=50, min_average_weight=-3.0,
+                         separate_twins=True)
+    _, clusters = cluster_predictions(con, "scored", [prepared], False, rules)
+    con.close()
+    return clusters.cluster_of
+
+
+def test_a_chain_of_moves_is_not_held_apart_by_its_ends() -> None:
+    # a1 was given up before a3 began: their different postcodes are a move, not evidence
+    # against, so the chain is one person.
+    clusters = _chain(third_from="2022-01-01")
+    assert clusters["a1"] == clusters["a2"] == clusters["a3"]
+
+
+def test_addresses_held_at_once_still_count_against() -> None:
+    # a3 began while a1 was still held: two postcodes at the same time, so a1-a3's -15 counts
+    # and the average between {a1, a2} and a3 ((6 - 15) / 2) is below -3.
+    clusters = _chain(third_from="2019-06-01")
+    assert clusters["a1"] == clusters["a2"] != clusters["a3"]

@@ -44,13 +44,17 @@ def test_a_where_condition_needs_the_columns_it_names() -> None:
     assert blocking.keys_available([swap], {"first_name"}) == []
 
 
-def test_swapped_names_and_initials_have_rules_of_their_own() -> None:
+def test_swapped_names_and_moves_have_rules_of_their_own() -> None:
     sql = [rule.get_blocking_rule("duckdb").blocking_rule_sql
            for rule in blocking.rules(blocking.BLOCKING_KEYS)]
     assert any("l.first_name = r.surname AND l.surname = r.first_name" in s for s in sql)
-    # Each initial rule filters one side, so the join reads only records with an initial.
-    assert sum("length(l.first_name) = 1" in s or "length(r.first_name) = 1" in s
-               for s in sql) == 2
+    # A move in each direction, with the surname or the forename: four equality joins.
+    moves = [s for s in sql if "address_to = " in s]
+    assert len(moves) == 4
+    assert any("l.address_to = r.address_from" in s for s in moves)
+    assert any("r.address_to = l.address_from" in s for s in moves)
+    # No rule pairs an initial with every namesake of the same initial.
+    assert not any("length(l.first_name) = 1" in s for s in sql)
 
 
 def test_every_rule_leaves_out_copies_of_a_much_repeated_record() -> None:

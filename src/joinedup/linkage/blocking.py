@@ -27,15 +27,11 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("dob_year", "dob_dm", "forename_key"),
     ("dob", "postcode_district"),
     ("forename_key", "surname_key", "postcode_district"),
-    # A forename recorded as an initial ("K SPENCER", council tax) against the full name, in
-    # one postcode district: each side's condition is on one record, so the join reads only
-    # the records with an initial. Without the district, "J SMITH" met every J. Smith: 21
-    # million pairs at a million records, of which 2 true pairs scored above the threshold
-    # and no other rule found them (`bench/linkage_scale.py`).
-    ("substr(first_name, 1, 1)", "surname", "postcode_district",
-     "where length(l.first_name) = 1"),
-    ("substr(first_name, 1, 1)", "surname", "postcode_district",
-     "where length(r.first_name) = 1"),
+    # No rule for a forename given as an initial ("K SPENCER", council tax) against the full
+    # name: the postcode with the surname, a date of birth and the move rules find those that
+    # can score above the threshold. An initial + surname rule gave 21 million of the 40
+    # million pairs at a million records (2.5 million within a postcode district), and no
+    # true pair that only it found scored above the threshold (`bench/linkage_scale.py`).
     ("where l.first_name = r.surname AND l.surname = r.first_name",),  # swapped names
     ("name_tokens", "dob"),  # any name word in common: changed and middle names
     ("name_tokens", "postcode"),
