@@ -29,6 +29,7 @@ from joinedup.linkage.model import (
     present_columns,
     save_model,
     train,
+    u_from_value_counts,
     untrained_levels,
     with_link_type,
 )
@@ -164,6 +165,9 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         linker = make_linker(db_api, [p.table for p in prepared], settings_input)
         if saved is None:
             train(linker, present, options.training, say)
+            filled = u_from_value_counts(linker, con, [p.table for p in prepared])
+            if filled:
+                say(f"u from value counts (no random pair shared one): {'; '.join(filled)}")
         untrained = untrained_levels(linker.misc.save_model_to_json())
         if untrained:
             say(f"{len(untrained)} comparison levels had too few pairs to train and use "
