@@ -152,11 +152,12 @@ def _evidence(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[Pre
               rules: ClusterRules) -> tuple[set[str], list[tuple[str, str, float]]]:
     """The components the evidence check could matter in, and the scored pairs it needs.
 
-    Only pairs inside a connected component of the links can matter. In a component where no
-    scored pair weighs below `min_average_weight` ("contested"), no average between its
-    clusters can either, so every link there passes and its pairs need not leave the
-    database: at a million records that is most components and most of the pairs. Returns
-    the contested components and the pairs inside them and inside `hard`.
+    Only pairs inside a connected component of the links can matter. A component is
+    "contested" when some scored pair in it weighs below `min_average_weight`. In any other
+    component no average between its clusters can fall below the bar, so every link there
+    passes and its pairs need not leave the database: at a million records that is most
+    components and most of the pairs. Returns the contested components and the pairs inside
+    them and inside `hard`.
     """
     sizes: dict[str, int] = {}
     for component in component_of.values():
