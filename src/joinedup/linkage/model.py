@@ -196,7 +196,9 @@ def u_from_value_counts(linker: Any, con: duckdb.DuckDBPyConnection,
     unobserved, from the identifier's value counts: the chance that two records holding it
     share it, sum of n(n-1) over values / M(M-1). Splink would otherwise stand in 1e-6,
     whatever the data (at a million records, 2 million random pairs met no shared NHS
-    number; the counts give about 1e-5). Returns "comparison: level" for each level filled.
+    number; the counts give about 1e-5). This is what the sample estimates, counted exactly:
+    it includes a person's own records sharing their number, so it errs towards trusting a
+    shared number less. Returns "comparison: level" for each level filled.
     """
     filled = []
     for comparison in linker._settings_obj.comparisons:
