@@ -31,14 +31,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from joinedup.evaluation import blocking_recall, cluster_scores, pairwise_scores
 from joinedup.linkage import (
     DEFAULT_THRESHOLD,
     InputFile,
     MatchOptions,
-    blocking_recall,
     cluster_pairs,
-    cluster_scores,
-    pairwise_scores,
     parse_columns,
     run_match,
     write_output,

@@ -81,7 +81,7 @@ def ensure_borough(home: Path, people: int, seed: int) -> int:
 
 
 def run_joinedup(home: Path) -> dict[str, Any]:
-    from joinedup.linkage.truth import evaluate_link
+    from joinedup.evaluation.truth import evaluate_link
     from joinedup.linkage.warehouse_link import link_warehouse
     from joinedup.warehouse.snapshots import SnapshotStore
 
@@ -126,11 +126,11 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
     import duckdb
     from splink import DuckDBAPI, Linker, block_on
 
-    from joinedup.linkage.evaluation import cluster_scores, pairwise_scores
+    from joinedup.evaluation.scores import cluster_scores, pairwise_scores
+    from joinedup.evaluation.truth import load_truth
     from joinedup.linkage.fields import resolve_mapping
     from joinedup.linkage.model import present_columns
     from joinedup.linkage.prepare import prepare_records, read_records
-    from joinedup.linkage.truth import load_truth
     from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql
     from joinedup.warehouse.snapshots import SnapshotStore
 

@@ -10,7 +10,7 @@ import pytest
 
 from joinedup.config import get_settings
 from joinedup.errors import WarehouseError
-from joinedup.linkage.family_truth import evaluate_households
+from joinedup.evaluation.family_truth import evaluate_households
 from joinedup.linkage.households import build_family_tables
 from joinedup.linkage.warehouse_link import link_warehouse
 from joinedup.sources.schema import create_model_tables

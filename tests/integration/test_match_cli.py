@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from joinedup.cli import cli
 from joinedup.errors import ConfigError, SourceError
-from joinedup.linkage import LinkageError, cluster_scores
+from joinedup.evaluation import cluster_scores
+from joinedup.linkage import LinkageError
 from joinedup.model.checks import nhs_check_digit
 
 FORENAMES = [

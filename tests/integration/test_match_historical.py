@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from joinedup.evaluation import cluster_scores
 from joinedup.linkage import (
     InputFile,
     MatchOptions,
     TrainingOptions,
-    cluster_scores,
     parse_columns,
     run_match,
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from joinedup.linkage.evaluation import (
+from joinedup.evaluation.scores import (
     Scores,
     blocking_recall,
     cluster_scores,
@@ -10,7 +10,7 @@ from joinedup.linkage.evaluation import (
     pairwise_scores,
     true_pair_count,
 )
-from joinedup.linkage.truth import _by_source
+from joinedup.evaluation.truth import _by_source
 
 # Three people: A has records a1-a3, B has b1-b2, C has c1.
 TRUTH = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}

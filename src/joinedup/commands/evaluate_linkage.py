@@ -12,9 +12,9 @@ from rich.table import Table
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
-from joinedup.linkage.evaluation import Scores
-from joinedup.linkage.family_truth import FamilyEvaluation, evaluate_households
-from joinedup.linkage.truth import Example, LinkEvaluation, evaluate_link
+from joinedup.evaluation.family_truth import FamilyEvaluation, evaluate_households
+from joinedup.evaluation.scores import Scores
+from joinedup.evaluation.truth import Example, LinkEvaluation, evaluate_link
 from joinedup.warehouse.snapshots import open_current
 
 

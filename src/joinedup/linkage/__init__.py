@@ -6,13 +6,6 @@ pairs and clusters them into people. See docs/matching.md.
 """
 
 from joinedup.linkage.clustering import Clusters, cluster_pairs
-from joinedup.linkage.evaluation import (
-    Scores,
-    blocking_recall,
-    cluster_scores,
-    pairwise_scores,
-    true_pair_count,
-)
 from joinedup.linkage.fields import FIELDS, ColumnMapping, parse_columns, resolve_mapping
 from joinedup.linkage.model import LinkageError, TrainingOptions
 from joinedup.linkage.pipeline import (
@@ -35,15 +28,10 @@ __all__ = [
     "LinkageError",
     "MatchOptions",
     "MatchRun",
-    "Scores",
     "TrainingOptions",
-    "blocking_recall",
     "cluster_pairs",
-    "cluster_scores",
-    "pairwise_scores",
     "parse_columns",
     "resolve_mapping",
     "run_match",
-    "true_pair_count",
     "write_output",
 ]

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 
 from joinedup.errors import WarehouseError
-from joinedup.linkage.evaluation import Scores, cluster_scores, minus, pairwise_scores
+from joinedup.evaluation.scores import Scores, cluster_scores, minus, pairwise_scores
 from joinedup.linkage.warehouse_link import REVIEW_FLOOR
 
 _SEP = "\x1f"

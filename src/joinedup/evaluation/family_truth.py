@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from joinedup.errors import WarehouseError
-from joinedup.linkage.evaluation import Scores
+from joinedup.evaluation.scores import Scores
 
 _TRUTH_FILES = ("records", "residence", "relationships")
 _KINDS = {"parent": ("parent", "step_parent"), "sibling": ("sibling", "half_sibling"),
