@@ -40,6 +40,11 @@ class Clusters:
     conflicts: tuple[tuple[str, str], ...] = ()
     """Links refused because they would join records that people or earlier runs keep apart
     (a cannot-link decision, or two already-known people): review them."""
+    held_apart: tuple[tuple[str, str, str], ...] = ()
+    """The refused links of `conflicts` with the reason each was refused (a guardrail's
+    name, or "kept apart"), when the caller knows it (`resolve.cluster_predictions`)."""
+    guarded: tuple[tuple[str, str, str], ...] = ()
+    """Pairs of records that break a guardrail (record, record, rule): never one person."""
 
     @property
     def count(self) -> int:

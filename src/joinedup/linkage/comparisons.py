@@ -20,74 +20,15 @@ import splink.comparison_library as cl
 
 from joinedup.linkage.fields import EXTRA_PREFIX
 
-# A typo in an identifier is neither a match nor a mismatch on its own: the pair is decided
-# by the other fields. m/u fixed at 4:1 (match weight +2), so it nudges but cannot force.
-_TYPO_M, _TYPO_U = 0.02, 0.005
-# Sex recorded differently: EM finds (almost) no true pair that disagrees and learns m ~ 1e-42,
-# a weight of -137 that lets one miscoded or changed sex veto any match. Fixed at 1 true pair
-# in 100 (about -5.6 against u ~ 0.5): strong evidence against, not a veto.
-_SEX_DIFFERS_M = 0.01
-# A record without a date of birth from an adults-only source (see `source_facts`) against a
-# record of someone born after the latest date an adult can have been born: fixed at about
-# 1 true pair in 5,000 (u is learnt: about -10 in a council's data), enough to undo forename,
-# surname and postcode agreeing (a son named after his father), not an absolute veto (a date
-# of birth typed ten years out is still outweighed by an NHS number).
-_ADULT_AND_CHILD_M = 0.0002
-ADULT_RECORD_AND_A_CHILD = (
-    "(born_by_l IS NOT NULL AND dob_r IS NOT NULL AND dob_r > born_by_l) "
-    "OR (born_by_r IS NOT NULL AND dob_l IS NOT NULL AND dob_l > born_by_r)"
-)
 ELSE_LABEL = "All other comparisons"
-# Truncated forenames not in any table: Kath/Katherine, Tina/Christina, Dore/Isidore.
+# Truncated forenames not in any table: Kath/Katherine, Tina/Christina, Dore/Isidore; at
+# least three letters, so that "Jo" does not make every Joanne and Jonathan one.
 PART_OF_OTHER_FORENAME = (
     "least(length(first_name_l), length(first_name_r)) >= 3 AND ("
     "starts_with(first_name_l, first_name_r) OR starts_with(first_name_r, first_name_l) "
     "OR ends_with(first_name_l, first_name_r) OR ends_with(first_name_r, first_name_l))"
 )
-# Forenames that differ outright (not nicknames, not alike, neither among the other's names)
-# between records with the same surname and date of birth: twins, not one person. Fields
-# scored as independent count surname, date of birth and postcode agreeing three times over
-# (about +29) where, among records agreeing on all three, twins far outnumber one person with
-# two unrelated forenames. A level of its own comparison ("relatives") with a fixed weight of
-# about -10 (with the forename's "else", about -17): such a pair scores below even odds, as
-# clustering keeps it apart (`resolve`). Not a level of the forename comparison: a forename
-# level that reads dates of birth would stop EM estimating forenames in the session blocked on
-# date of birth.
-TWINS_LABEL = "forenames differ, same surname and date of birth (twins)"
-_TWINS_M, _TWINS_U = 5e-4, 0.5
-POSSIBLE_TWINS = (
-    "dob_l = dob_r AND surname_l = surname_r "
-    "AND length(first_name_l) > 1 AND length(first_name_r) > 1 "
-    "AND NOT list_has_any(first_name_variants_l, first_name_variants_r) "
-    "AND jaro_winkler_similarity(first_name_l, first_name_r) < 0.8 "
-    f"AND NOT ({PART_OF_OTHER_FORENAME}) "
-    "AND NOT list_contains(name_tokens_r, first_name_l) "
-    "AND NOT list_contains(name_tokens_l, first_name_r)"
-)
-# A son named after his father (or two sisters both called Evie) at one address: same
-# forename, surname and postcode, dates of birth a generation apart (not the same year, more
-# than two digits different). Among records of one household, the same forename is far less
-# rare than across the borough, and surname and postcode agree for every household member, so
-# independent fields count the agreement about six bits too high; fixed at -6 on top of the
-# date of birth's own "else".
-NAMESAKE_LABEL = "same name and postcode, dates of birth far apart (a parent and child)"
-_NAMESAKE_M, _NAMESAKE_U = 0.0078, 0.5
-NAMESAKE_AT_ONE_ADDRESS = (
-    "first_name_l = first_name_r AND surname_l = surname_r AND postcode_l = postcode_r "
-    "AND substr(dob_l, 1, 4) <> substr(dob_r, 1, 4) AND hamming(dob_l, dob_r) > 2"
-)
-# EM learns m for "dates of birth differ completely" from pairs that share forename and
-# surname, where a son named after his father, at the same postcode, looks like a match to it:
-# on the synthetic borough it learnt 0.022 where the truth is 0.0014. The ceiling keeps that
-# level the strong evidence against it is (a true pair's dates of birth rarely differ in more
-# than two digits) without fixing it for data whose dates are worse.
-# Middle names that differ: EM finds almost no true pair that disagrees (-11.5 on the
-# synthetic borough, whose sources never mistype a middle name); real records abbreviate and
-# misspell them, so the floor keeps it from vetoing a match (about -7.6).
-M_BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
-    ("dob", ELSE_LABEL): (1e-4, 0.001),
-    ("given_names", ELSE_LABEL): (0.005, 1.0),
-}
+
 
 
 def _custom(sql: str, label: str) -> Any:
@@ -176,32 +117,16 @@ _YEAR_DIGITS_SWAPPED = (
 )
 
 
-def dob_comparison(adults_only_records: bool = False) -> Any:
+def dob_comparison() -> Any:
     """Exact (term-frequency adjusted: 01/01 placeholders are common), day and month swapped,
     one digit different, two digits different, same year, else. Works on YYYY-MM-DD text so
-    impossible dates keep their evidence. A missing date of birth is no evidence, except (with
-    `adults_only_records`: the data has `born_by`) on a record from an adults-only source set
-    against a child's date of birth."""
-    if adults_only_records:
-        nulls = [
-            cll.CustomLevel(
-                f"(dob_l IS NULL OR dob_r IS NULL) AND NOT ({ADULT_RECORD_AND_A_CHILD})",
-                label_for_charts="dob is NULL", base_dialect_str="duckdb",
-            ).configure(is_null_level=True),
-            cll.CustomLevel(
-                ADULT_RECORD_AND_A_CHILD,
-                label_for_charts="no date of birth on an adults-only record; the other "
-                                 "is a child",
-                base_dialect_str="duckdb",
-            ).configure(m_probability=_ADULT_AND_CHILD_M, fix_m_probability=True),
-        ]
-    else:
-        nulls = [cll.NullLevel("dob")]
+    impossible dates keep their evidence. A missing date of birth is no evidence (a record
+    of an adults-only source against a child is a guardrail, `guardrails.yaml`)."""
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_description="Date of birth",
         comparison_levels=[
-            *nulls,
+            cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob", term_frequency_adjustments=True).configure(
                 label_for_charts="exact"),
             _custom(
@@ -217,6 +142,12 @@ def dob_comparison(adults_only_records: bool = False) -> Any:
             _custom(f"hamming(dob_l, dob_r) <= 1 OR ({_YEAR_DIGITS_SWAPPED})",
                     "one digit different or the year's last two digits swapped"),
             _custom("hamming(dob_l, dob_r) <= 2", "two digits different"),
+            # 1 January stands for "day and month not known" in many systems (a person
+            # whose birth was never registered, an asylum seeker's estimated age): the year
+            # is all that date says.
+            _custom("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+                    "AND (substr(dob_l, 6, 5) = '01-01' OR substr(dob_r, 6, 5) = '01-01')",
+                    "same year, one is 1 January (day and month not known)"),
             _custom("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "same year"),
             cll.ElseLevel(),
         ],
@@ -230,7 +161,7 @@ def sex_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("sex"),
             cll.ExactMatchLevel("sex").configure(label_for_charts="same"),
-            cll.ElseLevel().configure(m_probability=_SEX_DIFFERS_M, fix_m_probability=True),
+            cll.ElseLevel(),
         ],
     )
 
@@ -301,31 +232,6 @@ def address_period_comparison() -> Any:
     )
 
 
-def relatives_comparison() -> Any:
-    """Relatives a model of independent fields takes for one person (`POSSIBLE_TWINS`,
-    `NAMESAKE_AT_ONE_ADDRESS`): fixed weights against; otherwise no evidence."""
-    either = f"({POSSIBLE_TWINS}) OR ({NAMESAKE_AT_ONE_ADDRESS})"
-    return cl.CustomComparison(
-        output_column_name="relatives",
-        comparison_description="Twins or namesakes at one address",
-        comparison_levels=[
-            cll.CustomLevel(f"NOT ({either})", label_for_charts="neither",
-                            base_dialect_str="duckdb").configure(is_null_level=True),
-            cll.CustomLevel(POSSIBLE_TWINS, label_for_charts=TWINS_LABEL,
-                            base_dialect_str="duckdb").configure(
-                m_probability=_TWINS_M, u_probability=_TWINS_U,
-                fix_m_probability=True, fix_u_probability=True),
-            cll.CustomLevel(NAMESAKE_AT_ONE_ADDRESS, label_for_charts=NAMESAKE_LABEL,
-                            base_dialect_str="duckdb").configure(
-                m_probability=_NAMESAKE_M, u_probability=_NAMESAKE_U,
-                fix_m_probability=True, fix_u_probability=True),
-            cll.ElseLevel().configure(
-                label_for_charts="not known (a field is missing)", m_probability=1.0,
-                u_probability=1.0, fix_m_probability=True, fix_u_probability=True),
-        ],
-    )
-
-
 def uprn_comparison() -> Any:
     return cl.CustomComparison(
         output_column_name="uprn",
@@ -340,19 +246,14 @@ def uprn_comparison() -> Any:
 
 
 def identifier_comparison(column: str, description: str) -> Any:
-    """NHS number or UPN: exact is strong evidence for, a different number strong evidence
-    against, and a one-digit typo only a nudge (fixed weight)."""
+    """NHS number or UPN: the same number, or a different one (both learnt). An NHS number
+    that fails its check digit is not a number at all (`prepare`): no evidence."""
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=description,
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column).configure(label_for_charts="same number"),
-            cll.DamerauLevenshteinLevel(column, 1).configure(
-                label_for_charts="one digit different (typing error)",
-                m_probability=_TYPO_M, u_probability=_TYPO_U,
-                fix_m_probability=True, fix_u_probability=True,
-            ),
             cll.ElseLevel(),
         ],
     )
@@ -396,10 +297,7 @@ _BUILDERS: dict[str, tuple[str, Any]] = {
 
 def comparisons_for(present: Collection[str], extras: Collection[str] = ()) -> list[Any]:
     """The comparisons for the prepared columns that hold data, in a fixed order."""
-    chosen = [dob_comparison("born_by" in present) if column == "dob" else factory()
-              for column, factory in _BUILDERS.values() if column in present]
-    if {"first_name", "surname", "dob"} <= set(present):
-        chosen.append(relatives_comparison())
+    chosen = [factory() for column, factory in _BUILDERS.values() if column in present]
     chosen += [extra_comparison(column) for column in extras
                if EXTRA_PREFIX + column in present]
     return chosen

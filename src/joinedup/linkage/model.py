@@ -23,7 +23,7 @@ from splink.internals.exceptions import SplinkException
 
 from joinedup.errors import JoinedUpError
 from joinedup.linkage import blocking
-from joinedup.linkage.comparisons import M_BOUNDS, comparison_names, comparisons_for
+from joinedup.linkage.comparisons import comparison_names, comparisons_for
 from joinedup.linkage.fields import EXTRA_PREFIX
 
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
@@ -106,8 +106,9 @@ def make_linker(db_api: DuckDBAPI, tables: Sequence[str],
 
 
 def train(linker: Any, present: Collection[str], options: TrainingOptions,
-          progress: Progress | None = None) -> None:
-    """Estimate the prior, u and m probabilities in place."""
+          progress: Progress | None = None, rows: Sequence[int] = ()) -> None:
+    """Estimate the prior, u and m probabilities in place (`rows`: the records in each
+    input, for the floor on m, `floor_m_probabilities`)."""
     say = progress or (lambda _message: None)
     deterministic = blocking.keys_available(
         (*blocking.DETERMINISTIC_KEYS, ("first_name", "surname", "postcode"),
@@ -157,32 +158,79 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
             "no EM training rule found any pairs: the input needs records that share a "
             "forename and surname, a date of birth or a postcode. Give more data or --model."
         )
-    moved = bound_m_probabilities(linker)
-    if moved:
-        say(f"kept within their bounds (comparisons.M_BOUNDS): {'; '.join(moved)}")
+    floored = floor_m_probabilities(
+        linker, pairs_in(rows, linker._settings_obj._link_type)) if rows else []
+    if floored:
+        say(f"m kept at or above what the data can show: {'; '.join(floored)}")
+    raised = no_weaker_than_else(linker)
+    if raised:
+        say(f"raised to the weight of 'nothing in common': {'; '.join(raised)}")
 
 
-def bound_m_probabilities(linker: Any,
-                          bounds: dict[tuple[str, str], tuple[float, float]] | None = None
-                          ) -> list[str]:
-    """Keep trained m probabilities of the levels in `bounds` (default
-    `comparisons.M_BOUNDS`: (comparison, level label) -> (lowest, highest)) within their
-    bounds; returns "comparison: level" for each level moved."""
-    moved = []
+def pairs_in(rows: Sequence[int], link_type: str) -> float:
+    """How many pairs of records inputs of these sizes hold for a job of this link type."""
+    if link_type == "dedupe_only" or len(rows) == 1:
+        total = float(sum(rows))
+        return total * (total - 1) / 2
+    across = float(sum(a * b for i, a in enumerate(rows) for b in rows[i + 1:]))
+    if link_type == "link_and_dedupe":
+        across += sum(n * (n - 1) / 2 for n in rows)
+    return across
+
+
+def floor_m_probabilities(linker: Any, pairs: float) -> list[str]:
+    """Keep every trained m probability at least 1/2 over (true pairs + 1), where true pairs
+    = the prior x `pairs`; returns "comparison: level" for each level raised.
+
+    EM estimates m as the share of true matches at a level. When it sees none there (no true
+    pair of the borough records two sexes), the estimate is 0 and the weight minus infinity
+    (Splink kept 2e-42: -137), a veto no data could justify: with N true pairs, "none seen"
+    only says the share is below about 1/N. Half an observation (the Jeffreys estimate of a
+    proportion seen 0 times in N) is the least the data can show, so that is the floor. It
+    depends on the data's size, not on any setting; for 50,000 records it is about 6e-6.
+    """
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not isinstance(prior, float) or pairs <= 0:
+        return []
+    floor = 0.5 / (prior * pairs + 1)
+    floored = []
     for comparison in linker._settings_obj.comparisons:
         for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            bound = (bounds or M_BOUNDS).get(
-                (comparison.output_column_name, level.label_for_charts))
             m = level._m_probability
-            if bound is None or not isinstance(m, float):
+            if level.is_null_level or not isinstance(m, float) or m >= floor:
                 continue
-            kept = min(max(m, bound[0]), bound[1])
-            if kept != m:
-                level.m_probability = kept
-                moved.append(f"{comparison.output_column_name}: {level.label_for_charts}")
-    return moved
+            level.m_probability = floor
+            floored.append(f"{comparison.output_column_name}: {level.label_for_charts}")
+    return floored
+
+
+def no_weaker_than_else(linker: Any) -> list[str]:
+    """Raise any trained level whose match weight is below its comparison's else level to
+    the else level's weight; returns "comparison: level" for each level raised.
+
+    Agreeing in part (the same year of birth, a similar name) cannot be stronger evidence
+    against a match than having nothing in common. EM can learn it so when a level's true
+    pairs are few and the match class it settles on is skewed (historical_50k: "same year"
+    at -13.2 against -10.7 for different dates), and then a partial agreement vetoes what
+    a total disagreement would not.
+    """
+    raised = []
+    for comparison in linker._settings_obj.comparisons:
+        levels = [level for level in comparison.comparison_levels
+                  if not level.is_null_level]
+        last = levels[-1] if levels else None
+        if (last is None or not last._is_else_level
+                or not isinstance(last._m_probability, float)
+                or not isinstance(last._u_probability, float)):
+            continue
+        floor = last._m_probability / last._u_probability
+        for level in levels[:-1]:
+            m, u = level._m_probability, level._u_probability
+            if not isinstance(m, float) or not isinstance(u, float) or m / u >= floor:
+                continue
+            level.m_probability = min(1.0, floor * u)
+            raised.append(f"{comparison.output_column_name}: {level.label_for_charts}")
+    return raised
 
 
 # The exact level of each strong identifier: a value shared by a handful of records in a

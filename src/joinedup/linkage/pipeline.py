@@ -14,8 +14,10 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from splink import DuckDBAPI
 from splink.internals.exceptions import SplinkException
 
+from joinedup.linkage import guardrails as guardrail_rules
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
+from joinedup.linkage.guardrails import Guardrail
 from joinedup.linkage.model import (
     LinkageError,
     LinkType,
@@ -69,8 +71,12 @@ class MatchOptions:
     save_model: Path | None = None
     """Where to write the trained (or applied) model as Splink JSON."""
     separate_twins: bool = True
-    """Never link records that look like twins (same surname and date of birth, clearly
-    different forenames); see `resolve.POSSIBLE_TWINS`."""
+    """Keep the "twins" guardrail (same surname and date of birth, clearly different
+    forenames: never one person); False drops that one rule."""
+    guardrails: tuple[Guardrail, ...] | None = None
+    """Rules whose pairs are never one person (None: joinedup's, `guardrails.yaml`)."""
+    without_guardrails: tuple[str, ...] = ()
+    """Names of guardrails not to apply."""
     also_dedupe: bool = False
     """For link: also link records within each file (link_and_dedupe)."""
     training: TrainingOptions = field(default_factory=TrainingOptions)
@@ -164,7 +170,7 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         db_api = DuckDBAPI(connection=con)
         linker = make_linker(db_api, [p.table for p in prepared], settings_input)
         if saved is None:
-            train(linker, present, options.training, say)
+            train(linker, present, options.training, say, [p.rows for p in prepared])
             filled = u_from_value_counts(linker, con, [p.table for p in prepared])
             if filled:
                 say(f"u from value counts (no random pair shared one): {'; '.join(filled)}")
@@ -185,7 +191,8 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
                              options.min_average_weight, options.separate_twins,
-                             options.must_link, options.cannot_link, options.anchors)
+                             options.must_link, options.cannot_link, options.anchors,
+                             guardrails=tuple(_guardrails(options, present)))
         records, clusters = cluster_predictions(con, table, prepared,
                                                 link_type != "dedupe_only", rules)
     except SplinkException as exc:
@@ -197,6 +204,16 @@ def run_match(inputs: Sequence[InputFile], options: MatchOptions,
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None)
+
+
+def _guardrails(options: MatchOptions, present: set[str]) -> list[Guardrail]:
+    rules = options.guardrails if options.guardrails is not None else guardrail_rules.builtin()
+    unknown = set(options.without_guardrails) - {rule.name for rule in rules}
+    if unknown:
+        raise LinkageError(f"no guardrail named {', '.join(sorted(unknown))}; the rules are: "
+                           f"{', '.join(rule.name for rule in rules)}.")
+    without = {*options.without_guardrails, *(() if options.separate_twins else ("twins",))}
+    return guardrail_rules.applicable(rules, present, without)
 
 
 def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputFile],

@@ -148,9 +148,16 @@ def _digits_sql(column: str | None, length: int | None) -> str:
     if length is None:
         # UPRNs: leading zeros are padding, not part of the number.
         return f"nullif(ltrim({digits}, '0'), '')"
-    # Ten equal digits (0000000000, 9999999999) are placeholders, not NHS numbers.
+    # Ten equal digits (0000000000, 9999999999) are placeholders, not NHS numbers; a number
+    # that fails the Modulus 11 check (NHS Data Dictionary: weights 10 to 2 on the first nine
+    # digits, 11 less the remainder is the check digit, 11 reads 0, 10 is never issued) was
+    # mistyped, and which digit is wrong cannot be told: it is no evidence either way.
+    weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}"
+                          for i in range(1, 10))
     return f"""CASE WHEN length({digits}) = {length}
-        AND length(replace({digits}, substr({digits}, 1, 1), '')) > 0 THEN {digits} END"""
+        AND length(replace({digits}, substr({digits}, 1, 1), '')) > 0
+        AND (11 - (({weighted}) % 11)) % 11 = CAST(substr({digits}, 10, 1) AS INTEGER)
+        THEN {digits} END"""
 
 
 def _clean_text_sql(column: str | None) -> str:

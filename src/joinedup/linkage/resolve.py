@@ -1,12 +1,14 @@
 """From Splink's scored pairs to clusters of records: the rules applied on top of the model.
 
-The model scores each pair on its own. Two policies then shape the clusters:
-- possible twins: two records with the same surname and date of birth but clearly different
-  forenames (both known, not nicknames, not similar, not among each other's names) look like
-  a strong match to a model that treats fields as independent, yet in children's records
-  they are usually twins or siblings recorded together. They never link directly and count
-  as strong evidence against (weight -15) when clusters are compared, so a third record
-  (a "Baby of" birth record, say) cannot join them either;
+The model scores each pair on its own. Then:
+- **guardrails** (`guardrails.yaml`, see `guardrails`): pairs of records that are never one
+  person unless a reviewer says so (two valid NHS numbers, twins, a parent and child named
+  alike, relatives at one address, births far apart, ...). They are checked on every two
+  records of each connected component of the links, scored or not, and become cannot-links:
+  no direct link, and no chain through others (A-B, B-C cannot join A and C when A and C
+  break a rule). The links refused for them are returned with the rule's name, for review;
+- a record with no forename but the surname and date of birth of the other ("Baby of Smith")
+  does not link directly: it could bridge twins;
 - the evidence check and the size cap in `clustering.cluster_pairs`. In that check a pair of
   records at different postcodes held at different times (both dated, one period ended
   before the other began) counts as no evidence against: the model scores such a pair low,
@@ -18,16 +20,14 @@ The model scores each pair on its own. Two policies then shape the clusters:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from joinedup.linkage import comparisons
+from joinedup.linkage import guardrails
 from joinedup.linkage.clustering import (
-    WEIGHT_CLIP,
     Clusters,
     cluster_components,
     components,
@@ -38,13 +38,13 @@ from joinedup.linkage.prepare import PreparedTable
 NODE_SEPARATOR = ":"
 
 
-def _on_aliases(sql: str) -> str:
-    """A comparison condition (first_name_l) rewritten for aliased records (l.first_name)."""
-    return re.sub(r"\b([a-z_]+)_([lr])\b", r"\2.\1", sql)
-
-
-# SQL on two prepared records aliased l and r: the model's twins condition.
-POSSIBLE_TWINS = f"({_on_aliases(comparisons.POSSIBLE_TWINS)})"
+# Components up to this size are checked pair by pair against the guardrails (50 records:
+# 1,225 pairs); in a bigger one (only ever a chain the size cap will break) the scored pairs.
+ALL_PAIRS_MAX = 200
+# SQL on two prepared records aliased l and r: no forename on one side, the same surname and
+# date of birth ("Baby of Smith"): not a direct link, or it could bridge twins.
+UNNAMED_SAME_BIRTH = ("(l.first_name IS NULL OR r.first_name IS NULL) "
+                      "AND l.dob = r.dob AND l.surname = r.surname")
 # ... and two records at different postcodes held at different times.
 MOVED = ("l.postcode <> r.postcode AND l.address_from IS NOT NULL "
          "AND r.address_from IS NOT NULL "
@@ -64,6 +64,9 @@ class ClusterRules:
     """Record pairs people decided are different people (node ids)."""
     anchors: Mapping[str, str] | None = None
     """node id -> the person it already belongs to (incremental linking)."""
+    guardrails: tuple[guardrails.Guardrail, ...] | None = None
+    """Rules whose pairs are never one person, narrowed to the columns present (None:
+    joinedup's own, `guardrails.yaml`, less "twins" without `separate_twins`)."""
 
 
 def _records(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
@@ -106,31 +109,37 @@ def _copy_edges(con: duckdb.DuckDBPyConnection, view: str,
     return edges
 
 
-def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
-                prepared: Sequence[PreparedTable], linking: bool, twins: bool,
-                view: str = "__joinedup_pairs", extra: str = "") -> str:
-    """A view of scored pairs: node ids, probability, weight, the possible-twins flag and
-    whether the two records look like one person who moved (`MOVED`)."""
-    dated = all(column in p.filled for p in prepared for column in _DATED)
-    people = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+def _people_sql(prepared: Sequence[PreparedTable]) -> str:
+    return " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+
+
+def _node_sql(linking: bool, side: str) -> str:
+    """A prepared record's node id (records aliased `side`)."""
     if linking:
-        node = "{side}.source_dataset || '" + NODE_SEPARATOR + "' || {side}.unique_id"
+        return f"{side}.source_dataset || '{NODE_SEPARATOR}' || {side}.unique_id"
+    return f"{side}.unique_id"
+
+
+def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
+                prepared: Sequence[PreparedTable], linking: bool, rules: ClusterRules,
+                view: str = "__joinedup_pairs", extra: str = "") -> str:
+    """A view of scored pairs: node ids, probability, weight, whether the pair may not link
+    directly (a guardrail, or an unnamed record with the other's surname and date of birth)
+    and whether the two records look like one person who moved (`MOVED`)."""
+    dated = all(column in p.filled for p in prepared for column in _DATED)
+    if linking:
         on = ("{side}.unique_id = p.unique_id_{s} "
               "AND {side}.source_dataset = p.source_dataset_{s}")
     else:
-        node, on = "{side}.unique_id", "{side}.unique_id = p.unique_id_{s}"
+        on = "{side}.unique_id = p.unique_id_{s}"
+    guard = guardrails.rule_case(rules.guardrails or ())
+    unnamed = UNNAMED_SAME_BIRTH if rules.separate_twins else "false"
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
-        WITH people AS ({people})
-        SELECT {node.format(side='l')} AS l, {node.format(side='r')} AS r,
+        WITH people AS ({_people_sql(prepared)})
+        SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
             p.match_probability AS probability, p.match_weight AS weight,
-            coalesce({POSSIBLE_TWINS if twins else 'false'}, false) AS twins,
-            -- Unknown (NULL) only because a field is missing: a record without a date of
-            -- birth or surname may link; one without a forename but the same surname and date
-            -- of birth as the other ("Baby of Smith") may not, or it could bridge twins.
-            coalesce({POSSIBLE_TWINS if twins else 'false'},
-                     {'l.dob = r.dob AND l.surname = r.surname' if twins else 'false'},
-                     false) AS no_link,
+            ({guard}) IS NOT NULL OR coalesce({unnamed}, false) AS no_link,
             coalesce({MOVED if dated else 'false'}, false) AS moved{extra}
         FROM "{table}" AS p
         JOIN people AS l ON {on.format(side='l', s='l')}
@@ -139,8 +148,55 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
     return view
 
 
+def _guard_pairs(con: duckdb.DuckDBPyConnection, table: str,
+                 prepared: Sequence[PreparedTable], linking: bool,
+                 component_of: Mapping[str, str], rules: ClusterRules
+                 ) -> list[tuple[str, str, str]]:
+    """(node, node, rule) for every two records of one component that break a guardrail:
+    every pair in components of up to `ALL_PAIRS_MAX` records, the scored pairs in bigger
+    ones."""
+    if not rules.guardrails:
+        return []
+    sizes: dict[str, int] = {}
+    for component in component_of.values():
+        sizes[component] = sizes.get(component, 0) + 1
+    grouped = [(node, c) for node, c in component_of.items() if sizes[c] > 1]
+    if not grouped:
+        return []
+    con.register("__joinedup_members", pa.table({
+        "node": [node for node, _ in grouped], "component": [c for _, c in grouped],
+        "small": [sizes[c] <= ALL_PAIRS_MAX for _, c in grouped]}))
+    guardrails.define_macros(con)
+    guard = guardrails.rule_case(rules.guardrails)
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE __joinedup_member_records AS
+            SELECT m.component, m.small, m.node, p.*
+            FROM ({_people_sql(prepared)}) AS p
+            JOIN __joinedup_members AS m ON m.node = {_node_sql(linking, 'p')}""")
+        rows = con.execute(f"""
+            WITH candidates AS (
+                SELECT l.node AS a, r.node AS b FROM __joinedup_member_records AS l
+                JOIN __joinedup_member_records AS r
+                  ON l.component = r.component AND l.node < r.node AND l.small
+                UNION
+                SELECT {_node(linking, 'l')}, {_node(linking, 'r')} FROM "{table}" AS p
+                JOIN __joinedup_members AS ml ON ml.node = {_node(linking, 'l')}
+                JOIN __joinedup_members AS mr ON mr.node = {_node(linking, 'r')}
+                WHERE ml.component = mr.component AND NOT ml.small)
+            SELECT * FROM (
+                SELECT c.a, c.b, {guard} AS rule FROM candidates AS c
+                JOIN __joinedup_member_records AS l ON l.node = c.a
+                JOIN __joinedup_member_records AS r ON r.node = c.b)
+            WHERE rule IS NOT NULL ORDER BY a, b""").fetchall()
+    finally:
+        con.unregister("__joinedup_members")
+        con.execute("DROP TABLE IF EXISTS __joinedup_member_records")
+    return [(str(a), str(b), str(rule)) for a, b, rule in rows]
+
+
 def _node(linking: bool, side: str) -> str:
-    """A scored pair's node id on one side, from the pair's own columns."""
+    """A scored pair's node id on one side, from the pair's own columns (pairs aliased p)."""
     if linking:
         return (f"p.source_dataset_{side} || '{NODE_SEPARATOR}' || "
                 f"CAST(p.unique_id_{side} AS VARCHAR)")
@@ -176,14 +232,13 @@ def _evidence(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[Pre
             JOIN __joinedup_components AS cl ON cl.node = {_node(linking, "l")}
             JOIN __joinedup_components AS cr ON cr.node = {_node(linking, "r")}
             WHERE cl.component = cr.component""")
-        view = _pairs_view(con, "__joinedup_inside", prepared, linking, rules.separate_twins,
+        view = _pairs_view(con, "__joinedup_inside", prepared, linking, rules,
                            view="__joinedup_inside_pairs", extra=", p.component")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE __joinedup_weighed AS
             SELECT l, r, component,
-                   CASE WHEN twins THEN ? WHEN moved THEN greatest(weight, 0)
-                        ELSE weight END AS weight
-            FROM {view}""", [-WEIGHT_CLIP])
+                   CASE WHEN moved THEN greatest(weight, 0) ELSE weight END AS weight
+            FROM {view}""")
         contested = {str(c) for (c,) in con.execute(
             "SELECT component FROM __joinedup_weighed GROUP BY component "
             "HAVING min(weight) < ?", [rules.min_average_weight]).fetchall()}
@@ -206,7 +261,13 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
                         rules: ClusterRules) -> tuple[list[tuple[str, str | None, str]], Clusters]:
     """Cluster every prepared record using the scored pairs in `table`."""
     records = _records(con, prepared, linking)
-    view = _pairs_view(con, table, prepared, linking, rules.separate_twins)
+    if rules.guardrails is None:
+        present = set.intersection(*({c for c, n in p.filled.items() if n} for p in prepared))
+        rules = replace(rules, guardrails=tuple(guardrails.applicable(
+            guardrails.builtin(), present, () if rules.separate_twins else ("twins",))))
+    if rules.guardrails:
+        guardrails.define_macros(con)
+    view = _pairs_view(con, table, prepared, linking, rules)
     edges = [
         (str(a), str(b), float(p)) for a, b, p in con.execute(
             f"SELECT l, r, probability FROM {view} WHERE probability >= ? AND NOT no_link",
@@ -217,7 +278,12 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
     nodes = [node for node, _, _ in records]
     con.execute(f"DROP VIEW {view}")
     component_of = components(nodes, [*((a, b) for a, b, _ in edges), *rules.must_link])
-    hard = needs_checks(component_of, rules.max_cluster_size, rules.cannot_link, rules.anchors)
+    guarded = _guard_pairs(con, table, prepared, linking, component_of, rules)
+    # A reviewer's "same person" outranks a rule: the rule's pair is not kept apart.
+    decided = {frozenset(pair) for pair in rules.must_link}
+    guarded = [g for g in guarded if frozenset(g[:2]) not in decided]
+    cannot_link = (*rules.cannot_link, *((a, b) for a, b, _ in guarded))
+    hard = needs_checks(component_of, rules.max_cluster_size, cannot_link, rules.anchors)
     evidence: list[tuple[str, str, float]] = []
     if rules.min_average_weight is not None and edges:
         contested, evidence = _evidence(con, table, prepared, linking, component_of, hard,
@@ -226,5 +292,18 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
     clusters = cluster_components(
         component_of, edges, hard, rules.threshold, rules.max_cluster_size,
         evidence=evidence, min_average_weight=rules.min_average_weight,
-        must_link=rules.must_link, cannot_link=rules.cannot_link, anchors=rules.anchors)
-    return records, clusters
+        must_link=rules.must_link, cannot_link=cannot_link, anchors=rules.anchors)
+    return records, _with_reasons(clusters, guarded)
+
+
+def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]]) -> Clusters:
+    """The clusters with each refused link's reason: the guardrail broken by a pair of
+    records between the two people it would have joined (else "kept apart", a reviewer's
+    decision or two known people)."""
+    between: dict[frozenset[str], str] = {}
+    for a, b, rule in guarded:
+        key = frozenset((clusters.cluster_of[a], clusters.cluster_of[b]))
+        between.setdefault(key, rule)
+    held = [(a, b, between.get(frozenset((clusters.cluster_of[a], clusters.cluster_of[b])),
+                               "kept apart")) for a, b in clusters.conflicts]
+    return replace(clusters, held_apart=tuple(held), guarded=tuple(guarded))

@@ -107,12 +107,20 @@ def standard_postcode(text: str | None) -> dict[str, str | None]:
             "postcode_district": outward, "postcode_area": area.group(0) if area else None}
 
 
+def nhs_number_valid(digits: str) -> bool:
+    """The Modulus 11 check of an NHS number (ten digits)."""
+    total = sum(int(digit) * (10 - position) for position, digit in enumerate(digits[:9]))
+    return (11 - total % 11) % 11 == int(digits[9])
+
+
 def standard_nhs_number(text: str | None) -> str | None:
-    """`prepare._digits_sql(..., 10)`: ten digits, not all the same."""
+    """`prepare._digits_sql(..., 10)`: ten digits, not all the same, passing the check."""
     if text is None:
         return None
     digits = _NOT_DIGIT.sub("", text)
-    return digits if len(digits) == 10 and digits.replace(digits[0], "") else None
+    if len(digits) != 10 or not digits.replace(digits[0], ""):
+        return None
+    return digits if nhs_number_valid(digits) else None
 
 
 def standard_upn(text: str | None) -> str | None:

@@ -95,11 +95,6 @@ def match_records_sql() -> str:
         ) AS a ON a.source = p.source AND a.source_record_id = p.source_record_id
             AND a.postcode = p.postcode)"""
 
-# EM blocked on postcode learns households, not people (names "disagree" in half the true
-# matches), so the warehouse trains on names and on date of birth only.
-EM_SESSIONS: tuple[tuple[str, ...], ...] = (("first_name", "surname"), ("dob",))
-
-
 @dataclass(frozen=True, slots=True)
 class LinkReport:
     """The outcome of a successful link run."""
@@ -295,7 +290,7 @@ def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDec
     rules = constraints(_decision_keys(build.con, decisions), decisions, known)
     return replace(
         base, model=None if train else saved, save_model=staged,
-        training=replace(base.training, em_sessions=base.training.em_sessions or EM_SESSIONS),
+        training=base.training,
         must_link=rules.must_link, cannot_link=rules.cannot_link,
         anchors=rules.anchors or None, new_from=exported.new_from if incremental else None)
 
