@@ -182,6 +182,25 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
         """)
 
 
+def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> None:
+    """person_link_held: pairs of records kept in different people although the model linked
+    them, with the reason (a guardrail's name, or "kept apart"), for the review queue."""
+    held = [*clusters.held_apart, *clusters.guarded]
+    con.register("link_held", pa.table({
+        "key_l": _strings([a for a, _, _ in held]), "key_r": _strings([b for _, b, _ in held]),
+        "reason": _strings([reason for _, _, reason in held])}))
+    con.execute("""
+        CREATE TABLE person_link_held AS
+        SELECT DISTINCT ON (source_l, source_record_id_l, source_r, source_record_id_r) *
+        FROM (SELECT l.source AS source_l, l.source_record_id AS source_record_id_l,
+                     r.source AS source_r, r.source_record_id AS source_record_id_r, h.reason
+              FROM link_held AS h
+              JOIN link_records AS l ON l.link_key = h.key_l
+              JOIN link_records AS r ON r.link_key = h.key_r)
+        ORDER BY source_l, source_record_id_l, source_r, source_record_id_r, reason""")
+    con.unregister("link_held")
+
+
 def write_person_index(con: duckdb.DuckDBPyConnection) -> int:
     """person_index (golden records, `person_index`); returns the number of people."""
     return write_golden_records(

@@ -139,6 +139,7 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
         WITH people AS ({_people_sql(prepared)})
         SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
             p.match_probability AS probability, p.match_weight AS weight,
+            {guard} AS guard,
             ({guard}) IS NOT NULL OR coalesce({unnamed}, false) AS no_link,
             coalesce({MOVED if dated else 'false'}, false) AS moved{extra}
         FROM "{table}" AS p
@@ -275,6 +276,10 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         ).fetchall()
     ]
     edges += _copy_edges(con, view, prepared, linking, rules.threshold)
+    # Pairs the model would have linked but a guardrail forbids: kept for the review queue.
+    direct = [(str(a), str(b), str(g)) for a, b, g in con.execute(
+        f"SELECT l, r, guard FROM {view} WHERE probability >= ? AND guard IS NOT NULL",
+        [rules.threshold]).fetchall()]
     nodes = [node for node, _, _ in records]
     con.execute(f"DROP VIEW {view}")
     component_of = components(nodes, [*((a, b) for a, b, _ in edges), *rules.must_link])
@@ -293,7 +298,7 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         component_of, edges, hard, rules.threshold, rules.max_cluster_size,
         evidence=evidence, min_average_weight=rules.min_average_weight,
         must_link=rules.must_link, cannot_link=cannot_link, anchors=rules.anchors)
-    return records, _with_reasons(clusters, guarded)
+    return records, _with_reasons(clusters, [*direct, *guarded])
 
 
 def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]]) -> Clusters:

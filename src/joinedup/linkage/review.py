@@ -5,7 +5,9 @@ A pair joins the queue when it was scored at least `REVIEW_FLOOR` but its two re
 different people: either it scored below the link threshold (``uncertain``), or it scored above
 it and clustering held the records apart (``held apart``: the evidence between the two people
 disagreed on average, the person would have grown past the size cap, a reviewer's earlier
-"different" decision, or an incremental run declining to merge two known people). Decided
+"different" decision, or an incremental run declining to merge two known people; ``held
+apart: <guardrail>`` when a guardrail kept them apart, directly or because the link would have
+put two records that break it in one person, `guardrails.yaml`). Decided
 pairs leave the queue; the decisions themselves live in `state.LinkState` and every later
 `joinedup link` honours them.
 """
@@ -61,9 +63,14 @@ def write_review_queue(con: duckdb.DuckDBPyConnection, threshold: float,
                    AS person_id_l,
                p.source_r, p.source_record_id_r, r.person_id AS person_id_r,
                p.match_probability, p.match_weight,
-               CASE WHEN p.match_probability < ? THEN 'uncertain' ELSE 'held apart' END
-                   AS reason
+               CASE WHEN h.reason IS NOT NULL THEN 'held apart: ' || h.reason
+                    WHEN p.match_probability < ? THEN 'uncertain'
+                    ELSE 'held apart' END AS reason
         FROM person_link_pair AS p
+        LEFT JOIN person_link_held AS h
+            ON (h.source_l, h.source_record_id_l, h.source_r, h.source_record_id_r)
+               IN ((p.source_l, p.source_record_id_l, p.source_r, p.source_record_id_r),
+                   (p.source_r, p.source_record_id_r, p.source_l, p.source_record_id_l))
         JOIN person_link AS l ON l.source = p.source_l
             AND l.source_record_id = p.source_record_id_l
         JOIN person_link AS r ON r.source = p.source_r

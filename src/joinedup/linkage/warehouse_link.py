@@ -48,6 +48,7 @@ from joinedup.linkage.person_tables import (
     assign_ids,
     linked_people,
     register_clusters,
+    write_held_apart,
     write_pairs,
     write_person_index,
     write_person_link,
@@ -60,7 +61,8 @@ from joinedup.linkage.state import LinkState, Registry, ReviewDecision
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
-LINK_TABLES = ("person_link", "person_index", "person_link_pair", "link_run", "link_model",
+LINK_TABLES = ("person_link", "person_index", "person_link_pair", "person_link_held",
+               "link_run", "link_model",
                "review_queue",
                *SEARCH_TABLES, "household", "household_member", "family_edge",
                *CONTEXT_TABLES)
@@ -339,6 +341,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 say("writing person_link, person_link_pair and person_index")
                 write_person_link(build.con, assignment, prior)
                 write_pairs(build.con, run.con, run.predictions, prior)
+                write_held_apart(build.con, run.clusters)
                 store_search_tables(build.con, run)
             finally:
                 run.close()  # the scored pairs held in memory are not needed any more

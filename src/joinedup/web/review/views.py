@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from joinedup.context import RecordLink, person_briefs, person_records
 from joinedup.context.cards import freshness_rows
 from joinedup.errors import JoinedUpError
+from joinedup.linkage import guardrails
 from joinedup.linkage.review import ReviewItem, decide_item, find_item, open_items
 from joinedup.linkage.warehouse_link import link_state
 from joinedup.model.codes import SERVICES
@@ -39,6 +40,19 @@ REASONS = {
     "uncertain": "Scored below the level at which records are joined automatically",
     "held apart": "Scored high, but the matching kept the two people apart",
 }
+_GUARDED = "held apart: "
+
+
+def reason_text(reason: str) -> str:
+    """What a queue reason means, in words; a guardrail's reason names the rule's title."""
+    if reason.startswith(_GUARDED):
+        name = reason[len(_GUARDED):]
+        titles = {rule.name: rule.title for rule in guardrails.builtin()}
+        return (f"Scored high, but a guardrail kept the two people apart: "
+                f"{titles.get(name, name)}")
+    return REASONS.get(reason, reason)
+
+
 NO_QUEUE = ("There is no review queue yet: the warehouse has not been linked. Ask your "
             "administrator to run joinedup link.")
 
@@ -97,7 +111,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "review/queue.html", {
         "rows": [{"number": start + n, "item": v.item, "token": issued[v.item.pair_id],
                   "left": _service_label(v.service_left), "right": _service_label(v.service_right),
-                  "reason": REASONS.get(v.item.reason, v.item.reason)}
+                  "reason": reason_text(v.item.reason)}
                  for n, v in enumerate(on_page, 1)],
         "total": len(shown), "first": start + 1, "last": start + len(on_page),
         "pagination": _pagination(page, pages),
@@ -186,7 +200,7 @@ def pair(request: HttpRequest, token: str) -> HttpResponse:
     _audit_both(request, "review_view", item)
     views = record_views([left, right])
     return render(request, "review/pair.html", {
-        "item": item, "token": token, "reason": REASONS.get(item.reason, item.reason),
+        "item": item, "token": token, "reason": reason_text(item.reason),
         "sides": [
             {"view": views[0], "label": "A", "person_id": item.person_left,
              "service": visible.service_left,

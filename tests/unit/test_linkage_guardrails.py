@@ -1,0 +1,175 @@
+"""Each guardrail, on hand-written records: however high the model scores a pair (here every
+pair is scored a near-certain match), records that break a rule never end in one person,
+directly or through a chain of others."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from joinedup.linkage import guardrails
+from joinedup.linkage.fields import resolve_mapping
+from joinedup.linkage.model import LinkageError
+from joinedup.linkage.prepare import prepare_records
+from joinedup.linkage.resolve import ClusterRules, cluster_predictions
+
+COLUMNS = ["id", "first_name", "surname", "dob", "postcode", "nhs_number", "uprn"]
+
+
+def _cluster(records: list[dict[str, Any]], *, scored: list[tuple[str, str]] | None = None,
+             must_link: tuple[tuple[str, str], ...] = (),
+             separate_twins: bool = True) -> Any:
+    """Cluster `records` as if the model scored every pair in `scored` (default: every pair)
+    at 0.999."""
+    rows = [{column: record.get(column) for column in COLUMNS} for record in records]
+    con = duckdb.connect()
+    con.register("incoming", pa.Table.from_pylist(
+        rows, schema=pa.schema([(column, pa.string()) for column in COLUMNS])))
+    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
+    prepared = prepare_records(con, "raw", resolve_mapping(COLUMNS, {}), "p")
+    pairs = scored if scored is not None else list(
+        itertools.combinations([row["id"] for row in rows], 2))
+    con.register("scored", pa.table({
+        "unique_id_l": [a for a, _ in pairs], "unique_id_r": [b for _, b in pairs],
+        "match_probability": [0.999] * len(pairs), "match_weight": [10.0] * len(pairs)}))
+    rules = ClusterRules(threshold=0.9, max_cluster_size=50, min_average_weight=-3.0,
+                         separate_twins=separate_twins, must_link=must_link)
+    _, clusters = cluster_predictions(con, "scored", [prepared], False, rules)
+    con.close()
+    return clusters
+
+
+def _same(clusters: Any, a: str, b: str) -> bool:
+    return bool(clusters.cluster_of[a] == clusters.cluster_of[b])
+
+
+def test_twins_at_one_address_are_two_people() -> None:
+    clusters = _cluster([
+        {"id": "hassan", "first_name": "Hassan", "surname": "Ahmed", "dob": "2016-04-02",
+         "postcode": "M13 9PL"},
+        {"id": "aisha", "first_name": "Aisha", "surname": "Ahmed", "dob": "2016-04-02",
+         "postcode": "M13 9PL"},
+        {"id": "hassan2", "first_name": "Hasan", "surname": "Ahmed", "dob": "2016-04-02",
+         "postcode": "M13 9PL"},
+    ])
+    assert not _same(clusters, "hassan", "aisha")
+    assert _same(clusters, "hassan", "hassan2")  # a spelling is not a twin
+    assert ("hassan", "aisha", "twins") in clusters.guarded
+
+
+def test_without_separate_twins_the_model_decides() -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Oliver", "surname": "Smith", "dob": "2015-05-01"},
+        {"id": "b", "first_name": "Amelia", "surname": "Smith", "dob": "2015-05-01"},
+    ], separate_twins=False)
+    assert _same(clusters, "a", "b")
+
+
+def test_a_junior_is_not_his_father() -> None:
+    clusters = _cluster([
+        {"id": "father", "first_name": "Mohammed", "surname": "Khan", "dob": "1975-06-11",
+         "postcode": "BD8 7AB"},
+        {"id": "son", "first_name": "Muhammad", "surname": "Khan", "dob": "2004-02-19",
+         "postcode": "BD8 7AB"},
+    ])
+    assert not _same(clusters, "father", "son")
+    assert clusters.guarded[0][2] in {"parent and child named alike",
+                                      "different dates of birth"}
+
+
+def test_two_valid_nhs_numbers_are_two_people_but_a_mistyped_one_is_no_evidence() -> None:
+    # 9434765919 and 4010232137 pass the Modulus 11 check; 9434765918 does not.
+    clusters = _cluster([
+        {"id": "a", "first_name": "Jane", "surname": "Doe", "nhs_number": "9434765919"},
+        {"id": "b", "first_name": "Jane", "surname": "Doe", "nhs_number": "401 023 2137"},
+        {"id": "c", "first_name": "Jane", "surname": "Doe", "nhs_number": "9434765918"},
+    ], scored=[("a", "b"), ("a", "c")])
+    assert not _same(clusters, "a", "b")
+    assert _same(clusters, "a", "c")
+    assert ("a", "b", "different NHS numbers") in clusters.guarded
+
+
+def test_a_chain_through_a_shared_postcode_is_split() -> None:
+    """Grandmother, mother and daughter share a surname and a postcode. Sparse records (no
+    date of birth) link to two of them each; the model scores only the neighbours in the
+    chain, never grandmother against daughter, yet they never become one person."""
+    records = [
+        {"id": "gran", "first_name": "Fatima", "surname": "Begum", "dob": "1950-03-01",
+         "postcode": "OL9 6HT"},
+        {"id": "sparse1", "first_name": "F", "surname": "Begum", "postcode": "OL9 6HT"},
+        {"id": "mum", "first_name": "Farida", "surname": "Begum", "dob": "1978-11-23",
+         "postcode": "OL9 6HT"},
+        {"id": "sparse2", "first_name": "Farida", "surname": "Begum", "postcode": "OL9 6HT"},
+        {"id": "girl", "first_name": "Farida", "surname": "Begum", "dob": "2009-07-14",
+         "postcode": "OL9 6HT"},
+    ]
+    chain = [("gran", "sparse1"), ("mum", "sparse1"), ("mum", "sparse2"),
+             ("girl", "sparse2")]
+    clusters = _cluster(records, scored=chain)
+    people = {clusters.cluster_of[n] for n in ("gran", "mum", "girl")}
+    assert len(people) == 3
+    assert clusters.held_apart  # the refused links are kept for review, with a reason
+    assert all(reason != "kept apart" for _, _, reason in clusters.held_apart)
+
+
+def test_relatives_at_one_address_are_not_merged() -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Gurpreet", "surname": "Kaur", "dob": "1980-01-12",
+         "postcode": "B21 9QS"},
+        {"id": "b", "first_name": "Harpreet", "surname": "Kaur", "dob": "1984-08-30",
+         "postcode": "B21 9QS"},
+    ])
+    assert not _same(clusters, "a", "b")
+
+
+def test_different_property_and_date_of_birth() -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "John", "surname": "Smith", "dob": "1962-02-03",
+         "uprn": "100012345678"},
+        {"id": "b", "first_name": "John", "surname": "Smith", "dob": "1970-09-28",
+         "uprn": "100012345999"},
+    ])
+    assert not _same(clusters, "a", "b")
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("1987-03-04", "1987-04-03"),  # day and month swapped
+    ("1987-03-04", "1978-03-04"),  # the year's last two digits swapped
+    ("1987-03-04", "1987-03-14"),  # one digit
+    ("1987-01-01", "1987-09-22"),  # 1 January: day and month not known
+])
+def test_typing_errors_in_a_date_of_birth_do_not_split_a_person(left: str, right: str) -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Zofia", "surname": "Nowak", "dob": left},
+        {"id": "b", "first_name": "Zofia", "surname": "Nowak", "dob": right},
+    ])
+    assert _same(clusters, "a", "b")
+
+
+def test_a_reviewers_same_person_outranks_a_rule() -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Sam", "surname": "Lee", "dob": "1990-01-05"},
+        {"id": "b", "first_name": "Sam", "surname": "Lee", "dob": "2001-10-29"},
+    ], must_link=(("a", "b"),))
+    assert _same(clusters, "a", "b")
+
+
+def test_the_rules_read_well_and_name_their_columns() -> None:
+    rules = guardrails.builtin()
+    assert {"twins", "different NHS numbers", "parent and child named alike",
+            "relatives at one address", "different dates of birth"} <= {r.name for r in rules}
+    for rule in rules:
+        assert rule.title and len(rule.why) > 80 and rule.needs
+    assert [r.name for r in guardrails.applicable(rules, {"dob"})] == ["different dates of birth"]
+
+
+def test_a_broken_rules_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - name: x\n    sql: l.a = r.a\n", encoding="utf-8")
+    with pytest.raises(LinkageError, match=r"rules\.yaml: rule 1 lacks title, why, needs"):
+        guardrails.load(path)
