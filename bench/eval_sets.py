@@ -180,4 +180,7 @@ def adversarial(people: int, workdir: Path) -> EvalSet | None:
         from joinedup.evaluation import adversarial as generator  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return adversarial_set(generator.generate(people=people, seed=1), workdir)
+    generate = getattr(generator, "generate", None)
+    if generate is None:  # the package is there but not finished
+        return None
+    return adversarial_set(generate(people=people, seed=1), workdir)

@@ -16,7 +16,9 @@ memory is its own:
   those columns (NameComparison for forename and surname, DateOfBirthComparison, exact
   sex, PostcodeComparison, exact NHS number and UPN), trained the same way (prior from
   deterministic rules, u by random sampling, EM on name and date-of-birth blocks), scored,
-  and clustered with Splink's connected components at the same threshold.
+  and clustered with Splink's connected components at the same threshold
+  (`bench/plain_splink.py`, which `bench/linkage_eval.py` runs too, there with the Splink
+  examples' own blocking rules).
 
 It prints both, the time ratio and both F1s, and asserts nothing. Targets (issue 3): joinedup
 within 90 s and under 8 GiB for a million records on two cores; plain Splink took about

