@@ -16,7 +16,9 @@ memory is its own:
   those columns (NameComparison for forename and surname, DateOfBirthComparison, exact
   sex, PostcodeComparison, exact NHS number and UPN), trained the same way (prior from
   deterministic rules, u by random sampling, EM on name and date-of-birth blocks), scored,
-  and clustered with Splink's connected components at the same threshold.
+  and clustered with Splink's connected components at the same threshold
+  (`bench/plain_splink.py`, which `bench/linkage_eval.py` runs too, there with the Splink
+  examples' own blocking rules).
 
 It prints both, the time ratio and both F1s, and asserts nothing. Targets (issue 3): joinedup
 within 90 s and under 8 GiB for a million records on two cores; plain Splink took about
@@ -35,8 +37,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 THRESHOLD = 0.8
+sys.path.insert(0, str(HERE))
 
 
 def _peak_mb() -> float:
@@ -98,50 +102,38 @@ def run_joinedup(home: Path) -> dict[str, Any]:
             "clusters": scores.clusters.as_dict()}
 
 
-def _baseline_settings(present: set[str]) -> Any:
-    import splink.comparison_library as cl
-    from splink import SettingsCreator
-
-    from joinedup.linkage import blocking
-
-    comparisons = [
-        comparison for column, comparison in (
-            ("first_name", cl.NameComparison("first_name")),
-            ("surname", cl.NameComparison("surname")),
-            ("dob", cl.DateOfBirthComparison("dob", input_is_string=True)),
-            ("sex", cl.ExactMatch("sex")),
-            ("postcode", cl.PostcodeComparison("postcode")),
-            ("nhs_number", cl.ExactMatch("nhs_number")),
-            ("upn", cl.ExactMatch("upn")),
-        ) if column in present
-    ]
-    keys = blocking.keys_available(blocking.BLOCKING_KEYS, present)
-    return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
-                           blocking_rules_to_generate_predictions=blocking.rules(keys),
-                           retain_matching_columns=False,
-                           retain_intermediate_calculation_columns=False)
-
-
-def run_plain_splink(home: Path) -> dict[str, Any]:
-    import duckdb
-    from splink import DuckDBAPI, Linker, block_on
-
-    from joinedup.evaluation.scores import cluster_scores, pairwise_scores
-    from joinedup.evaluation.truth import load_truth
-    from joinedup.linkage.fields import resolve_mapping
-    from joinedup.linkage.model import present_columns
-    from joinedup.linkage.prepare import prepare_records, read_records
+def export_person_records(home: Path, export: Path) -> None:
+    """Write the current snapshot's person records as `joinedup link` reads them (with their
+    address periods), keyed `record_key` = source, unit separator, source record id."""
     from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql
     from joinedup.warehouse.snapshots import SnapshotStore
 
-    settings = _settings(home)
-    export = home / "bench-person-records.parquet"
-    with SnapshotStore.from_settings(settings).open_current() as snapshot:
+    with SnapshotStore.from_settings(_settings(home)).open_current() as snapshot:
         literal = export.as_posix().replace("'", "''")
         snapshot.execute(
             f"COPY (SELECT source || chr(31) || source_record_id AS record_key, "
             f"{', '.join(MATCH_COLUMNS)} FROM {match_records_sql()}) TO '{literal}' "
             "(FORMAT parquet)")
+
+
+def run_plain_splink(home: Path, joinedup_blocking: bool = True,
+                     threshold: float = THRESHOLD) -> dict[str, Any]:
+    """Plain Splink (`bench/plain_splink.py`) on the borough's person records, standardised by
+    joinedup's `prepare`. With `joinedup_blocking` it blocks with joinedup's own rules (like
+    with like at scale); otherwise with the Splink examples' rules."""
+    import duckdb
+
+    from joinedup.evaluation.scores import cluster_scores, pairwise_scores
+    from joinedup.evaluation.truth import load_truth
+    from joinedup.linkage import blocking
+    from joinedup.linkage.fields import resolve_mapping
+    from joinedup.linkage.model import present_columns
+    from joinedup.linkage.prepare import prepare_records, read_records
+    from plain_splink import run_plain_splink as plain
+
+    settings = _settings(home)
+    export = home / "bench-person-records.parquet"
+    export_person_records(home, export)
     con = duckdb.connect()
     truth = load_truth(con, settings.sources_dir / "ground_truth")
     started = time.perf_counter()
@@ -149,33 +141,19 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
     mapping = resolve_mapping(columns, {"id": "record_key"}, [], file=str(export))
     prepared = prepare_records(con, "raw", mapping, "prepared")
     present = present_columns(dict(prepared.filled), prepared.rows, 0.01)
-    db_api = DuckDBAPI(connection=con)
-    linker = Linker(db_api.register("prepared"), _baseline_settings(present))
-    _say("plain Splink: training")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_name", "surname", "dob")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
-    for rule in (block_on("first_name", "surname"), block_on("dob")):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True)
-    _say("plain Splink: scoring")
-    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
-    _say("plain Splink: clustering")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, THRESHOLD)
-    assigned = {str(u): str(c) for u, c in con.sql(
-        f'SELECT unique_id, cluster_id FROM "{clusters.physical_name}"').fetchall()}
+    rules = (blocking.rules(blocking.keys_available(blocking.BLOCKING_KEYS, present))
+             if joinedup_blocking else None)
+    run = plain(con, ["prepared"], present, threshold=threshold, blocking=rules, say=_say)
     seconds = time.perf_counter() - started
     peak = _peak_mb()
-    pairs = [(str(a), str(b)) for a, b in con.sql(
-        f'SELECT unique_id_l, unique_id_r FROM "{predictions.physical_name}"').fetchall()]
     export.unlink(missing_ok=True)
-    known = {k: v for k, v in assigned.items() if k in truth}
+    con.close()
+    known = {k: v for k, v in run.cluster_of.items() if k in truth}
     return {"system": "plain Splink", "records": prepared.rows, "seconds": round(seconds, 1),
-            "peak_memory_mb": round(peak), "pairs_linked": len(pairs),
-            "persons": len(set(assigned.values())),
-            "pairwise": pairwise_scores((p for p in pairs if p[0] in truth and p[1] in truth),
-                                        truth).as_dict(),
+            "peak_memory_mb": round(peak), "pairs_linked": len(run.pairs),
+            "persons": len(set(run.cluster_of.values())),
+            "pairwise": pairwise_scores(((a, b) for a, b, _ in run.pairs
+                                         if a in truth and b in truth), truth).as_dict(),
             "clusters": cluster_scores(known, {k: truth[k] for k in known}).as_dict()}
 
 
