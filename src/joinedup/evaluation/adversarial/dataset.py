@@ -40,12 +40,15 @@ def _name_keys(person: Person) -> list[tuple[str, str]]:
     return [(a.lower(), b.lower()) for a, b in keys]
 
 
-def same_name_strangers(population: Population) -> list[tuple[str, str]]:
-    """A sample of unrelated pairs who share a first name and surname: every pair born in
-    the same year (up to 12 a name) and each person with the next-oldest namesake (up to
-    20 a name)."""
+def same_name_strangers(population: Population, recorded: set[str],
+                        ) -> list[tuple[str, str]]:
+    """A sample of unrelated pairs, among people with records, who share a first name and
+    surname: every pair born in the same year (up to 12 a name) and each person with the
+    next-oldest namesake (up to 20 a name)."""
     groups: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in population.people:
+        if person.person_id not in recorded:
+            continue
         for key in _name_keys(person):
             groups[key].append(person)
     related = set(population.relations)
@@ -75,9 +78,10 @@ def same_name_strangers(population: Population) -> list[tuple[str, str]]:
 
 def generate(people: int = 20_000, seed: int = 1) -> AdversarialSet:
     """About `people` people in households, and the records several council, health,
-    police and voluntary systems hold about them (2-3 a person on average). Deterministic
-    for a seed. Synthetic: names come from common-name lists, addresses from an invented
-    borough with fictitious "JX" postcodes."""
+    police and voluntary systems hold about them (2-3 a person on average; a few people
+    have none). Relations are between people who have records. Deterministic for a seed.
+    Synthetic: names come from common-name lists, addresses from an invented borough with
+    fictitious "JX" postcodes."""
     rng = random.Random(seed)
     population = build_population(rng, people)
     rows: dict[str, list[str | None]] = {c: [] for c in COLUMNS}
@@ -97,8 +101,11 @@ def generate(people: int = 20_000, seed: int = 1) -> AdversarialSet:
         truth["record_id"].append(record_id)
         truth["person_id"].append(request.person.person_id)
         truth["household_id"].append(request.person.household_id)
-    pairs = [(a, b, kind) for (a, b), kind in population.relations.items()]
-    pairs += [(a, b, "same_name_stranger") for a, b in same_name_strangers(population)]
+    recorded = set(truth["person_id"])
+    pairs = [(a, b, kind) for (a, b), kind in population.relations.items()
+             if a in recorded and b in recorded]
+    pairs += [(a, b, "same_name_stranger")
+              for a, b in same_name_strangers(population, recorded)]
     relations = {"person_a": [p[0] for p in pairs], "person_b": [p[1] for p in pairs],
                  "kind": [p[2] for p in pairs]}
     string = pa.string()

@@ -44,9 +44,17 @@ def typo(rng: random.Random, text: str) -> str:
     return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
 
 
-def wrong_dob(rng: random.Random, born: date) -> date:
-    """A plausible wrong birthday: day and month swapped, a digit mistyped, the last two
-    digits of the year transposed, or a day out."""
+def wrong_dob(rng: random.Random, born: date, latest: date) -> date:
+    """A plausible wrong birthday, not after `latest`: day and month swapped, a digit
+    mistyped, the last two digits of the year transposed, or a day out."""
+    for _ in range(20):
+        wrong = _wrong_dob(rng, born)
+        if wrong != born and wrong <= latest:
+            return wrong
+    return born - timedelta(days=1)
+
+
+def _wrong_dob(rng: random.Random, born: date) -> date:
     for _ in range(10):
         kind = rng.random()
         try:

@@ -15,7 +15,7 @@ from joinedup.evaluation.adversarial.variants import TWIN_PAIRS_MIXED, TWIN_PAIR
 # Communities where many adults born abroad carry a recorded birthday of 1 January.
 _JAN_FIRST = ("south_asian_muslim", "somali", "black_african")
 _WIFE_TAKES_NAME = {"white_british": 0.9, "black_caribbean": 0.85, "hindu": 0.9,
-                    "black_african": 0.75, "eastern_european": 1.0, "sikh": 1.0}
+                    "black_african": 0.75, "eastern_european": 1.0}
 
 
 class Builder:
@@ -122,9 +122,10 @@ class Builder:
                     naming.woman_title(rng), man.surname, own)
             else:
                 woman.alt_surname = naming.woman_title(rng)
-        elif married and community == "sikh" and man.alt_surname == "Singh":
-            woman.surname, woman.alt_surname = man.surname, "Kaur"
-            woman.former_surname = own if own != "Kaur" else None
+        elif married and community == "sikh":
+            if man.alt_surname == "Singh":  # he has a family name; she takes it, with Kaur
+                woman.surname, woman.alt_surname = man.surname, "Kaur"
+                woman.former_surname = own if own != "Kaur" else None
         elif married and community == "eastern_european":
             woman.surname = naming.feminine(man.surname, married=True)
             woman.former_surname = own
@@ -210,11 +211,18 @@ class Builder:
             while (a.first, a.calling) == (b.first, b.calling):
                 b.first, b.calling, _ = naming.given_names(rng, b.community, b.sex, b.dob.year)
             return
+        known = naming.community_names(a.community)
         if a.sex == b.sex:
-            a.first, b.first = rng.choice(TWIN_PAIRS_SAME[a.sex])
+            pairs = [p for p in TWIN_PAIRS_SAME[a.sex] if p[0] in known or p[1] in known]
+            if pairs:
+                a.first, b.first = rng.choice(pairs)
         else:
             boy, girl = (a, b) if a.sex == "M" else (b, a)
-            boy.first, girl.first = rng.choice(TWIN_PAIRS_MIXED)
+            pairs = [p for p in TWIN_PAIRS_MIXED if p[0] in known or p[1] in known]
+            if pairs:
+                boy.first, girl.first = rng.choice(pairs)
+        while (a.first, a.calling) == (b.first, b.calling):
+            b.first, b.calling, _ = naming.given_names(rng, b.community, b.sex, b.dob.year)
 
     def family_ties(self, parents: list[Person], kids: list[Person]) -> None:
         for parent in parents:

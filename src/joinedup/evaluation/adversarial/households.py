@@ -144,7 +144,7 @@ class Households:
         if elderly:
             person = self.b.adult(hh, community, sex, age)
             if sex == "F" and rng.random() < 0.8 and community not in ("somali", "chinese"):
-                person.former_surname = naming.family_surname(rng, community)
+                person.former_surname = naming.maiden_name(rng, community)
         else:
             self._adult(hh, community, sex, age)
         self.moved(hh)
@@ -196,7 +196,7 @@ class Households:
             if rng.random() < 0.5:
                 person.previous_home = b.borough.home()
             if person.sex == "F" and rng.random() < 0.8 and community == "white_british":
-                person.former_surname = naming.family_surname(rng, community)
+                person.former_surname = naming.maiden_name(rng, community)
         self.unrelated(hh.members)
 
 

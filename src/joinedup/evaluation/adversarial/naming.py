@@ -88,6 +88,11 @@ def family_surname(rng: random.Random, community: str) -> str:
     return surname
 
 
+def maiden_name(rng: random.Random, community: str) -> str:
+    """A woman's surname before marriage."""
+    return feminine(family_surname(rng, community), married=False)
+
+
 def feminine(surname: str, married: bool) -> str:
     """Polish and Lithuanian surnames change for women: Kowalski -> Kowalska,
     Kazlauskas -> Kazlauskienė (wife) or Kazlauskaitė (daughter)."""
@@ -100,3 +105,18 @@ def feminine(surname: str, married: bool) -> str:
 
 def woman_title(rng: random.Random) -> str:
     return rng.choices(nd.WOMEN_TITLES, weights=(0.7, 0.2, 0.1))[0]
+
+
+_COMMUNITY_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "white_british": nd.WB_MALE + nd.WB_FEMALE,
+    "south_asian_muslim": (nd.SAM_MALE, nd.SAM_FEMALE),
+    "sikh": (nd.SIKH_UNISEX, nd.SIKH_MALE, nd.SIKH_FEMALE),
+    "hindu": (nd.HINDU_MALE, nd.HINDU_FEMALE), "black_african": (nd.BAF_MALE, nd.BAF_FEMALE),
+    "somali": (nd.SOMALI_MALE, nd.SOMALI_FEMALE), "black_caribbean": (nd.BCA_MALE, nd.BCA_FEMALE),
+    "eastern_european": (nd.EE_MALE, nd.EE_FEMALE), "chinese": (nd.ZH_MALE, nd.ZH_FEMALE),
+}
+
+
+def community_names(community: str) -> frozenset[str]:
+    """Every given name the community's lists hold."""
+    return frozenset(n for names in _COMMUNITY_NAMES[community] for n in names)

@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 from joinedup.evaluation.adversarial import errors, forms, naming, nhs
+from joinedup.evaluation.adversarial.people import REFERENCE_DATE
 from joinedup.evaluation.adversarial.places import TOWN
 from joinedup.evaluation.adversarial.sources import SOURCES, Request
 
@@ -47,7 +48,7 @@ def render(rng: random.Random, request: Request, record_id: str,
     dob: str | None = None
     if rng.random() >= spec.dob_missing:
         if rng.random() < 0.03 * q:
-            born = errors.wrong_dob(rng, born)
+            born = errors.wrong_dob(rng, born, REFERENCE_DATE)
         style = spec.dob_style if spec.dob_style != "mixed" else rng.choice(("iso", "dmy"))
         dob = errors.format_dob(born, style)
 
