@@ -97,12 +97,14 @@ class Builder:
         key = (community, sex)
         earlier = self._namesakes.setdefault(key, [])
         if earlier and rng.random() < 0.015:
-            other = rng.choice(earlier)  # a namesake: same name, often the same birth year
+            # A namesake: same name as someone unrelated, often born the same year (the age
+            # asked for stands, so families stay consistent).
+            peers = [p for p in earlier if abs(p.dob.year - born.year) <= 1]
+            other = rng.choice(peers) if peers and rng.random() < 0.7 else rng.choice(earlier)
             first, surname = other.first, other.surname
             extra.update(calling=other.calling, alt_surname=other.alt_surname)
-            if rng.random() < 0.6:
-                born = other.dob if rng.random() < 0.1 else date(
-                    other.dob.year, rng.randint(1, 12), rng.randint(1, 28))
+            if other.dob.year == born.year and rng.random() < 0.1:
+                born = other.dob
         person = self._new(hh, community, sex, born, first, surname, **extra)
         earlier.append(person)
         return person
@@ -178,12 +180,16 @@ class Builder:
             age = mother.age - int(at_birth)
             if age < 0 or at_birth > 45:
                 break
+            if father is not None and father.age - age < 18:
+                at_birth += 1
+                continue
             born = self.dob(age, "")
             twins = 2 if rng.random() < 0.045 else 1
             births = []
             for _ in range(twins):
                 sex = rng.choice("MF")
                 junior = (father is not None and sex == "M" and not junior_done
+                          and 20 <= father.age - age <= 45
                           and rng.random() < (0.12 if community != "south_asian_muslim"
                                               else 0.05))
                 junior_done = junior_done or junior
