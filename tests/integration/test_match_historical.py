@@ -41,6 +41,8 @@ def test_a_tenth_of_historical_50k_clusters_accurately(reference_data: Path,
         scores = cluster_scores(run.clusters.cluster_of, truth)
     finally:
         run.close()
-    assert scores.precision > 0.93
-    assert scores.recall > 0.85
-    assert scores.f1 > 0.9
+    # Precision first: the guardrails hold apart records that historical_50k gives one person
+    # under translated or alternative forenames (John/Jean, Henry/Harold: twins to a UK
+    # matcher), so recall is lower than before them (0.996 / 0.791 measured on 2026-12-04).
+    assert scores.precision > 0.99
+    assert scores.recall > 0.75

@@ -67,16 +67,20 @@ def write_review_queue(con: duckdb.DuckDBPyConnection, threshold: float,
                     WHEN p.match_probability < ? THEN 'uncertain'
                     ELSE 'held apart' END AS reason
         FROM person_link_pair AS p
-        LEFT JOIN person_link_held AS h
-            ON (h.source_l, h.source_record_id_l, h.source_r, h.source_record_id_r)
-               IN ((p.source_l, p.source_record_id_l, p.source_r, p.source_record_id_r),
-                   (p.source_r, p.source_record_id_r, p.source_l, p.source_record_id_l))
+        LEFT JOIN (SELECT source_l AS held_source_l, source_record_id_l AS held_id_l,
+                          source_r AS held_source_r, source_record_id_r AS held_id_r,
+                          reason FROM person_link_held) AS h
+            ON (h.held_source_l = p.source_l AND h.held_id_l = p.source_record_id_l
+                AND h.held_source_r = p.source_r AND h.held_id_r = p.source_record_id_r)
+            OR (h.held_source_l = p.source_r AND h.held_id_l = p.source_record_id_r
+                AND h.held_source_r = p.source_l AND h.held_id_r = p.source_record_id_l)
         JOIN person_link AS l ON l.source = p.source_l
             AND l.source_record_id = p.source_record_id_l
         JOIN person_link AS r ON r.source = p.source_r
             AND r.source_record_id = p.source_record_id_r
         WHERE l.person_id <> r.person_id
             AND {_PAIR_ID_SQL} NOT IN (SELECT pair_id FROM review_decided)
+        QUALIFY row_number() OVER (PARTITION BY {_PAIR_ID_SQL} ORDER BY h.reason) = 1
         ORDER BY p.match_probability DESC, pair_id
     """, [threshold])
     con.execute("DROP TABLE review_decided")
