@@ -130,23 +130,20 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
     from joinedup.evaluation.truth import load_truth
     from joinedup.linkage.fields import resolve_mapping
     from joinedup.linkage.model import present_columns
-    from joinedup.linkage.prepare import prepare_records, read_records
+    from joinedup.linkage.prepare import prepare_records
     from joinedup.linkage.warehouse_link import MATCH_COLUMNS, match_records_sql
     from joinedup.warehouse.snapshots import SnapshotStore
 
     settings = _settings(home)
-    export = home / "bench-person-records.parquet"
     with SnapshotStore.from_settings(settings).open_current() as snapshot:
-        literal = export.as_posix().replace("'", "''")
-        snapshot.execute(
-            f"COPY (SELECT source || chr(31) || source_record_id AS record_key, "
-            f"{', '.join(MATCH_COLUMNS)} FROM {match_records_sql()}) TO '{literal}' "
-            "(FORMAT parquet)")
+        records = snapshot.sql(
+            f"SELECT source || chr(31) || source_record_id AS record_key, "
+            f"{', '.join(MATCH_COLUMNS)} FROM {match_records_sql()}").to_arrow_table()
     con = duckdb.connect()
     truth = load_truth(con, settings.sources_dir / "ground_truth")
     started = time.perf_counter()
-    columns = read_records(con, export, "raw")
-    mapping = resolve_mapping(columns, {"id": "record_key"}, [], file=str(export))
+    con.register("raw", records)
+    mapping = resolve_mapping(records.column_names, {"id": "record_key"}, [])
     prepared = prepare_records(con, "raw", mapping, "prepared")
     present = present_columns(dict(prepared.filled), prepared.rows, 0.01)
     db_api = DuckDBAPI(connection=con)
@@ -169,7 +166,6 @@ def run_plain_splink(home: Path) -> dict[str, Any]:
     peak = _peak_mb()
     pairs = [(str(a), str(b)) for a, b in con.sql(
         f'SELECT unique_id_l, unique_id_r FROM "{predictions.physical_name}"').fetchall()]
-    export.unlink(missing_ok=True)
     known = {k: v for k, v in assigned.items() if k in truth}
     return {"system": "plain Splink", "records": prepared.rows, "seconds": round(seconds, 1),
             "peak_memory_mb": round(peak), "pairs_linked": len(pairs),

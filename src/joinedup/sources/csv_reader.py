@@ -193,7 +193,7 @@ def _from_utf16(path: Path, codec: str, delimiter: str, shown: str, fixes: Fixes
     transcoded first and the UTF-8 copy is scanned."""
     try:
         copy = _transcode(path, codec, False)
-    except UnicodeError as exc:
+    except UnicodeDecodeError as exc:
         raise SourceError(
             f"the file looks like UTF-16 but is not valid UTF-16 ({exc.reason}). Save it again "
             f"as CSV UTF-8, or set {fixes.encoding} to its real encoding.",
