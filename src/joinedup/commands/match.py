@@ -92,7 +92,7 @@ class _Steps:
         if self.current is not None:
             seconds = time.perf_counter() - self.started
             self.console.print(f"[green]✓[/] {self.current} [dim]({seconds:.1f} s)[/]",
-                               highlight=False)
+                               highlight=False, soft_wrap=True)
             self.current = None
 
     def close(self) -> None:
@@ -186,7 +186,8 @@ def _read(files: Sequence[InputFile], out: Path, kwargs: dict[str, Any], console
         tables.append(table)
         reads.append(read)
         if read.note:
-            console.print(f"[cyan]note:[/] {read.shown}: {read.note}.", highlight=False)
+            console.print(f"[cyan]note:[/] {read.shown}: {read.note}.", highlight=False,
+                          soft_wrap=True)
     listed = rejects_path(out)
     listed.unlink(missing_ok=True)
     if any(read.rejects for read in reads):
@@ -198,7 +199,7 @@ def _read(files: Sequence[InputFile], out: Path, kwargs: dict[str, Any], console
             console.print(
                 f"[yellow]{read.shown}: {read.rows_rejected:,} of {read.rows_read:,} rows could "
                 f"not be read and are left out[/] (line {first.row}: {first.reason}); all are "
-                f"listed in {listed}.", highlight=False)
+                f"listed in {listed}.", highlight=False, soft_wrap=True)
             if read.table.num_rows == 0:
                 raise SourceError(
                     f"none of its {read.rows_read:,} rows could be read (line {first.row}: "
@@ -217,7 +218,8 @@ def _finish(run: MatchRun, out: Path, reads: Sequence[FileTable], console: Conso
             rejected = (f"{read.rows_rejected:,} rejected (listed in {rejects_path(out)})"
                         if read.rejects else "0 rejected")
             console.print(f"{read.shown}: {read.rows_read:,} rows read = "
-                          f"{read.table.num_rows:,} matched + {rejected}.", highlight=False)
+                          f"{read.table.num_rows:,} matched + {rejected}.", highlight=False,
+                          soft_wrap=True)
         clusters = run.clusters
         linked = sum(1 for size in clusters.sizes().values() if size > 1)
         console.print(
