@@ -171,7 +171,7 @@ def resolve_mapping(
             found = _find(candidate, [c for c in available if c not in taken])
             if found is not None:
                 fields[name] = found
-                if candidate != name:
+                if found.casefold() != name:
                     guessed.append(name)
                 break
     if "id" not in fields:
