@@ -118,11 +118,13 @@ def _extras(values: Sequence[str]) -> tuple[str, ...]:
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-                     help="CSV to write: record_id, cluster_id, match_probability."),
+                     help="CSV to write: record_id, cluster_id, match_probability. Rows "
+                          "that cannot be read are listed beside it in OUT.rejected.csv."),
         click.option("--columns", default=None, metavar="FIELD=COLUMN,...",
                      help=f"Which column holds each field ({_FIELD_HELP}). Fields not given "
-                          "use a column of the same name if there is one; FIELD= leaves "
-                          "a field out."),
+                          "use a column of the same name, or of a common name for them "
+                          "(record_id, forename, date_of_birth, ...; the guesses are "
+                          "printed); FIELD= leaves a field out."),
         click.option("--extra", "extras", multiple=True, metavar="COLUMN[,COLUMN]",
                      help="Other columns to compare (same, or one containing the other), "
                           "e.g. birth_place,occupation."),
