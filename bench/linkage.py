@@ -31,10 +31,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from joinedup.commands.match import InputFile
 from joinedup.evaluation import blocking_recall, cluster_scores, pairwise_scores
 from joinedup.linkage import (
     DEFAULT_THRESHOLD,
-    InputFile,
     MatchOptions,
     cluster_pairs,
     parse_columns,
@@ -72,7 +72,8 @@ def part_b(reference: Path, threshold: float, quiet: bool) -> dict[str, Any]:
                   flush=True)
 
     options = MatchOptions(threshold=threshold, extras=EXTRAS)
-    run = run_match([InputFile(path, parse_columns(COLUMNS))], options, progress)
+    table, _ = InputFile(path, parse_columns(COLUMNS)).read()  # as `joinedup match` reads it
+    run = run_match([table], options, progress)
     try:
         with tempfile.TemporaryDirectory() as scratch:
             write_output(run, Path(scratch) / "clusters.csv")

@@ -38,7 +38,8 @@ sys.path.insert(0, str(HERE))
 
 import eval_metrics as metrics  # noqa: E402  (bench scripts are not a package)
 import eval_sets  # noqa: E402
-from joinedup.linkage import DEFAULT_THRESHOLD, InputFile, MatchOptions, run_match  # noqa: E402
+from joinedup.commands.match import InputFile  # noqa: E402
+from joinedup.linkage import DEFAULT_THRESHOLD, MatchOptions, run_match  # noqa: E402
 from plain_splink import run_plain_splink  # noqa: E402
 
 REPO = HERE.parent
@@ -62,7 +63,8 @@ def _strip(node: str, linking: bool) -> str:
 
 
 def run_joinedup(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
-    inputs = [InputFile(path, dict(columns))
+    # Read as `joinedup match` reads a file.
+    inputs = [InputFile(path, dict(columns)).read()[0]
               for path, columns in zip(data.files, data.columns, strict=True)]
     started = time.perf_counter()
     run = run_match(inputs, MatchOptions(threshold=threshold, extras=data.extras),
@@ -85,13 +87,17 @@ def run_plain(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
 
     from joinedup.linkage.fields import resolve_mapping
     from joinedup.linkage.model import present_columns
-    from joinedup.linkage.prepare import prepare_records, read_records
+    from joinedup.linkage.prepare import prepare_records
 
     con = duckdb.connect()
     started = time.perf_counter()
     tables, present = [], None
     for number, (path, columns) in enumerate(zip(data.files, data.columns, strict=True)):
-        names = read_records(con, path, f"raw_{number}")
+        incoming = InputFile(path, dict(columns)).read()[0].table
+        con.register("__incoming", incoming)
+        con.execute(f"CREATE TABLE raw_{number} AS SELECT * FROM __incoming")
+        con.unregister("__incoming")
+        names = list(incoming.column_names)
         mapping = resolve_mapping(names, dict(columns), list(data.extras), file=str(path))
         prepared = prepare_records(con, f"raw_{number}", mapping, f"prepared_{number}",
                                    source_name=f"s{number}" if data.link else None)

@@ -128,7 +128,7 @@ def run_plain_splink(home: Path, joinedup_blocking: bool = True,
     from joinedup.linkage import blocking
     from joinedup.linkage.fields import resolve_mapping
     from joinedup.linkage.model import present_columns
-    from joinedup.linkage.prepare import prepare_records, read_records
+    from joinedup.linkage.prepare import prepare_records
     from plain_splink import run_plain_splink as plain
 
     settings = _settings(home)
@@ -137,7 +137,8 @@ def run_plain_splink(home: Path, joinedup_blocking: bool = True,
     con = duckdb.connect()
     truth = load_truth(con, settings.sources_dir / "ground_truth")
     started = time.perf_counter()
-    columns = read_records(con, export, "raw")
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_parquet(?)", [str(export)])
+    columns = [str(row[0]) for row in con.execute("DESCRIBE raw").fetchall()]
     mapping = resolve_mapping(columns, {"id": "record_key"}, [], file=str(export))
     prepared = prepare_records(con, "raw", mapping, "prepared")
     present = present_columns(dict(prepared.filled), prepared.rows, 0.01)

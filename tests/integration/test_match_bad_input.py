@@ -13,7 +13,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from joinedup.cli import cli
-from joinedup.linkage import InputFile, LinkageError, MatchOptions, TrainingOptions, run_match
+from joinedup.commands.match import InputFile
+from joinedup.linkage import LinkageError, MatchOptions, TrainingOptions, run_match
 from joinedup.linkage.pipeline import DEFAULT_MAX_CLUSTER_SIZE
 
 FAST = TrainingOptions(u_max_pairs=2e5)
@@ -96,11 +97,11 @@ def test_ten_thousand_identical_records_make_no_giant_person(tmp_path: Path) -> 
                "dob": "1980-01-01", "sex": "M", "postcode": "SK1 1AA", "nhs_number": ""}
               for n in range(10_000)]
     model = tmp_path / "model.json"
-    trained = run_match([InputFile(_write(tmp_path / "ordinary.csv", ordinary))],
+    trained = run_match([InputFile(_write(tmp_path / "ordinary.csv", ordinary)).read()[0]],
                         MatchOptions(training=FAST, save_model=model))
     trained.close()
     both = _write(tmp_path / "copies.csv", ordinary + copies)
-    run = run_match([InputFile(both)], MatchOptions(model=model))
+    run = run_match([InputFile(both).read()[0]], MatchOptions(model=model))
     try:
         sizes = Counter(run.clusters.cluster_of.values())
         # Blocking pairs two of the copies, not 50 million; the others would join the first
@@ -117,7 +118,7 @@ def test_ten_thousand_identical_records_make_no_giant_person(tmp_path: Path) -> 
         run.close()
     # Trained on a file that is mostly copies, the model learns little, but nothing breaks
     # and no person outgrows the cap.
-    alone = run_match([InputFile(both)], MatchOptions(training=FAST))
+    alone = run_match([InputFile(both).read()[0]], MatchOptions(training=FAST))
     try:
         assert max(Counter(alone.clusters.cluster_of.values()).values()) <= (
             DEFAULT_MAX_CLUSTER_SIZE)

@@ -182,8 +182,8 @@ def test_unreadable_empty_and_missing_files_are_clear_errors(tmp_path: Path) -> 
     garbage.write_bytes(b"not parquet at all")
     empty = tmp_path / "empty.csv"
     empty.write_text("person_ref,forename\n", encoding="utf-8")
-    cases = [(garbage, "cannot read it as Parquet"), (empty, "no records"),
-             (tmp_path / "absent.csv", "file not found")]
+    cases = [(garbage, "not a readable Parquet file"), (empty, "no records"),
+             (tmp_path / "absent.csv", "the file does not exist")]
     for path, message in cases:
         result = CliRunner().invoke(cli, ["match", "dedupe", str(path), "--out",
                                           str(tmp_path / "o.csv"), "--columns", "id=person_ref"])

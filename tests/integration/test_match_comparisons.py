@@ -11,7 +11,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from joinedup.linkage import InputFile, MatchOptions, TrainingOptions, comparisons, run_match
+from joinedup.commands.match import InputFile
+from joinedup.linkage import MatchOptions, TrainingOptions, comparisons, run_match
 from joinedup.linkage.fields import FIELDS, resolve_mapping
 from joinedup.linkage.prepare import PREPARED_COLUMNS, prepare_records
 
@@ -273,7 +274,8 @@ def crafted_clusters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    run = run_match([InputFile(path)], MatchOptions(training=TrainingOptions(u_max_pairs=2e5)))
+    run = run_match([InputFile(path).read()[0]],
+                    MatchOptions(training=TrainingOptions(u_max_pairs=2e5)))
     try:
         _TRAINED.update(run.settings)
         return {node: cluster for node, cluster in run.clusters.cluster_of.items()}

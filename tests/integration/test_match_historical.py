@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from joinedup.commands.match import InputFile
 from joinedup.evaluation import cluster_scores
 from joinedup.linkage import (
-    InputFile,
     MatchOptions,
     TrainingOptions,
     parse_columns,
@@ -35,8 +35,9 @@ def test_a_tenth_of_historical_50k_clusters_accurately(reference_data: Path,
     con.close()
     options = MatchOptions(extras=("birth_place", "occupation"),
                            training=TrainingOptions(u_max_pairs=1e6))
-    run = run_match([InputFile(subset, parse_columns(
-        "id=unique_id,sex=gender,postcode=postcode_fake"))], options)
+    table, _ = InputFile(subset, parse_columns(
+        "id=unique_id,sex=gender,postcode=postcode_fake")).read()
+    run = run_match([table], options)
     try:
         scores = cluster_scores(run.clusters.cluster_of, truth)
     finally:

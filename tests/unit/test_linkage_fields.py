@@ -62,3 +62,24 @@ def test_extras_must_exist_and_be_plain_names() -> None:
         resolve_mapping(["id", "surname"], {}, ["job"])
     with pytest.raises(ConfigError, match="plain column name"):
         resolve_mapping(["id", "surname"], {}, ["a;b"])
+
+
+def test_common_names_are_guessed_and_reported() -> None:
+    mapping = resolve_mapping(["Record ID", "Given_Name", "last_name", "Date of Birth",
+                               "post_code", "NHS No", "gender"], {})
+    assert dict(mapping.fields) == {"id": "Record ID", "first_name": "Given_Name",
+                                    "surname": "last_name", "dob": "Date of Birth",
+                                    "sex": "gender", "postcode": "post_code",
+                                    "nhs_number": "NHS No"}
+    assert set(mapping.guessed) == {"id", "first_name", "surname", "dob", "sex", "postcode",
+                                    "nhs_number"}
+    assert "guessed id<-Record ID" in mapping.describe()
+
+
+def test_a_field_of_the_same_name_wins_over_a_guess_and_columns_overrides() -> None:
+    mapping = resolve_mapping(["id", "record_id", "surname", "family_name"], {})
+    assert mapping.fields["id"] == "id" and mapping.fields["surname"] == "surname"
+    assert mapping.guessed == ()
+    mapping = resolve_mapping(["record_id", "person_id", "surname"], {"id": "person_id"})
+    assert mapping.fields["id"] == "person_id" and "id" not in mapping.guessed
+    assert "surname" not in resolve_mapping(["id", "last_name", "dob"], {"surname": None}).fields

@@ -1,10 +1,16 @@
-"""`joinedup match`: find the same person within one file of person records, or across two."""
+"""`joinedup match`: find the same person within one file of person records, or across two.
+
+Files are read by the sources layer's readers (`joinedup.sources.table_file`), as ingest reads
+them; linkage gets the tables. Rows that cannot be read are listed beside the output
+(``<out>.rejected.csv``) and counted: read = matched + rejected.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +18,12 @@ import click
 from rich.console import Console
 from rich.status import Status
 
+from joinedup.errors import SourceError
 from joinedup.linkage import (
     DEFAULT_MAX_CLUSTER_SIZE,
     DEFAULT_THRESHOLD,
     FIELDS,
-    InputFile,
+    InputTable,
     MatchOptions,
     MatchRun,
     TrainingOptions,
@@ -25,8 +32,42 @@ from joinedup.linkage import (
     write_output,
 )
 from joinedup.linkage.pipeline import DEFAULT_MIN_AVERAGE_WEIGHT
+from joinedup.sources.files import Fixes
+from joinedup.sources.table_file import LINE_COLUMN, FileTable, read_table_file, write_rejects
 
 _FIELD_HELP = ", ".join(FIELDS)
+MATCH_FIXES = Fixes(
+    path="the path (relative to the folder joinedup runs in)",
+    encoding="--encoding",
+    format="the file's extension (.csv, .xlsx or .parquet)",
+    delimiter="--delimiter",
+    sheet="--sheet",
+    drop="give a file with records",
+)
+"""How the readers' messages tell a `joinedup match` user to change a reading option."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file named on the command line, and how its columns map onto matching's fields."""
+
+    path: Path
+    columns: Mapping[str, str | None] = field(default_factory=dict)
+    name: str | None = None
+    """Source name for `link` (default: the file name without extension)."""
+
+    def read(self, *, encoding: str = "auto", delimiter: str | None = None,
+             sheet: str | None = None) -> tuple[InputTable, FileTable]:
+        """Read the file as ingest does; the table for matching and what the read found."""
+        read = read_table_file(self.path, str(self.path), encoding=encoding,
+                               delimiter=delimiter, sheet=sheet, fixes=MATCH_FIXES)
+        return InputTable(read.table, self.columns, name=read.shown, source=self.name,
+                          lines=LINE_COLUMN), read
+
+
+def rejects_path(out: Path) -> Path:
+    """Where the rows that could not be read are listed: beside the output."""
+    return out.with_name(f"{out.stem}.rejected.csv")
 
 
 class _Steps:
@@ -51,7 +92,7 @@ class _Steps:
         if self.current is not None:
             seconds = time.perf_counter() - self.started
             self.console.print(f"[green]✓[/] {self.current} [dim]({seconds:.1f} s)[/]",
-                               highlight=False)
+                               highlight=False, soft_wrap=True)
             self.current = None
 
     def close(self) -> None:
@@ -77,11 +118,13 @@ def _extras(values: Sequence[str]) -> tuple[str, ...]:
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-                     help="CSV to write: record_id, cluster_id, match_probability."),
+                     help="CSV to write: record_id, cluster_id, match_probability. Rows "
+                          "that cannot be read are listed beside it in OUT.rejected.csv."),
         click.option("--columns", default=None, metavar="FIELD=COLUMN,...",
                      help=f"Which column holds each field ({_FIELD_HELP}). Fields not given "
-                          "use a column of the same name if there is one; FIELD= leaves "
-                          "a field out."),
+                          "use a column of the same name, or of a common name for them "
+                          "(record_id, forename, date_of_birth, ...; the guesses are "
+                          "printed); FIELD= leaves a field out."),
         click.option("--extra", "extras", multiple=True, metavar="COLUMN[,COLUMN]",
                      help="Other columns to compare (same, or one containing the other), "
                           "e.g. birth_place,occupation."),
@@ -104,6 +147,15 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
                           "clearly different forenames (likely twins)."),
         click.option("--seed", type=int, default=TrainingOptions().seed, show_default=True,
                      help="Random seed for training."),
+        click.option("--encoding", default="auto", show_default=True,
+                     help="Text encoding of CSV input: auto reads UTF-8 (with or without a "
+                          "byte-order mark), UTF-16 and Windows-1252; or name one, e.g. "
+                          "cp1252."),
+        click.option("--delimiter", default=None, metavar="CHAR",
+                     help="Field separator of CSV input (default: the commonest of , ; tab | "
+                          "in the header line)."),
+        click.option("--sheet", default=None,
+                     help="Worksheet of XLSX input (default: the first)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -124,11 +176,52 @@ def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptio
     )
 
 
-def _finish(run: MatchRun, out: Path, console: Console, steps: _Steps) -> None:
+def _read(files: Sequence[InputFile], out: Path, kwargs: dict[str, Any], console: Console,
+          steps: _Steps) -> tuple[list[InputTable], list[FileTable]]:
+    """Read every file; list rejected rows beside the output (an old list is removed)."""
+    tables: list[InputTable] = []
+    reads: list[FileTable] = []
+    for item in files:
+        steps(f"reading {item.path}")
+        table, read = item.read(encoding=kwargs["encoding"], delimiter=kwargs["delimiter"],
+                                sheet=kwargs["sheet"])
+        tables.append(table)
+        reads.append(read)
+        if read.note:
+            console.print(f"[cyan]note:[/] {read.shown}: {read.note}.", highlight=False,
+                          soft_wrap=True)
+    listed = rejects_path(out)
+    listed.unlink(missing_ok=True)
+    if any(read.rejects for read in reads):
+        listed.parent.mkdir(parents=True, exist_ok=True)
+        write_rejects(listed, reads)
+    for read in reads:
+        if read.rejects:
+            first = read.rejects[0]
+            console.print(
+                f"[yellow]{read.shown}: {read.rows_rejected:,} of {read.rows_read:,} rows could "
+                f"not be read and are left out[/] (line {first.row}: {first.reason}); all are "
+                f"listed in {listed}.", highlight=False, soft_wrap=True)
+            if read.table.num_rows == 0:
+                raise SourceError(
+                    f"none of its {read.rows_read:,} rows could be read (line {first.row}: "
+                    f"{first.reason}). Fix the file; every row is listed in {listed}.",
+                    file=read.shown, row=first.row)
+    return tables, reads
+
+
+def _finish(run: MatchRun, out: Path, reads: Sequence[FileTable], console: Console,
+            steps: _Steps) -> None:
     try:
         steps(f"writing {out}")
         write_output(run, out)
         steps.close()
+        for read in reads:
+            rejected = (f"{read.rows_rejected:,} rejected (listed in {rejects_path(out)})"
+                        if read.rejects else "0 rejected")
+            console.print(f"{read.shown}: {read.rows_read:,} rows read = "
+                          f"{read.table.num_rows:,} matched + {rejected}.", highlight=False,
+                          soft_wrap=True)
         clusters = run.clusters
         linked = sum(1 for size in clusters.sizes().values() if size > 1)
         console.print(
@@ -153,9 +246,12 @@ def _finish(run: MatchRun, out: Path, console: Console, steps: _Steps) -> None:
 def command() -> None:
     """Find the same person within a file of person records, or across two files.
 
-    Any CSV or Parquet works: say which column holds each field with --columns. Without
-    --model, a model is trained on the input (unsupervised) and can be saved with
-    --save-model. See docs/matching.md.
+    Any CSV, XLSX or Parquet works, read as `joinedup ingest` reads it: the encoding is
+    detected (UTF-8, UTF-16, Windows-1252) and rows that cannot be read are left out and
+    listed in OUT's .rejected.csv. Columns with common names (record_id, forename,
+    date_of_birth, ...) are recognised and what was guessed is shown; --columns says which
+    column holds each field. Without --model, a model is trained on the input
+    (unsupervised) and can be saved with --save-model. See docs/matching.md.
     """
 
 
@@ -164,9 +260,11 @@ def command() -> None:
 @_common
 def dedupe(source: Path, out: Path, columns: str | None, **kwargs: Any) -> None:
     """Cluster the records of SOURCE that are the same person."""
+    files = [InputFile(source, parse_columns(columns))]
     with _reporting() as (console, steps):
-        run = run_match([InputFile(source, parse_columns(columns))], _options(kwargs), steps)
-        _finish(run, out, console, steps)
+        tables, reads = _read(files, out, kwargs, console, steps)
+        run = run_match(tables, _options(kwargs), steps)
+        _finish(run, out, reads, console, steps)
 
 
 @command.command("link")
@@ -182,7 +280,8 @@ def link(first: Path, second: Path, out: Path, columns: str | None, columns_b: s
     """Link the records of FIRST and SECOND that are the same person (adds a source column)."""
     mapping_a = parse_columns(columns)
     mapping_b = parse_columns(columns_b) if columns_b is not None else mapping_a
-    inputs = [InputFile(first, mapping_a), InputFile(second, mapping_b)]
+    files = [InputFile(first, mapping_a), InputFile(second, mapping_b)]
     with _reporting() as (console, steps):
-        run = run_match(inputs, _options(kwargs, also_dedupe=also_dedupe), steps)
-        _finish(run, out, console, steps)
+        tables, reads = _read(files, out, kwargs, console, steps)
+        run = run_match(tables, _options(kwargs, also_dedupe=also_dedupe), steps)
+        _finish(run, out, reads, console, steps)

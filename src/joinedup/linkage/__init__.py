@@ -1,6 +1,6 @@
 """Probabilistic person matching for UK records (Splink on DuckDB).
 
-`run_match` takes one file (dedupe) or two (link) of person records, standardises names,
+`run_match` takes one table (dedupe) or two (link) of person records, standardises names,
 dates, postcodes and identifiers, trains or loads a Fellegi-Sunter model, scores blocked
 pairs and clusters them into people. See docs/matching.md.
 """
@@ -11,7 +11,7 @@ from joinedup.linkage.model import LinkageError, TrainingOptions
 from joinedup.linkage.pipeline import (
     DEFAULT_MAX_CLUSTER_SIZE,
     DEFAULT_THRESHOLD,
-    InputFile,
+    InputTable,
     MatchOptions,
     MatchRun,
     run_match,
@@ -24,7 +24,7 @@ __all__ = [
     "FIELDS",
     "Clusters",
     "ColumnMapping",
-    "InputFile",
+    "InputTable",
     "LinkageError",
     "MatchOptions",
     "MatchRun",

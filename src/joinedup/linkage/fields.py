@@ -1,9 +1,11 @@
 """The person fields matching understands, and how a file's columns map onto them.
 
-`joinedup match` takes any CSV or Parquet of person records. `--columns` says which of the
-file's columns holds each field (``id=unique_id,sex=gender``); fields not named there are
-taken from a column of the same name when the file has one, and ``field=`` (empty) leaves a
-field out. Any field but ``id`` may be absent. Extra columns (birth place, occupation,
+`joinedup match` takes any table of person records. `--columns` says which of the table's
+columns holds each field (``id=unique_id,sex=gender``); fields not named there are taken from
+a column of the same name, or failing that of a common name for the field (`COMMON_NAMES`:
+``record_id`` for id, ``forename`` for first_name, ...), and ``field=`` (empty) leaves a field
+out. Names are compared ignoring case, spaces and punctuation ("Date of Birth" is
+date_of_birth). Any field but ``id`` may be absent. Extra columns (birth place, occupation,
 ethnicity...) can be compared exactly with ``extras``.
 """
 
@@ -40,8 +42,43 @@ FIELDS: dict[str, str] = {
                         "and SSDA903 returns use the case system's child ids).",
 }
 
+# Column names that usually hold each field, tried in this order after the field's own name.
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("record_id", "person_id", "unique_id", "person_ref", "client_id", "individual_id"),
+    "first_name": ("forename", "forenames", "given_name", "given_names", "fname",
+                   "christian_name"),
+    "middle_names": ("middle_name", "other_forenames", "other_names"),
+    "surname": ("family_name", "last_name", "lname"),
+    "full_name": ("name", "person_name"),
+    "dob": ("date_of_birth", "birth_date", "birthdate"),
+    "sex": ("gender",),
+    "postcode": ("post_code", "postal_code"),
+    "address": ("full_address", "address_line"),
+    "nhs_number": ("nhs_no", "nhs", "nhs_num"),
+    "upn": ("unique_pupil_number", "pupil_number"),
+    "address_from": ("address_start", "moved_in"),
+    "address_to": ("address_end", "moved_out"),
+}
+
 _EXTRA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 EXTRA_PREFIX = "extra_"
+
+
+def _squashed(name: str) -> str:
+    """A column name compared loosely: case, spaces and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _find(column: str, available: Sequence[str]) -> str | None:
+    """The available column ``column`` names: exact, else ignoring case, else ignoring case,
+    spaces and punctuation (only when that finds one column)."""
+    if column in available:
+        return column
+    for match in (str.casefold, _squashed):
+        found = [a for a in available if match(a) == match(column)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def parse_columns(spec: str | None) -> dict[str, str | None]:
@@ -78,6 +115,8 @@ class ColumnMapping:
 
     fields: Mapping[str, str]
     extras: tuple[str, ...] = field(default=())
+    guessed: tuple[str, ...] = field(default=())
+    """Fields taken from a column of a common name for them (`COMMON_NAMES`), not named."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -85,12 +124,17 @@ class ColumnMapping:
         return tuple(name for name in FIELDS if name in self.fields)
 
     def describe(self) -> str:
-        """One line for progress output: ``sex<-gender, postcode<-pc; also dob, surname``."""
-        renamed = [f"{name}<-{column}" for name, column in self.fields.items() if name != column]
-        same = [name for name, column in self.fields.items() if name == column]
+        """One line for progress output:
+        ``sex<-gender; guessed id<-record_id, dob<-date_of_birth; also surname``."""
+        renamed = [f"{name}<-{column}" for name, column in self.fields.items()
+                   if name != column and name not in self.guessed]
+        guessed = [f"{name}<-{self.fields[name]}" for name in self.guessed]
+        same = [name for name, column in self.fields.items()
+                if name == column and name not in self.guessed]
         same += [f"extra {column}" for column in self.extras]
-        return "; ".join(part for part in (", ".join(renamed),
-                                           "also " + ", ".join(same) if same else "") if part)
+        return "; ".join(part for part in (
+            ", ".join(renamed), "guessed " + ", ".join(guessed) if guessed else "",
+            "also " + ", ".join(same) if same else "") if part)
 
 
 def resolve_mapping(
@@ -100,43 +144,50 @@ def resolve_mapping(
     *,
     file: str | None = None,
 ) -> ColumnMapping:
-    """Map fields onto a file's columns: explicit entries first, then same-named columns.
+    """Map fields onto a file's columns: explicit entries first, then same-named columns,
+    then columns of a common name for the field (each column feeds one field at most).
 
     Raises SourceError when a named column is not in the file or no id column is found.
     """
-    by_lower = {column.lower(): column for column in available}
+    shown = ", ".join(repr(column) for column in available)
     fields: dict[str, str] = {}
+    for name, column in explicit.items():
+        if column is None:
+            continue
+        found = _find(column, available)
+        if found is None:
+            raise SourceError(
+                f"column '{column}' (for field {name}) is not in the file; its "
+                f"columns are: {shown}. Fix --columns.",
+                file=file, field=name,
+            )
+        fields[name] = found
+    guessed: list[str] = []
     for name in FIELDS:
-        if name in explicit:
-            column = explicit[name]
-            if column is None:
-                continue
-            if column not in available:
-                found = by_lower.get(column.lower())
-                if found is None:
-                    raise SourceError(
-                        f"column '{column}' (for field {name}) is not in the file; its "
-                        f"columns are: {', '.join(available)}. Fix --columns.",
-                        file=file, field=name,
-                    )
-                column = found
-            fields[name] = column
-        elif name in by_lower:
-            fields[name] = by_lower[name]
+        if name in explicit or name in fields:
+            continue
+        taken = set(fields.values())
+        for candidate in (name, *COMMON_NAMES.get(name, ())):
+            found = _find(candidate, [c for c in available if c not in taken])
+            if found is not None:
+                fields[name] = found
+                if found.casefold() != name:
+                    guessed.append(name)
+                break
     if "id" not in fields:
         raise SourceError(
             "no id column: name the column that identifies each record, e.g. "
-            f"--columns id=person_id. Columns are: {', '.join(available)}",
+            f"--columns id=person_id. Columns are: {shown}",
             file=file, field="id",
         )
+    fields = {name: fields[name] for name in FIELDS if name in fields}
     checked: list[str] = []
     for extra in extras:
         if not _EXTRA_RE.match(extra):
             raise ConfigError(f"--extra: '{extra}' is not a plain column name.")
         if extra not in available:
             raise SourceError(
-                f"extra column '{extra}' is not in the file; its columns are: "
-                f"{', '.join(available)}.",
+                f"extra column '{extra}' is not in the file; its columns are: {shown}.",
                 file=file, field=extra,
             )
         if extra not in checked:
@@ -147,4 +198,4 @@ def resolve_mapping(
             f"{', '.join(name for name in FIELDS if name != 'id')} with --columns.",
             file=file,
         )
-    return ColumnMapping(fields=fields, extras=tuple(checked))
+    return ColumnMapping(fields=fields, extras=tuple(checked), guessed=tuple(guessed))

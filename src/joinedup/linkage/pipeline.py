@@ -1,12 +1,15 @@
-"""One path from person-record files to clusters: read, standardise, train or load a model,
-score blocked pairs, cluster, write. `joinedup match` and `bench/linkage.py` both run it."""
+"""One path from tables of person records to clusters: standardise, train or load a model,
+score blocked pairs, cluster, write. `joinedup match` and `bench/linkage.py` both run it.
+
+Linkage reads no files: `joinedup match` reads them with the sources layer's readers
+(`joinedup.sources.table_file`: encodings, rejected rows, limits) and passes the tables."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import duckdb
@@ -14,6 +17,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from splink import DuckDBAPI
 from splink.internals.exceptions import SplinkException
 
+from joinedup.errors import SourceError
 from joinedup.linkage import guardrails as guardrail_rules
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
@@ -35,7 +39,7 @@ from joinedup.linkage.model import (
     untrained_levels,
     with_link_type,
 )
-from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, read_records
+from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, quote
 from joinedup.linkage.resolve import ClusterRules, cluster_predictions
 
 DEFAULT_THRESHOLD = 0.8
@@ -44,13 +48,18 @@ DEFAULT_MIN_AVERAGE_WEIGHT = -3.0
 
 
 @dataclass(frozen=True, slots=True)
-class InputFile:
-    """A file of person records and how its columns map onto matching's fields."""
+class InputTable:
+    """A table of person records (every column text, as read) and how its columns map onto
+    matching's fields. A DuckDB relation is read into Arrow first."""
 
-    path: Path
+    table: pa.Table | duckdb.DuckDBPyRelation
     columns: Mapping[str, str | None] = field(default_factory=dict)
-    name: str | None = None
-    """Source name for `link` (default: the file name without extension)."""
+    name: str = "input"
+    """What messages call the table: the file as given."""
+    source: str | None = None
+    """Source name for `link` (default: `name`'s file name without extension)."""
+    lines: str | None = None
+    """A column holding each record's line in its file, for messages (never compared)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,23 +137,24 @@ class MatchRun:
         self.con.close()
 
 
-def _source_names(inputs: Sequence[InputFile]) -> list[str]:
+def _source_names(inputs: Sequence[InputTable]) -> list[str]:
     names: list[str] = []
     for number, item in enumerate(inputs, start=1):
-        base = re.sub(r"[^A-Za-z0-9_-]+", "_", item.name or item.path.stem) or f"source{number}"
+        given = item.source or PurePath(item.name).stem
+        base = re.sub(r"[^A-Za-z0-9_-]+", "_", given) or f"source{number}"
         names.append(base if base not in names else f"{base}_{number}")
     return names
 
 
-def run_match(inputs: Sequence[InputFile], options: MatchOptions,
+def run_match(inputs: Sequence[InputTable], options: MatchOptions,
               progress: Progress | None = None) -> MatchRun:
-    """Match one file (dedupe) or two (link) and cluster the records into people."""
+    """Match one table (dedupe) or two (link) and cluster the records into people."""
     say = progress or (lambda _message: None)
     if not 0 < options.threshold < 1:
         raise LinkageError(f"threshold {options.threshold} must be between 0 and 1 "
                            "(e.g. 0.9).")
     if not 1 <= len(inputs) <= 2:
-        raise LinkageError("give one file to dedupe or two to link.")
+        raise LinkageError("give one table to dedupe or two to link.")
     link_type: LinkType = (
         "dedupe_only" if len(inputs) == 1
         else "link_and_dedupe" if options.also_dedupe else "link_only"
@@ -216,22 +226,70 @@ def _guardrails(options: MatchOptions, present: set[str]) -> list[Guardrail]:
     return guardrail_rules.applicable(rules, present, without)
 
 
-def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputFile],
+def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],
                  names: Sequence[str | None], extras: Sequence[str],
                  say: Progress) -> tuple[list[PreparedTable], list[ColumnMapping]]:
     prepared: list[PreparedTable] = []
     mappings: list[ColumnMapping] = []
     for number, (item, name) in enumerate(zip(inputs, names, strict=True)):
-        say(f"reading {item.path}")
+        table = (item.table if isinstance(item.table, pa.Table)
+                 else item.table.to_arrow_table())
+        if table.num_rows == 0:
+            raise SourceError("no records in the file (only a header row?): nothing to match. "
+                              "Give a file with records.", file=item.name)
         raw = f"raw_{number}"
-        columns = read_records(con, item.path, raw)
-        mapping = resolve_mapping(columns, item.columns, extras, file=str(item.path))
-        say(f"standardising {item.path.name}: {mapping.describe()}")
-        prepared.append(prepare_records(con, raw, mapping, f"prepared_{number}",
-                                        source_name=name, file=str(item.path)))
+        con.register(raw, table)
+        try:
+            columns = [c for c in table.column_names if c != item.lines]
+            mapping = resolve_mapping(columns, item.columns, extras, file=item.name)
+            say(f"standardising {item.name}: {mapping.describe()}"
+                + (" (--columns overrides a guess)" if mapping.guessed else ""))
+            _check_ids(con, raw, mapping.fields["id"], item.lines, item.name)
+            prepared.append(prepare_records(con, raw, mapping, f"prepared_{number}",
+                                            source_name=name, file=item.name))
+        finally:
+            con.unregister(raw)
         mappings.append(mapping)
-        con.execute(f'DROP TABLE "{raw}"')
     return prepared, mappings
+
+
+def _check_ids(con: duckdb.DuckDBPyConnection, raw: str, column: str, lines: str | None,
+               name: str) -> None:
+    """Every record has an id and no id is repeated; the message names the lines at fault."""
+    line = f"CAST({quote(lines)} AS BIGINT)" if lines else "NULL::BIGINT"
+    value = f"nullif(trim(CAST({quote(column)} AS VARCHAR)), '')"
+    missing, first = one_row(
+        con, f"SELECT count(*), list({line} ORDER BY {line})[1:5] FROM {quote(raw)} "
+             f"WHERE {value} IS NULL")
+    if missing:
+        at = _at_lines(first)
+        raise SourceError(
+            f"{missing} records have no id{at}: every record needs one. Fill in column "
+            f"'{column}' there, remove those rows, or map another column with "
+            "--columns id=COLUMN.",
+            file=name, field="id", row=_first(first))
+    repeated = con.execute(
+        f"SELECT {value}, list({line} ORDER BY {line})[1:5], count(*) OVER () "
+        f"FROM {quote(raw)} GROUP BY 1 HAVING count(*) > 1 ORDER BY min({line}), 1 LIMIT 1"
+    ).fetchall()
+    if repeated:
+        example, where, count = repeated[0]
+        raise SourceError(
+            f"{count} ids are repeated (e.g. '{example}'{_at_lines(where)}): ids must be unique "
+            "within a file. Map a unique column with --columns id=COLUMN, or remove the "
+            "repeated rows.",
+            file=name, field="id", row=_first(where))
+
+
+def _at_lines(found: object) -> str:
+    lines = [int(x) for x in found or [] if x is not None] if isinstance(found, list) else []
+    if not lines:
+        return ""
+    return f" at line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+
+
+def _first(found: object) -> int | None:
+    return int(found[0]) if isinstance(found, list) and found and found[0] is not None else None
 
 
 def write_output(run: MatchRun, out: Path) -> None:

@@ -1,4 +1,4 @@
-"""Reading person records and standardising them into the columns the model compares.
+"""Standardising person records into the columns the model compares.
 
 Dates, sex, postcodes and identifiers are standardised in SQL inside DuckDB; names go through
 Python (`names`, `forenames`) once per distinct name, and join back. The prepared table has a
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -59,32 +58,6 @@ def one_row(con: duckdb.DuckDBPyConnection, sql: str,
     if len(rows) != 1:
         raise ValueError(f"expected one row, got {len(rows)}")
     return tuple(rows[0])
-
-
-def read_records(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
-    """Load a CSV (all columns as text) or Parquet file into `table`; return its columns.
-
-    Raises SourceError for a missing, unreadable or empty file.
-    """
-    if not path.is_file():
-        raise SourceError("file not found: check the path.", file=str(path))
-    suffix = path.suffix.lower()
-    reader = (
-        "read_parquet(?)" if suffix in {".parquet", ".pq"}
-        else "read_csv(?, all_varchar = true, header = true)"
-    )
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS SELECT * FROM {reader}",
-                    [str(path)])
-    except duckdb.Error as exc:
-        kind = "Parquet" if "parquet" in reader else "CSV"
-        raise SourceError(
-            f"cannot read it as {kind} ({exc}). Give a .csv with a header row or a .parquet.",
-            file=str(path),
-        ) from exc
-    if one_row(con, f"SELECT count(*) FROM {quote(table)}")[0] == 0:
-        raise SourceError("no records in the file: nothing to match.", file=str(path))
-    return [r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()]
 
 
 def _text(column: str | None, alias: str = "") -> str:

@@ -53,7 +53,7 @@ from joinedup.linkage.person_tables import (
     write_person_index,
     write_person_link,
 )
-from joinedup.linkage.pipeline import InputFile, MatchOptions, run_match
+from joinedup.linkage.pipeline import InputTable, MatchOptions, run_match
 from joinedup.linkage.prepare import PreparedTable, prepare_records
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
 from joinedup.linkage.search_tables import SEARCH_TABLES, store_search_tables
@@ -155,7 +155,8 @@ def _copy_snapshot(build: SnapshotBuild, source: Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Exported:
-    path: Path
+    table: pa.Table
+    """The matching input: link_key and the columns matching reads."""
     records: int
     new_records: int
     new_from: str | None
@@ -184,7 +185,7 @@ def _record_hash_sql() -> str:
 
 
 def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
-    """Number the records and write the matching input; keys stay in a temp table.
+    """Number the records and take the matching input; keys stay in a temp table.
 
     Records whose matching fields are unchanged since the last run carry their person id in
     `known_person_id`; new and changed records are numbered after them.
@@ -214,19 +215,16 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     if records == 0:
         raise WarehouseError("the current snapshot has no person records to link: run "
                              "`joinedup ingest` with sources that map person_record.")
-    target = build.side_file("person_record.parquet")
-    literal = target.as_posix().replace("'", "''")
     columns = ", ".join(MATCH_COLUMNS)
-    con.execute(f"COPY (SELECT link_key, {columns} FROM link_records) TO '{literal}' "
-                "(FORMAT parquet)")
+    # In memory, never on disk: the matching input is personal data.
+    table = con.sql(f"SELECT link_key, {columns} FROM link_records").to_arrow_table()
     first_new = str(new_from) if new_from is not None else f"{int(records) + 1:010d}"
-    return _Exported(target, int(records), int(new_records), first_new)
+    return _Exported(table, int(records), int(new_records), first_new)
 
 
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
-                  target_model: Path, scratch: Path) -> tuple[list[str], list[str]]:
+                  target_model: Path) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
-    scratch.unlink(missing_ok=True)  # the matching input: personal data, no longer needed
     if staged_model is not None:
         warnings += store.place_side_file(staged_model, target_model,
                                           "the model was not saved; the next run trains again")
@@ -334,7 +332,9 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             records = exported.records
             say(f"matching {records:,} person records"
                 + (" (training a model)" if train else f" with the model {saved_model}"))
-            run = run_match([InputFile(exported.path, {"id": "link_key"})], match_options, say)
+            run = run_match([InputTable(exported.table, {"id": "link_key"},
+                                        name="the snapshot's person records")],
+                            match_options, say)
             try:
                 register_clusters(build.con, run.clusters)
                 assignment = assign_ids(build.con, registry.table, state.next_number())
@@ -383,7 +383,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             say("publishing the new snapshot")
             path = build.commit()
         state.finish_run(build.id, register)
-        pruned, warnings = _after_commit(store, settings, staged, saved_model, exported.path)
+        pruned, warnings = _after_commit(store, settings, staged, saved_model)
     return LinkReport(build.id, path, previous, records, persons, linked, len(clusters.flagged),
                       run.pairs_scored, saved_model, train, time.perf_counter() - started,
                       choice.mode, choice.reason, exported.new_records, changes, queue, family,

@@ -2,9 +2,11 @@
 
 Before DuckDB reads the file, one streaming pass in Python checks the encoding (DuckDB would
 otherwise turn bad bytes into rejected rows), counts line endings and reads the header. Files
-that are not UTF-8 are transcoded to a temporary UTF-8 copy (DuckDB's own encodings need an
-extension, which cannot be downloaded offline). Rows DuckDB cannot parse (wrong number of
-fields, unterminated quotes) come back from its rejects table and are quarantined.
+that are not UTF-8 (Windows-1252; UTF-16, known by its byte-order mark or its zero bytes) are
+transcoded to a temporary UTF-8 copy (DuckDB's own encodings need an extension, which cannot be
+downloaded offline). Rows DuckDB cannot parse (wrong number of fields, unterminated quotes,
+longer than its line limit) come back from its rejects table, or are found by counting, and are
+quarantined.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ import duckdb
 import pyarrow as pa
 
 from joinedup.errors import SourceError
-from joinedup.sources.files import check_readable
+from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.raw import Params, RawSource, Reject, register, scalar, temp_name
 
 _CHUNK = 8 * 1024 * 1024
 _UTF8_NAMES = {"utf-8", "utf_8", "utf-8-sig"}
 _RAW_LIMIT = 2000
+MAX_LINE_BYTES = 2_097_152  # DuckDB's max_line_size: a longer record is rejected
+_SNIFF = 4096
 
 
 @dataclass
@@ -61,9 +65,35 @@ def _codec(name: str, shown: str) -> str:
         return codecs.lookup(name).name
     except LookupError as exc:
         raise SourceError(
-            f"encoding {name!r} is not an encoding Python knows. Use auto, utf-8 or cp1252.",
+            f"encoding {name!r} is not an encoding Python knows. Use auto, utf-8, cp1252 or "
+            "utf-16.",
             file=shown,
         ) from exc
+
+
+def sniff_utf16(path: Path) -> str | None:
+    """'utf-16' when the file starts with a UTF-16 byte-order mark, or 'utf-16-le'/'-be' when
+    its first bytes are text with every other byte zero (UTF-16 without a mark); else None."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF)
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even, odd = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if odd >= 0.9 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def describe_encoding(codec: str, bom: bool) -> str:
+    """The encoding as a person knows it: UTF-8, Windows-1252, UTF-16."""
+    name = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16",
+            "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}.get(codec, codec)
+    return f"{name} with a byte-order mark" if bom and name == "UTF-8" else name
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -157,9 +187,41 @@ def _transcode(path: Path, encoding: str, normalise_newlines: bool) -> Path:
     return target
 
 
-def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Scan, Path | None]:
-    """Scan (and if needed transcode) the file; returns the scan and any temporary copy."""
+def _from_utf16(path: Path, codec: str, delimiter: str, shown: str, fixes: Fixes,
+                ) -> tuple[_Scan, Path, str]:
+    """UTF-16 is not ASCII-compatible, so line endings cannot be counted in its bytes: it is
+    transcoded first and the UTF-8 copy is scanned."""
+    try:
+        copy = _transcode(path, codec, False)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"the file looks like UTF-16 but is not valid UTF-16 ({exc.reason}). Save it again "
+            f"as CSV UTF-8, or set {fixes.encoding} to its real encoding.",
+            file=shown,
+        ) from exc
+    try:
+        scan = _scan(copy, "utf-8", shown, delimiter)
+    except (_DecodeFailure, SourceError):
+        copy.unlink(missing_ok=True)
+        raise
+    if scan.mixed:
+        fixed = _transcode(copy, "utf-8", True)
+        copy.unlink(missing_ok=True)
+        copy = fixed
+        scan.cr -= scan.crlf
+        scan.crlf = 0
+    return scan, copy, codec
+
+
+def _prepare(path: Path, encoding: str, delimiter: str, shown: str,
+             fixes: Fixes = SOURCES_YAML) -> tuple[_Scan, Path | None, str]:
+    """Scan (and if needed transcode) the file; returns the scan, any temporary copy and the
+    encoding read."""
     wanted = "auto" if encoding.lower() == "auto" else _codec(encoding, shown)
+    utf16 = sniff_utf16(path) if wanted == "auto" else (
+        wanted if wanted.startswith("utf-16") else None)
+    if utf16 is not None:
+        return _from_utf16(path, utf16, delimiter, shown, fixes)
     first = "utf-8" if wanted in ("auto", *_UTF8_NAMES) else wanted
     try:
         scan = _scan(path, first, shown, delimiter)
@@ -167,7 +229,7 @@ def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Sc
         if wanted != "auto":
             raise SourceError(
                 f"byte 0x{bad.byte:02X} at line {bad.line} is not valid {first}. Set "
-                "`encoding:` in sources.yaml to the file's real encoding (e.g. cp1252 for "
+                f"{fixes.encoding} to the file's real encoding (e.g. cp1252 for "
                 "Excel on Windows), or `auto`.",
                 file=shown, row=bad.line,
             ) from bad
@@ -176,7 +238,7 @@ def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Sc
         except _DecodeFailure as worse:
             raise SourceError(
                 f"the file is neither UTF-8 nor Windows-1252 (byte 0x{worse.byte:02X} at line "
-                f"{worse.line}). Set `encoding:` in sources.yaml to its encoding.",
+                f"{worse.line}). Set {fixes.encoding} to its encoding.",
                 file=shown, row=worse.line,
             ) from worse
         first = "cp1252"
@@ -185,16 +247,18 @@ def _prepare(path: Path, encoding: str, delimiter: str, shown: str) -> tuple[_Sc
         if scan.mixed:
             scan.cr -= scan.crlf
             scan.crlf = 0
-        return scan, copy
-    return scan, None
+        return scan, copy, first
+    return scan, None, first
 
 
 def record_lines(data: bytes, newline: bytes, delimiter: str,
-                 blank_is_record: bool = False) -> list[tuple[int, bool]]:
+                 blank_is_record: bool = False,
+                 spans: list[tuple[int, int]] | None = None) -> list[tuple[int, bool]]:
     """(first physical line, is blank) of each CSV record, header included, as DuckDB sees
     them: a quote opens a quoted value only at the start of a field, a doubled quote inside
     one is a literal quote, and line breaks inside quotes do not end the record. Blank lines
-    are skipped by DuckDB except in one-column files, where they are empty values."""
+    are skipped by DuckDB except in one-column files, where they are empty values.
+    ``spans``, when given, receives each record's (start, end) byte offsets."""
     records: list[tuple[int, bool]] = []
     end = newline[-1:]
     starts_field = {delimiter.encode()[:1], b"\n", b"\r"}
@@ -220,11 +284,15 @@ def record_lines(data: bytes, newline: bytes, delimiter: str,
             continue
         content = data[start:at].rstrip(b"\r") if end == b"\n" else data[start:at]
         records.append((start_line, not content and not blank_is_record))
+        if spans is not None:
+            spans.append((start, at))
         line += 1
         start_line, start = line, match.end()
     rest = data[start:].rstrip(b"\r") if end == b"\n" else data[start:]
     if rest or (blank_is_record and start < len(data)):
         records.append((start_line, not rest and not blank_is_record))
+        if spans is not None:
+            spans.append((start, len(data)))
     return records
 
 
@@ -240,6 +308,7 @@ class CsvSource(RawSource):
     rejects_scan: str
     line_table: str
     made: list[str]  # further temp tables to drop on close
+    encoding: str  # as a person knows it: "UTF-8", "Windows-1252", "UTF-16"
 
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
@@ -253,11 +322,18 @@ class CsvSource(RawSource):
             return [], None  # one record per line: rows are lines 2, 3, ...
         # Blank lines, values with line breaks or rejected records: count records ourselves
         # (quote-aware) to give every row its real line and to prove none went missing.
-        records = record_lines(self.read_path.read_bytes(), self.scan.newline.encode(),
-                               self.delimiter, blank_is_record=len(self.columns) == 1)
+        data = self.read_path.read_bytes()
+        spans: list[tuple[int, int]] = []
+        records = record_lines(data, self.scan.newline.encode(), self.delimiter,
+                               blank_is_record=len(self.columns) == 1, spans=spans)
         bad = {int(r[0]) for r in found}
+        # DuckDB drops a record far over its line limit (one that does not fit its read
+        # buffer) without a reject: such records are found by their length.
+        too_long = {idx: spans[idx - 1] for idx, rec in enumerate(records[1:], start=2)
+                    if idx not in bad and not rec[1]
+                    and spans[idx - 1][1] - spans[idx - 1][0] > MAX_LINE_BYTES}
         good = [rec[0] for idx, rec in enumerate(records[1:], start=2)
-                if not rec[1] and idx not in bad]
+                if not rec[1] and idx not in bad and idx not in too_long]
         if len(good) != n_good or any(line > len(records) for line in bad):
             raise SourceError(
                 f"DuckDB read {n_good} rows and rejected {len(bad)}, but the file holds "
@@ -268,6 +344,10 @@ class CsvSource(RawSource):
             )
         rejects = [_reject(records[int(line) - 1][0], column, kind, message, text)
                    for line, column, kind, message, text in found]
+        rejects += [_reject(records[idx - 1][0], None, "LINE SIZE OVER MAXIMUM", "",
+                            data[start:min(end, start + 4 * _RAW_LIMIT)].decode(
+                                "utf-8", "replace"), size=end - start)
+                    for idx, (start, end) in too_long.items()]
         if good == list(range(2, n_good + 2)):
             return rejects, None
         mapping = pa.table({"seq": pa.array(range(1, n_good + 1), pa.int64()),
@@ -288,10 +368,12 @@ class CsvSource(RawSource):
 
 
 def _reject(line: int, column: str | None, kind: str, message: str, text: str | None,
-            ) -> Reject:
+            size: int | None = None) -> Reject:
     if kind == "LINE SIZE OVER MAXIMUM":
-        reason = ("this row is longer than 2 MB, more than any field should hold; check the "
-                  "quoting around this line (a missing closing quote joins rows together)")
+        how_long = f" ({size / 1_048_576:.1f} MB)" if size is not None else ""
+        reason = (f"this row is longer than 2 MB{how_long}, more than any field should hold; "
+                  "check the quoting around this line (a missing closing quote joins rows "
+                  "together) or remove the oversized value")
     else:
         reason = (f"could not read this row as CSV ({kind.lower()}: {message}); fix the "
                   "quoting or the number of fields at this line of the file")
@@ -301,10 +383,10 @@ def _reject(line: int, column: str | None, kind: str, message: str, text: str | 
 
 def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding: str,
              delimiter: str, required: tuple[str, ...] = (),
-             table: str | None = None) -> CsvSource:
+             table: str | None = None, fixes: Fixes = SOURCES_YAML) -> CsvSource:
     """Check, scan and read a CSV file into a temp table (one DuckDB read, on every core)."""
-    check_readable(path, shown)
-    scan, copy = _prepare(path, encoding, delimiter, shown)
+    check_readable(path, shown, fixes=fixes)
+    scan, copy, codec = _prepare(path, encoding, delimiter, shown, fixes)
     temp_files = [copy] if copy else []
     columns = column_names(scan.header)
     missing = [name for name in required if name not in columns]
@@ -336,6 +418,9 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
         raw_table, rejects_table, rejects_scan)
     source.line_table = temp_name("lines")
     source.made = []
+    with path.open("rb") as handle:
+        bom = handle.read(3) == codecs.BOM_UTF8
+    source.encoding = describe_encoding(codec, bom)
     # The plain read is stored first, in file order, so that rowid numbers the rows before any
     # join in the validation query could reorder them; row_number() over the CSV scan would do
     # the same but force the whole validation onto one core.
@@ -347,8 +432,8 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
         source.close(con)
         first = str(exc).strip().splitlines()[0]
         raise SourceError(
-            f"DuckDB could not read the file as CSV: {first}. Check `format:`, `delimiter:` "
-            "and `encoding:` in sources.yaml.",
+            f"DuckDB could not read the file as CSV: {first}. Check {fixes.format}, "
+            f"{fixes.delimiter} and {fixes.encoding}.",
             file=shown,
         ) from exc
     finally:

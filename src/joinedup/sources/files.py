@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.errors import SourceError
@@ -16,17 +17,34 @@ def display_path(path: Path, base_dir: Path) -> str:
         return path.as_posix()
 
 
-def check_readable(path: Path, shown: str, *, allow_empty: bool = False) -> int:
+@dataclass(frozen=True, slots=True)
+class Fixes:
+    """Where whoever runs a read sets each reading option: the readers' messages name it.
+    Ingest's options live in sources.yaml; `joinedup match` has command-line options."""
+
+    path: str = "`path:` in sources.yaml (it is relative to the sources.yaml folder)"
+    encoding: str = "`encoding:` in sources.yaml"
+    format: str = "`format:` in sources.yaml"
+    delimiter: str = "`delimiter:` in sources.yaml"
+    sheet: str = "`sheet:` in sources.yaml"
+    drop: str = "remove the file from sources.yaml"
+
+
+SOURCES_YAML = Fixes()
+
+
+def check_readable(path: Path, shown: str, *, allow_empty: bool = False,
+                   fixes: Fixes = SOURCES_YAML) -> int:
     """Fail with a clear SourceError unless ``path`` is a readable file; returns its size."""
     if not path.exists():
         raise SourceError(
-            f"the file does not exist at {path}. Check `path:` in sources.yaml (it is relative "
-            "to the sources.yaml folder) or copy the extract there.",
+            f"the file does not exist at {path}. Check {fixes.path} or copy the extract there.",
             file=shown,
         )
     if not path.is_file():
         raise SourceError(
-            f"{path} is not a file (a directory or device?). Point `path:` at the extract itself.",
+            f"{path} is not a file (a directory or device?). Point {fixes.path.split(' (')[0]} "
+            "at the extract itself.",
             file=shown,
         )
     try:
@@ -42,7 +60,7 @@ def check_readable(path: Path, shown: str, *, allow_empty: bool = False) -> int:
     if size == 0 and not allow_empty:
         raise SourceError(
             "the file is empty (0 bytes): an extract needs at least a header row. "
-            "Re-run the export, or remove the file from sources.yaml.",
+            f"Re-run the export, or {fixes.drop}.",
             file=shown,
         )
     return size

@@ -8,21 +8,22 @@ from pathlib import Path
 import duckdb
 
 from joinedup.errors import SourceError
-from joinedup.sources.files import check_readable
+from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.raw import Params, RawSource
 from joinedup.sources.schema import quote_ident
 
 
-def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, shown: str) -> RawSource:
-    check_readable(path, shown)
+def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *,
+                 fixes: Fixes = SOURCES_YAML) -> RawSource:
+    check_readable(path, shown, fixes=fixes)
     params = Params()
     call = f"read_parquet({params.add(str(path))}, file_row_number=true)"
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {call}", params.values).fetchall()
     except duckdb.Error as exc:
         raise SourceError(
-            f"not a readable Parquet file ({str(exc).splitlines()[0]}). Check `format:` in "
-            "sources.yaml and that the export finished.",
+            f"not a readable Parquet file ({str(exc).splitlines()[0]}). Check {fixes.format} "
+            "and that the export finished.",
             file=shown,
         ) from exc
     columns = tuple(str(row[0]) for row in described if row[0] != "file_row_number")

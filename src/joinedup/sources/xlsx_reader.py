@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from joinedup.errors import SourceError
 from joinedup.sources.columns import loose
 from joinedup.sources.csv_reader import column_names
-from joinedup.sources.files import check_readable
+from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.raw import RawSource, Reject, arrow_source
 
 _EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -47,24 +47,24 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _open(path: Path, shown: str, data_only: bool) -> Any:
+def _open(path: Path, shown: str, data_only: bool, fixes: Fixes) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SourceError(
             f"not a readable .xlsx workbook ({exc}). Save it from Excel as .xlsx "
-            "(not .xls or .csv), or fix `format:` in sources.yaml.",
+            f"(not .xls or .csv), or fix {fixes.format}.",
             file=shown,
         ) from exc
 
 
-def _sheet(workbook: Any, sheet: str | None, shown: str) -> Any:
+def _sheet(workbook: Any, sheet: str | None, shown: str, fixes: Fixes) -> Any:
     if sheet is None:
         return workbook.worksheets[0]
     if sheet not in workbook.sheetnames:
         raise SourceError(
             f"the workbook has no sheet {sheet!r}; its sheets are {workbook.sheetnames}. "
-            "Fix `sheet:` in sources.yaml.",
+            f"Fix {fixes.sheet}.",
             file=shown,
         )
     return workbook[sheet]
@@ -86,17 +86,17 @@ def _has_formulas(path: Path, worksheet: Any) -> bool:
     return False
 
 
-def _rows(path: Path, fm_sheet: str | None, shown: str,
+def _rows(path: Path, fm_sheet: str | None, shown: str, fixes: Fixes,
           ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...] | None]]:
     """(sheet row number, values, formulas or None) for every row."""
-    values_book = _open(path, shown, data_only=True)
+    values_book = _open(path, shown, True, fixes)
     try:
-        values_sheet = _sheet(values_book, fm_sheet, shown)
+        values_sheet = _sheet(values_book, fm_sheet, shown, fixes)
         formula_rows: Iterator[tuple[Any, ...]] | None = None
         formula_book = None
         if _has_formulas(path, values_sheet):
-            formula_book = _open(path, shown, data_only=False)
-            formula_rows = _sheet(formula_book, fm_sheet, shown).iter_rows(
+            formula_book = _open(path, shown, False, fixes)
+            formula_rows = _sheet(formula_book, fm_sheet, shown, fixes).iter_rows(
                 min_row=1, values_only=True)
         try:
             for number, row in enumerate(values_sheet.iter_rows(min_row=1, values_only=True),
@@ -111,10 +111,10 @@ def _rows(path: Path, fm_sheet: str | None, shown: str,
 
 
 def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: str | None,
-              used: set[str]) -> RawSource:
+              used: set[str] | None, fixes: Fixes = SOURCES_YAML) -> RawSource:
     """Read the sheet; ``used`` holds the columns the mapping reads (as ``loose`` names),
-    the only ones checked for unsaved formulas and Excel errors."""
-    check_readable(path, shown)
+    the only ones checked for unsaved formulas and Excel errors (None: every column)."""
+    check_readable(path, shown, fixes=fixes)
     header: list[str] | None = None
     names: tuple[str, ...] = ()
     checked: list[int] = []
@@ -122,12 +122,13 @@ def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: 
     records: list[tuple[Any, ...]] = []
     rejects: list[Reject] = []
     width = 0
-    for number, row, formulas in _rows(path, sheet, shown):
+    for number, row, formulas in _rows(path, sheet, shown, fixes):
         if header is None:
             if any(cell is not None and str(cell).strip() for cell in row):
                 header = [as_text(cell) or "" for cell in row]
                 names = column_names(header)
-                checked = [i for i, name in enumerate(names) if loose(name) in used]
+                checked = [i for i, name in enumerate(names)
+                           if used is None or loose(name) in used]
             continue
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             continue
@@ -140,7 +141,7 @@ def open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, sheet: 
         records.append(row)
     if header is None:
         raise SourceError(
-            "the sheet is empty: an extract needs at least a header row. Check `sheet:`.",
+            f"the sheet is empty: an extract needs at least a header row. Check {fixes.sheet}.",
             file=shown,
         )
     # Cells right of the header still count (as column5, ...): nothing in a row is dropped.
