@@ -166,6 +166,10 @@ def test_link_adds_the_source_and_joins_across_files(tmp_path: Path) -> None:
         (["--columns", "id"], ConfigError, "is not field=column"),
         (["--columns", COLUMNS, "--model", "missing.json"], LinkageError, "model file not found"),
         (["--columns", COLUMNS, "--extra", "shoe_size"], SourceError, "extra column 'shoe_size'"),
+        (["--columns", COLUMNS, "--without-guardrail", "tripletz"], LinkageError,
+         "no guardrail named tripletz; the rules are: different NHS numbers"),
+        (["--columns", COLUMNS, "--guardrails", "missing.yaml"], LinkageError,
+         "cannot read guardrails from missing.yaml"),
     ],
 )
 def test_bad_arguments_are_clear_errors(people: Path, tmp_path: Path, args: list[str],
@@ -199,3 +203,18 @@ def test_repeated_ids_are_refused(tmp_path: Path) -> None:
                                       "--out", str(tmp_path / "o.csv")])
     assert isinstance(result.exception, SourceError)
     assert "ids are repeated" in str(result.exception)
+
+
+def test_a_rules_file_replaces_joinedups_guardrails(people: Path, tmp_path: Path) -> None:
+    """A council's own rules file is applied: here one that holds every two records apart."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - name: nobody\n    title: Never join\n"
+        "    why: A rule that holds every two records apart, to show the file is used.\n"
+        "    needs: [surname]\n    sql: l.unique_id <> r.unique_id\n", encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["match", "dedupe", str(people), "--out", str(out),
+                                      "--columns", COLUMNS, "--guardrails", str(rules)])
+    assert result.exit_code == 0, result.output
+    clusters = [row["cluster_id"] for row in _read(out)]
+    assert len(set(clusters)) == len(clusters)

@@ -27,6 +27,7 @@ from joinedup.linkage import (
     MatchOptions,
     MatchRun,
     TrainingOptions,
+    guardrails,
     parse_columns,
     run_match,
     write_output,
@@ -145,6 +146,12 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--separate-twins/--no-separate-twins", default=True, show_default=True,
                      help="Never link records with the same surname and date of birth but "
                           "clearly different forenames (likely twins)."),
+        click.option("--guardrails", "guardrails_file", type=click.Path(path_type=Path),
+                     default=None,
+                     help="Rules of records never made one person (YAML, the form of "
+                          "joinedup's own guardrails.yaml), instead of joinedup's."),
+        click.option("--without-guardrail", "without", multiple=True, metavar="NAME",
+                     help="Do not apply this guardrail (repeat for several)."),
         click.option("--seed", type=int, default=TrainingOptions().seed, show_default=True,
                      help="Random seed for training."),
         click.option("--encoding", default="auto", show_default=True,
@@ -168,6 +175,9 @@ def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptio
         max_cluster_size=kwargs["max_cluster_size"],
         min_average_weight=kwargs["min_average_weight"],
         separate_twins=kwargs["separate_twins"],
+        guardrails=(guardrails.load(kwargs["guardrails_file"])
+                    if kwargs["guardrails_file"] is not None else None),
+        without_guardrails=tuple(kwargs["without"]),
         extras=_extras(kwargs["extras"]),
         model=kwargs["model"],
         save_model=kwargs["save_model"],
