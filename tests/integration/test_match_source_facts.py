@@ -50,7 +50,7 @@ def con() -> duckdb.DuckDBPyConnection:
     connection.register("incoming", pa.Table.from_pylist(_records()))
     connection.execute("CREATE TABLE raw AS SELECT * FROM incoming")
     connection.execute("CREATE VIEW facts AS SELECT source AS src, source_record_id AS rid, "
-                       "dob FROM raw")
+                       "dob, NULL::VARCHAR AS nhs FROM raw")
     return connection
 
 

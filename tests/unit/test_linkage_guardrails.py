@@ -12,7 +12,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from joinedup.linkage import guardrails
+from joinedup.linkage import guardrails, source_facts
+from joinedup.linkage.clustering import ambiguous_records
 from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.model import LinkageError
 from joinedup.linkage.prepare import prepare_records
@@ -101,7 +102,7 @@ def test_a_chain_through_a_shared_postcode_is_split() -> None:
     records = [
         {"id": "gran", "first_name": "Fatima", "surname": "Begum", "dob": "1950-03-01",
          "postcode": "OL9 6HT"},
-        {"id": "sparse1", "first_name": "F", "surname": "Begum", "postcode": "OL9 6HT"},
+        {"id": "sparse1", "first_name": "Fatima", "surname": "Begum", "postcode": "OL9 6HT"},
         {"id": "mum", "first_name": "Farida", "surname": "Begum", "dob": "1978-11-23",
          "postcode": "OL9 6HT"},
         {"id": "sparse2", "first_name": "Farida", "surname": "Begum", "postcode": "OL9 6HT"},
@@ -117,24 +118,20 @@ def test_a_chain_through_a_shared_postcode_is_split() -> None:
     assert all(reason != "kept apart" for _, _, reason in clusters.held_apart)
 
 
-def test_relatives_at_one_address_are_not_merged() -> None:
-    clusters = _cluster([
-        {"id": "a", "first_name": "Gurpreet", "surname": "Kaur", "dob": "1980-01-12",
-         "postcode": "B21 9QS"},
-        {"id": "b", "first_name": "Harpreet", "surname": "Kaur", "dob": "1984-08-30",
-         "postcode": "B21 9QS"},
-    ])
-    assert not _same(clusters, "a", "b")
-
-
-def test_different_property_and_date_of_birth() -> None:
-    clusters = _cluster([
-        {"id": "a", "first_name": "John", "surname": "Smith", "dob": "1962-02-03",
-         "uprn": "100012345678"},
-        {"id": "b", "first_name": "John", "surname": "Smith", "dob": "1970-09-28",
-         "uprn": "100012345999"},
-    ])
-    assert not _same(clusters, "a", "b")
+@pytest.mark.parametrize("pair", [
+    # relatives at one address
+    [{"id": "a", "first_name": "Gurpreet", "surname": "Kaur", "dob": "1980-01-12",
+      "postcode": "B21 9QS"},
+     {"id": "b", "first_name": "Harpreet", "surname": "Kaur", "dob": "1984-08-30",
+      "postcode": "B21 9QS"}],
+    # different property and date of birth
+    [{"id": "a", "first_name": "John", "surname": "Smith", "dob": "1962-02-03",
+      "uprn": "100012345678"},
+     {"id": "b", "first_name": "John", "surname": "Smith", "dob": "1970-09-28",
+      "uprn": "100012345999"}],
+], ids=["relatives at one address", "different property and date of birth"])
+def test_two_records_a_rule_holds_apart_are_not_merged(pair: list[dict[str, Any]]) -> None:
+    assert not _same(_cluster(pair), "a", "b")
 
 
 @pytest.mark.parametrize(("left", "right"), [
@@ -173,3 +170,52 @@ def test_a_broken_rules_file_is_refused_with_its_name(tmp_path: Path) -> None:
     path.write_text("rules:\n  - name: x\n    sql: l.a = r.a\n", encoding="utf-8")
     with pytest.raises(LinkageError, match=r"rules\.yaml: rule 1 lacks title, why, needs"):
         guardrails.load(path)
+
+
+def test_a_record_that_fits_two_people_kept_apart_joins_neither() -> None:
+    """A council tax record with no date of birth fits a father and his son of the same name
+    equally well; the two are kept apart, so it joins neither and waits for review."""
+    clusters = _cluster([
+        {"id": "father", "first_name": "Rajesh", "surname": "Patel", "dob": "1961-04-02",
+         "postcode": "LE4 6AB"},
+        {"id": "son", "first_name": "Rajesh", "surname": "Patel", "dob": "1990-11-17",
+         "postcode": "LE4 6AB"},
+        {"id": "undated", "first_name": "Rajesh", "surname": "Patel", "postcode": "LE4 6AB"},
+    ])
+    assert len({clusters.cluster_of[n] for n in ("father", "son", "undated")}) == 3
+    assert {("father", "undated"), ("son", "undated")} <= {
+        (a, b) for a, b, reason in clusters.held_apart if reason == "fits two people held apart"}
+
+
+def test_ambiguity_needs_evidence_99_times_stronger_for_one_person() -> None:
+    cluster_of = {"a": "a", "x": "a", "b": "b"}
+    close = [("a", "x", 20.0), ("x", "b", 15.0)]
+    clear = [("a", "x", 25.0), ("x", "b", 15.0)]
+    apart = {frozenset(("a", "b"))}
+    assert ambiguous_records(cluster_of, close, apart) == {"x"}
+    assert ambiguous_records(cluster_of, clear, apart) == set()
+    assert ambiguous_records(cluster_of, [("a", "x", 20.0)], apart) == set()
+    assert ambiguous_records(cluster_of, close, set()) == set()  # not held apart
+
+
+@pytest.mark.parametrize(("dob", "same"), [(None, False), ("1965-02-14", True),
+                                           ("1965-14-02", True)])
+def test_an_initial_links_only_with_a_date_of_birth_or_identifier(dob: str | None,
+                                                                  same: bool) -> None:
+    clusters = _cluster([
+        {"id": "aisha", "first_name": "Aisha", "surname": "Mahmood", "dob": "1965-02-14",
+         "postcode": "BD3 9AA"},
+        {"id": "initial", "first_name": "A", "surname": "Mahmood", "dob": dob,
+         "postcode": "BD3 9AA"},
+    ])
+    assert _same(clusters, "aisha", "initial") is same
+
+
+def test_a_source_with_each_person_once_is_learnt_from_its_nhs_numbers() -> None:
+    con = duckdb.connect()
+    rows = ([("gp", f"G{n}", None, f"{n:010d}") for n in range(600)]
+            + [("csc", f"C{n}", None, f"{n % 550:010d}") for n in range(600)]
+            + [("school", f"S{n}", None, None) for n in range(600)])
+    con.register("records", pa.table({name: [r[i] for r in rows] for i, name
+                                      in enumerate(("src", "rid", "dob", "nhs"))}))
+    assert source_facts.unique_sources(con, "records") == {"gp"}

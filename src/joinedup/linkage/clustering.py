@@ -20,10 +20,14 @@ automatically; the link is returned in `conflicts` for a reviewer instead.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 WEIGHT_CLIP = 15.0
+AMBIGUITY_BITS = math.log2(99)
+"""A record that links to two people held apart joins one of them only if the evidence for
+it is at least this much stronger (in match weight: 99 times as likely)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,3 +286,35 @@ def cluster_components(
                     best[record] = probability
     return Clusters(cluster_of=cluster_of, best_probability=best, flagged=checked.flagged,
                     conflicts=checked.conflicts)
+
+
+def ambiguous_records(cluster_of: Mapping[str, str],
+                      links: Iterable[tuple[str, str, float]],
+                      apart: Collection[frozenset[str]]) -> set[str]:
+    """Records that fit two people held apart about equally well.
+
+    `links` are (record, record, match weight) at or above the threshold; `apart` holds the
+    pairs of clusters that must stay two people (a guardrail pair between them, a reviewer's
+    "different", two known people). A record whose strongest link into its own cluster is
+    less than `AMBIGUITY_BITS` above its strongest link into a cluster held apart from it
+    fits both: a council tax record "Rajesh Patel" with no date of birth at the address of a
+    father and his son of the same name. Kruskal's order gave it to whichever link happened
+    to be a little stronger; it belongs to neither until a person decides. (A link refused
+    only by the evidence check, an average, does not make two people: there the stronger
+    side keeps the record.)
+    """
+    best: dict[tuple[str, str], float] = {}
+    for a, b, weight in links:
+        for record, other in ((a, b), (b, a)):
+            key = (record, cluster_of[other])
+            if weight > best.get(key, -math.inf):
+                best[key] = weight
+    found = set()
+    for (record, cluster), weight in best.items():
+        own = cluster_of[record]
+        if cluster == own or frozenset((own, cluster)) not in apart:
+            continue
+        mine = best.get((record, own))
+        if mine is not None and mine - weight < AMBIGUITY_BITS:
+            found.add(record)
+    return found

@@ -22,14 +22,7 @@ import yaml
 
 from joinedup.linkage.model import LinkageError
 
-# NHS numbers: the Modulus 11 check (NHS Data Dictionary, "NHS Number"): weights 10 down to 2
-# on the first nine digits; 11 minus the remainder is the check digit, 11 means 0, and 10
-# means the number is not valid.
-_NHS_SUM = " + ".join(f"CAST(substr(n, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
 _MACROS = (
-    f"""CREATE OR REPLACE TEMP MACRO jdu_nhs_valid(n) AS
-        regexp_full_match(n, '[0-9]{{10}}')
-        AND (11 - (({_NHS_SUM}) % 11)) % 11 = CAST(substr(n, 10, 1) AS INTEGER)""",
     # Two dates of birth (YYYY-MM-DD) that no common typing error explains: more than two
     # digits differ, neither day and month nor the year's last two digits are swapped, and
     # not the same year where one date is 1 January (a placeholder for "day not known").
@@ -43,19 +36,24 @@ _MACROS = (
                  AND substr(a, 3, 1) = substr(b, 4, 1) AND substr(a, 4, 1) = substr(b, 3, 1))""",
     """CREATE OR REPLACE TEMP MACRO jdu_years_apart(a, b) AS
         abs(TRY_CAST(substr(a, 1, 4) AS INTEGER) - TRY_CAST(substr(b, 1, 4) AS INTEGER))""",
-    # Forenames that differ outright: both more than an initial, not nicknames of each other,
-    # not alike (Jaro-Winkler below 0.8), neither the start or end of the other (Kath,
-    # Katherine) and neither among the other's names (a middle name used as a forename).
+    # Forenames that differ outright: not nicknames of each other, neither among the other's
+    # names (a middle name used as a forename), neither the start of the other (Kath,
+    # Katherine), and not alike (Jaro-Winkler below 0.8) unless their first letters differ
+    # (Ella and Bella, Daisy and Maisie: twins' names rhyme, and a typing error rarely hits the
+    # first letter). An initial differs from a name that starts with another letter.
     """CREATE OR REPLACE TEMP MACRO jdu_forenames_differ(fl, fr, vl, vr, tl, tr) AS
-        length(fl) > 1 AND length(fr) > 1
+        fl IS NOT NULL AND fr IS NOT NULL
         AND NOT coalesce(list_has_any(vl, vr), false)
-        AND jaro_winkler_similarity(fl, fr) < 0.8
-        AND NOT (least(length(fl), length(fr)) >= 3
-                 AND (starts_with(fl, fr) OR starts_with(fr, fl)
-                      OR ends_with(fl, fr) OR ends_with(fr, fl)))
         AND NOT coalesce(list_contains(tr, fl), false)
-        AND NOT coalesce(list_contains(tl, fr), false)""",
-)
+        AND NOT coalesce(list_contains(tl, fr), false)
+        AND CASE WHEN length(fl) = 1 OR length(fr) = 1
+                 THEN substr(fl, 1, 1) <> substr(fr, 1, 1)
+                 ELSE NOT (least(length(fl), length(fr)) >= 3
+                           AND (starts_with(fl, fr) OR starts_with(fr, fl)))
+                      AND (jaro_winkler_similarity(fl, fr) < 0.8
+                           OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
+                               AND least(length(fl), length(fr)) >= 3))
+            END""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +103,19 @@ def applicable(rules: Collection[Guardrail], present: Collection[str],
     """The rules whose columns hold data, less those named in `without`."""
     return [rule for rule in rules
             if rule.name not in without and all(column in present for column in rule.needs)]
+
+
+def chosen(present: Collection[str], *, rules: Collection[Guardrail] | None = None,
+           without: Collection[str] = (), separate_twins: bool = True) -> list[Guardrail]:
+    """The rules a run applies: `rules` (None: joinedup's own), less those named in `without`
+    (a name no rule has is an error) and "twins" without `separate_twins`, narrowed to the
+    columns `present`."""
+    rules = builtin() if rules is None else rules
+    unknown = set(without) - {rule.name for rule in rules}
+    if unknown:
+        raise LinkageError(f"no guardrail named {', '.join(sorted(unknown))}; the rules are: "
+                           f"{', '.join(rule.name for rule in rules)}.")
+    return applicable(rules, present, {*without, *(() if separate_twins else ("twins",))})
 
 
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -106,7 +106,7 @@ def make_linker(db_api: DuckDBAPI, tables: Sequence[str],
 
 
 def train(linker: Any, present: Collection[str], options: TrainingOptions,
-          progress: Progress | None = None, rows: Sequence[int] = ()) -> None:
+          rows: Sequence[int], progress: Progress | None = None) -> None:
     """Estimate the prior, u and m probabilities in place (`rows`: the records in each
     input, for the floor on m, `floor_m_probabilities`)."""
     say = progress or (lambda _message: None)
@@ -158,8 +158,7 @@ def train(linker: Any, present: Collection[str], options: TrainingOptions,
             "no EM training rule found any pairs: the input needs records that share a "
             "forename and surname, a date of birth or a postcode. Give more data or --model."
         )
-    floored = floor_m_probabilities(
-        linker, pairs_in(rows, linker._settings_obj._link_type)) if rows else []
+    floored = floor_m_probabilities(linker, pairs_in(rows, linker._settings_obj._link_type))
     if floored:
         say(f"m kept at or above what the data can show: {'; '.join(floored)}")
     raised = no_weaker_than_else(linker)

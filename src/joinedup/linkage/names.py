@@ -215,3 +215,10 @@ def standardise_name(
         tokens=tuple(seen),
         given=tuple(given),
     )
+
+
+def forename_surname(forename: str | None, surname: str | None) -> str | None:
+    """A standardised forename and surname as one value: the full name whose frequency the
+    model weighs when both agree (`comparisons.surname_comparison`). None when the forename is
+    an initial: "L Smith" is any of the Smiths whose name starts with L, not a full name."""
+    return f"{forename} {surname}" if forename and len(forename) > 1 and surname else None

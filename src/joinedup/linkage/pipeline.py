@@ -44,7 +44,7 @@ from joinedup.linkage.resolve import ClusterRules, cluster_predictions
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
-DEFAULT_MIN_AVERAGE_WEIGHT = -3.0
+DEFAULT_MIN_AVERAGE_WEIGHT = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         db_api = DuckDBAPI(connection=con)
         linker = make_linker(db_api, [p.table for p in prepared], settings_input)
         if saved is None:
-            train(linker, present, options.training, say, [p.rows for p in prepared])
+            train(linker, present, options.training, [p.rows for p in prepared], say)
             filled = u_from_value_counts(linker, con, [p.table for p in prepared])
             if filled:
                 say(f"u from value counts (no random pair shared one): {'; '.join(filled)}")
@@ -202,7 +202,10 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         rules = ClusterRules(options.threshold, options.max_cluster_size,
                              options.min_average_weight, options.separate_twins,
                              options.must_link, options.cannot_link, options.anchors,
-                             guardrails=tuple(_guardrails(options, present)))
+                             guardrails=tuple(guardrail_rules.chosen(
+                                 present, rules=options.guardrails,
+                                 without=options.without_guardrails,
+                                 separate_twins=options.separate_twins)))
         records, clusters = cluster_predictions(con, table, prepared,
                                                 link_type != "dedupe_only", rules)
     except SplinkException as exc:
@@ -214,16 +217,6 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None)
-
-
-def _guardrails(options: MatchOptions, present: set[str]) -> list[Guardrail]:
-    rules = options.guardrails if options.guardrails is not None else guardrail_rules.builtin()
-    unknown = set(options.without_guardrails) - {rule.name for rule in rules}
-    if unknown:
-        raise LinkageError(f"no guardrail named {', '.join(sorted(unknown))}; the rules are: "
-                           f"{', '.join(rule.name for rule in rules)}.")
-    without = {*options.without_guardrails, *(() if options.separate_twins else ("twins",))}
-    return guardrail_rules.applicable(rules, present, without)
 
 
 def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],

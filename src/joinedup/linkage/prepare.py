@@ -18,7 +18,7 @@ from joinedup.errors import SourceError
 from joinedup.linkage.blocking import rare_keys_sql
 from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
 from joinedup.linkage.forenames import forename_table
-from joinedup.linkage.names import soundex, standardise_name
+from joinedup.linkage.names import forename_surname, soundex, standardise_name
 from joinedup.linkage.source_facts import (
     BORROWED_FIELDS,
     SourceFacts,
@@ -30,13 +30,13 @@ from joinedup.linkage.source_facts import (
 PREPARED_COLUMNS: dict[str, str] = {
     "first_name": "name", "first_name_variants": "name", "forename_key": "name",
     "surname": "name", "surname_tokens": "name", "surname_key": "name",
-    "name_tokens": "name", "given_names": "name",
+    "name_tokens": "name", "given_names": "name", "forename_surname": "name",
     "dob": "dob", "dob_year": "dob", "dob_dm": "dob",
     "sex": "sex",
     "postcode": "postcode", "postcode_sector": "postcode", "postcode_district": "postcode",
     "postcode_area": "postcode",
     "address": "address", "uprn": "uprn", "nhs_number": "nhs_number", "upn": "upn",
-    "born_by": "source",
+    "born_by": "source", "unique_source": "source",
     "address_from": "address_from", "address_to": "address_to",
     "rare_keys": "blocking", "copy_of": "blocking", "copy_unpaired": "blocking",
 }
@@ -163,6 +163,7 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
         out["surname_key"].append(soundex(name.surname))
         out["name_tokens"].append(list(name.tokens) or None)
         out["given_names"].append(list(name.given) or None)
+        out["forename_surname"].append(forename_surname(forename, name.surname))
     return pa.table(out)
 
 
@@ -191,7 +192,8 @@ def _source_facts(con: duckdb.DuckDBPyConnection, source: str, fields: Mapping[s
     view = quote(f"{out}__facts")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW {view} AS
         SELECT {_text(fields.get("source"))} AS src, {_text(fields.get("source_record_id"))} AS rid,
-               {_dob_sql(fields.get("dob"))} AS dob
+               {_dob_sql(fields.get("dob"))} AS dob,
+               {_digits_sql(fields.get("nhs_number"), 10)} AS nhs
         FROM {quote(source)}""")
     try:
         return learn_source_facts(con, view)
@@ -294,11 +296,14 @@ def prepare_records(
                || greatest(substr(dob, 6, 2), substr(dob, 9, 2)) AS dob_dm,
            -- An adults-only source's record without a date of birth: born by this date.
            CASE WHEN dob IS NULL AND list_contains(?::VARCHAR[], __source)
-                THEN ?::VARCHAR END AS born_by
+                THEN ?::VARCHAR END AS born_by,
+           -- A source that lists each person once (`source_facts`): its name.
+           CASE WHEN list_contains(?::VARCHAR[], __source) THEN __source END AS unique_source
         FROM base
     """
     params: list[object] = [] if source_name is None else [source_name]
-    con.execute(sql, [*params, sorted(facts.adult_sources), facts.born_by])
+    con.execute(sql, [*params, sorted(facts.adult_sources), facts.born_by,
+                      sorted(facts.unique_sources)])
     if has_names:
         con.unregister(lookup_name)
     if source != raw_source:

@@ -29,6 +29,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from joinedup.linkage import guardrails
 from joinedup.linkage.clustering import (
     Clusters,
+    ambiguous_records,
     cluster_components,
     components,
     needs_checks,
@@ -45,6 +46,13 @@ ALL_PAIRS_MAX = 200
 # date of birth ("Baby of Smith"): not a direct link, or it could bridge twins.
 UNNAMED_SAME_BIRTH = ("(l.first_name IS NULL OR r.first_name IS NULL) "
                       "AND l.dob = r.dob AND l.surname = r.surname")
+# An initial and a surname name a household, not a person ("A MAHMOOD" at the address of
+# Aisha and Ahmed Mahmood): such a record links directly only where a date of birth (allowing
+# a typing error) or an identifier agrees too.
+INITIAL_ONLY = ("(length(l.first_name) = 1 OR length(r.first_name) = 1) "
+                "AND NOT coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn, false) "
+                "AND NOT coalesce(l.dob IS NOT NULL AND r.dob IS NOT NULL "
+                "AND NOT jdu_dob_unrelated(l.dob, r.dob), false)")
 # ... and two records at different postcodes held at different times.
 MOVED = ("l.postcode <> r.postcode AND l.address_from IS NOT NULL "
          "AND r.address_from IS NOT NULL "
@@ -122,29 +130,31 @@ def _node_sql(linking: bool, side: str) -> str:
 
 def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
                 prepared: Sequence[PreparedTable], linking: bool, rules: ClusterRules,
-                view: str = "__joinedup_pairs", extra: str = "") -> str:
-    """A view of scored pairs: node ids, probability, weight, whether the pair may not link
-    directly (a guardrail, or an unnamed record with the other's surname and date of birth)
-    and whether the two records look like one person who moved (`MOVED`)."""
+                view: str = "__joinedup_pairs", extra: str = "", links: bool = True) -> str:
+    """A view of scored pairs: node ids, probability, weight, whether the two records look
+    like one person who moved (`MOVED`) and, with `links`, the guardrail the pair breaks and
+    whether it may not link directly (a guardrail, `UNNAMED_SAME_BIRTH`, `INITIAL_ONLY`)."""
     dated = all(column in p.filled for p in prepared for column in _DATED)
     if linking:
         on = ("{side}.unique_id = p.unique_id_{s} "
               "AND {side}.source_dataset = p.source_dataset_{s}")
     else:
         on = "{side}.unique_id = p.unique_id_{s}"
-    guard = guardrails.rule_case(rules.guardrails or ())
     unnamed = UNNAMED_SAME_BIRTH if rules.separate_twins else "false"
+    checks = (f"{guardrails.rule_case(rules.guardrails or ())} AS guard, "
+              f"coalesce({unnamed}, false) OR coalesce({INITIAL_ONLY}, false) AS too_little, "
+              if links else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
-        WITH people AS ({_people_sql(prepared)})
-        SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
-            p.match_probability AS probability, p.match_weight AS weight,
-            {guard} AS guard,
-            ({guard}) IS NOT NULL OR coalesce({unnamed}, false) AS no_link,
-            coalesce({MOVED if dated else 'false'}, false) AS moved{extra}
-        FROM "{table}" AS p
-        JOIN people AS l ON {on.format(side='l', s='l')}
-        JOIN people AS r ON {on.format(side='r', s='r')}
+        WITH people AS ({_people_sql(prepared)}),
+        pairs AS (
+            SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
+                p.match_probability AS probability, p.match_weight AS weight, {checks}
+                coalesce({MOVED if dated else 'false'}, false) AS moved{extra}
+            FROM "{table}" AS p
+            JOIN people AS l ON {on.format(side='l', s='l')}
+            JOIN people AS r ON {on.format(side='r', s='r')})
+        SELECT *{", guard IS NOT NULL OR too_little AS no_link" if links else ""} FROM pairs
     """)
     return view
 
@@ -234,7 +244,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[Pre
             JOIN __joinedup_components AS cr ON cr.node = {_node(linking, "r")}
             WHERE cl.component = cr.component""")
         view = _pairs_view(con, "__joinedup_inside", prepared, linking, rules,
-                           view="__joinedup_inside_pairs", extra=", p.component")
+                           view="__joinedup_inside_pairs", extra=", p.component", links=False)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE __joinedup_weighed AS
             SELECT l, r, component,
@@ -264,29 +274,62 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
     records = _records(con, prepared, linking)
     if rules.guardrails is None:
         present = set.intersection(*({c for c, n in p.filled.items() if n} for p in prepared))
-        rules = replace(rules, guardrails=tuple(guardrails.applicable(
-            guardrails.builtin(), present, () if rules.separate_twins else ("twins",))))
-    if rules.guardrails:
-        guardrails.define_macros(con)
+        rules = replace(rules, guardrails=tuple(guardrails.chosen(
+            present, separate_twins=rules.separate_twins)))
+    guardrails.define_macros(con)  # the guardrails and `INITIAL_ONLY` use them
     view = _pairs_view(con, table, prepared, linking, rules)
-    edges = [
-        (str(a), str(b), float(p)) for a, b, p in con.execute(
-            f"SELECT l, r, probability FROM {view} WHERE probability >= ? AND NOT no_link",
-            [rules.threshold],
-        ).fetchall()
-    ]
-    edges += _copy_edges(con, view, prepared, linking, rules.threshold)
-    # Pairs the model would have linked but a guardrail forbids: kept for the review queue.
-    direct = [(str(a), str(b), str(g)) for a, b, g in con.execute(
-        f"SELECT l, r, guard FROM {view} WHERE probability >= ? AND guard IS NOT NULL",
-        [rules.threshold]).fetchall()]
-    nodes = [node for node, _, _ in records]
+    # The pairs at or above the threshold, read once: the links, the copies' links and the
+    # guardrail pairs the model would have linked (kept for the review queue).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __joinedup_links AS SELECT * FROM {view} "
+                "WHERE probability >= ?", [rules.threshold])
     con.execute(f"DROP VIEW {view}")
+    try:
+        weighed = [(str(a), str(b), float(p), float(w)) for a, b, p, w in con.execute(
+            "SELECT l, r, probability, weight FROM __joinedup_links WHERE NOT no_link"
+        ).fetchall()]
+        copies = _copy_edges(con, "__joinedup_links", prepared, linking, rules.threshold)
+        direct = [(str(a), str(b), str(g)) for a, b, g in con.execute(
+            "SELECT l, r, guard FROM __joinedup_links WHERE guard IS NOT NULL").fetchall()]
+    finally:
+        con.execute("DROP TABLE IF EXISTS __joinedup_links")
+    nodes = [node for node, _, _ in records]
+    edges = [(a, b, p) for a, b, p, _ in weighed] + copies
+    component_of, clusters, guarded = _cluster_once(con, table, prepared, linking, rules,
+                                                    nodes, edges)
+    apart = {frozenset((clusters.cluster_of[a], clusters.cluster_of[b]))
+             for a, b in [*((a, b) for a, b, _ in guarded), *clusters.conflicts]}
+    decided = {record for pair in rules.must_link for record in pair}
+    detached = ambiguous_records(clusters.cluster_of,
+                                 [(a, b, w) for a, b, _, w in weighed], apart) - decided
+    if detached:
+        # Only the people the detached records were in change: cluster those again without
+        # them (a detached record stays alone, for review).
+        touched = {component_of[record] for record in detached}
+        again_nodes = [node for node in nodes if component_of[node] in touched]
+        again_edges = [e for e in edges if component_of[e[0]] in touched
+                       and e[0] not in detached and e[1] not in detached]
+        inside = replace(rules, must_link=tuple(
+            pair for pair in rules.must_link if component_of[pair[0]] in touched))
+        _, again, _ = _cluster_once(con, table, prepared, linking, inside, again_nodes,
+                                    again_edges)
+        clusters = _replace_part(clusters, again)
+    fits_two = [(a, b, FITS_TWO) for a, b, _, _ in weighed if a in detached or b in detached]
+    return records, _with_reasons(clusters, [*direct, *guarded], fits_two)
+
+
+FITS_TWO = "fits two people held apart"
+
+
+def _cluster_once(con: duckdb.DuckDBPyConnection, table: str,
+                  prepared: Sequence[PreparedTable], linking: bool, rules: ClusterRules,
+                  nodes: list[str], edges: list[tuple[str, str, float]]
+                  ) -> tuple[dict[str, str], Clusters, list[tuple[str, str, str]]]:
+    """The components of the links, the clusters, and the guardrail pairs inside the
+    components (less those a reviewer decided are one person)."""
     component_of = components(nodes, [*((a, b) for a, b, _ in edges), *rules.must_link])
-    guarded = _guard_pairs(con, table, prepared, linking, component_of, rules)
-    # A reviewer's "same person" outranks a rule: the rule's pair is not kept apart.
     decided = {frozenset(pair) for pair in rules.must_link}
-    guarded = [g for g in guarded if frozenset(g[:2]) not in decided]
+    guarded = [g for g in _guard_pairs(con, table, prepared, linking, component_of, rules)
+               if frozenset(g[:2]) not in decided]
     cannot_link = (*rules.cannot_link, *((a, b) for a, b, _ in guarded))
     hard = needs_checks(component_of, rules.max_cluster_size, cannot_link, rules.anchors)
     evidence: list[tuple[str, str, float]] = []
@@ -298,17 +341,31 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         component_of, edges, hard, rules.threshold, rules.max_cluster_size,
         evidence=evidence, min_average_weight=rules.min_average_weight,
         must_link=rules.must_link, cannot_link=cannot_link, anchors=rules.anchors)
-    return records, _with_reasons(clusters, [*direct, *guarded])
+    return component_of, clusters, guarded
 
 
-def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]]) -> Clusters:
+def _replace_part(whole: Clusters, part: Clusters) -> Clusters:
+    """`whole` with the records of `part` clustered as `part` says."""
+    old = {whole.cluster_of[record] for record in part.cluster_of}
+    best = {r: p for r, p in whole.best_probability.items() if r not in part.cluster_of}
+    return replace(
+        whole, cluster_of={**whole.cluster_of, **part.cluster_of},
+        best_probability={**best, **part.best_probability},
+        flagged=frozenset(c for c in whole.flagged if c not in old) | part.flagged,
+        conflicts=(*(c for c in whole.conflicts if c[0] not in part.cluster_of),
+                   *part.conflicts))
+
+
+def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]],
+                  fits_two: Sequence[tuple[str, str, str]] = ()) -> Clusters:
     """The clusters with each refused link's reason: the guardrail broken by a pair of
     records between the two people it would have joined (else "kept apart", a reviewer's
-    decision or two known people)."""
+    decision or two known people), and the links of records left out because they fit two
+    people held apart (`clustering.ambiguous_records`)."""
     between: dict[frozenset[str], str] = {}
     for a, b, rule in guarded:
         key = frozenset((clusters.cluster_of[a], clusters.cluster_of[b]))
         between.setdefault(key, rule)
     held = [(a, b, between.get(frozenset((clusters.cluster_of[a], clusters.cluster_of[b])),
                                "kept apart")) for a, b in clusters.conflicts]
-    return replace(clusters, held_apart=tuple(held), guarded=tuple(guarded))
+    return replace(clusters, held_apart=(*held, *fits_two), guarded=tuple(guarded))

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from joinedup.linkage.forenames import forename_table
-from joinedup.linkage.names import soundex, standardise_name
+from joinedup.linkage.names import forename_surname, soundex, standardise_name
 
 WILDCARDS = re.compile(r"[*%?]")
-TABLE_COLUMNS: dict[str, Any] = {"born_by": None, "rare_keys": None, "copy_of": None,
+TABLE_COLUMNS: dict[str, Any] = {"born_by": None, "unique_source": None, "rare_keys": None,
+                                 "copy_of": None,
                                  "copy_unpaired": False}
 """Prepared columns that say where a record stands in its whole table (an adults-only
 source, rare blocking keys, a copy of another record), not what its own fields hold, with
@@ -146,6 +147,7 @@ def standard_names(first_name: str | None, surname: str | None, middle_names: st
         "surname_key": soundex(name.surname),
         "name_tokens": tuple(name.tokens) or None,
         "given_names": tuple(name.given) or None,
+        "forename_surname": forename_surname(forename, name.surname),
     }
 
 

@@ -13,6 +13,10 @@ without naming them:
   them; then it can be compared with the child's other records at all. Numeric ids of
   unrelated systems collide now and then (council tax party 700123, case 700123), but never
   for most of a source with matching dates of birth.
+- **One record a person.** A source whose records mostly carry an NHS number, none of them
+  twice, lists each person once (a GP register). Two of its records are two people, however
+  alike: a father and his son of the same name, with no date of birth elsewhere to tell
+  them apart (a guardrail, `guardrails.yaml`).
 - **Adults-only sources.** When practically every dated record of a source is an adult's
   (council tax: only people of 18 or over are liable), its records without a date of birth
   are adults too. They get `born_by`, the latest date of birth an adult can have, so that the
@@ -40,6 +44,10 @@ ADULT_MIN_DATED = 50
 """Dated records a source needs before it can be judged adults-only."""
 ADULT_MIN_SHARE = 0.995
 """Share of a source's dated records that must be adults (a few typed-in errors are allowed)."""
+UNIQUE_MIN_NUMBERED = 500
+"""Records with an NHS number a source needs before it can be judged one record a person."""
+UNIQUE_MIN_SHARE = 0.5
+"""Share of a source's records that must hold an NHS number for that judgement."""
 BORROWED_FIELDS = ("dob", "sex", "postcode", "nhs_number", "upn")
 NAME_FIELDS = ("first_name", "middle_names", "surname", "full_name")
 
@@ -54,6 +62,8 @@ class SourceFacts:
     born_by: str | None = None
     """Latest date of birth (YYYY-MM-DD) of someone who is an adult at the newest date of
     birth in the data; None when no source is adults-only."""
+    unique_sources: frozenset[str] = frozenset()
+    """Sources that hold one record a person (`unique_sources`)."""
 
 
 def _components(sources: Sequence[str], links: Sequence[tuple[str, str]]) -> dict[str, str]:
@@ -115,7 +125,23 @@ def adult_sources(con: duckdb.DuckDBPyConnection, records: str
     return adults, (born_by.isoformat() if adults else None)
 
 
+def unique_sources(con: duckdb.DuckDBPyConnection, records: str) -> frozenset[str]:
+    """Sources that hold one record a person: at least `UNIQUE_MIN_NUMBERED` records, and
+    `UNIQUE_MIN_SHARE` of them, carry a valid NHS number, and no two records of the source
+    (under different ids) carry the same one. A source that listed a person twice would show
+    it in its numbers; a GP register does not. Two of its records are then two people."""
+    rows = con.execute(f"""
+        WITH r AS (SELECT DISTINCT src, rid, nhs FROM {records} WHERE src IS NOT NULL)
+        SELECT src FROM r GROUP BY src
+        HAVING count(nhs) >= ? AND count(nhs) >= ? * count(*)
+           AND count(DISTINCT nhs) = count(nhs)
+        ORDER BY src""", [UNIQUE_MIN_NUMBERED, UNIQUE_MIN_SHARE]).fetchall()
+    return frozenset(str(r[0]) for r in rows)
+
+
 def learn_source_facts(con: duckdb.DuckDBPyConnection, records: str) -> SourceFacts:
-    """Both facts for `records`, a table or view of (src, rid, dob)."""
+    """The facts for `records`, a table or view of (src, rid, dob, nhs): dob as YYYY-MM-DD
+    text, nhs a valid NHS number or NULL."""
     adults, born_by = adult_sources(con, records)
-    return SourceFacts(shared_id_groups(con, records), adults, born_by)
+    return SourceFacts(shared_id_groups(con, records), adults, born_by,
+                       unique_sources(con, records))
