@@ -48,8 +48,9 @@ def reason_text(reason: str) -> str:
     if reason.startswith(_GUARDED):
         name = reason[len(_GUARDED):]
         titles = {rule.name: rule.title for rule in guardrails.builtin()}
-        return (f"Scored high, but a guardrail kept the two people apart: "
-                f"{titles.get(name, name)}")
+        if name in titles:
+            return f"Scored high, but a guardrail kept the two people apart: {titles[name]}"
+        return f"Scored high, but the matching kept the two people apart: the record {name}"
     return REASONS.get(reason, reason)
 
 
