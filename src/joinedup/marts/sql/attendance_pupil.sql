@@ -22,7 +22,7 @@ grouped AS (
     ASOF LEFT JOIN _mart_sen AS s
         ON s.pupil = p.source_record_id AND p.term_start >= s.census_date
 )
-SELECT g.source_record_id, g.event_id, g.academic_year, g.term, g.term_start,
+SELECT g.source, g.source_record_id, g.event_id, g.academic_year, g.term, g.term_start,
        coalesce(g.school, 'unknown') AS school, pr.ward_code, pr.lsoa_code,
        coalesce(nullif(pr.sex, ''), 'U') AS sex,
        _mart_sen_group(g.provision, g.census_date, g.term_start) AS sen,
