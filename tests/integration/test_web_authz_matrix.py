@@ -462,6 +462,7 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
+    "dashboards:map": rule_dashboard_data("/dashboards/send/map/"),
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),
     "dashboards:drill": rule_dashboard_data("/dashboards/send/pupils/open_requests/",
                                             person_level=True),

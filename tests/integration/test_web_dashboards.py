@@ -128,3 +128,12 @@ def test_dashboard_of_dashboards_counts_views_per_dashboard_and_team() -> None:
                      r"<td[^>]*>2</td></tr>", body)
     for title in ("Early help", "Council scorecard"):
         assert title in body.split("nobody opened in the last 90 days")[1]
+
+
+def test_map_lists_areas_and_drills_without_boundaries() -> None:
+    """Without reference data there are no boundaries: the page says so and the table of
+    synthetic wards still drills to a ward (its LSOAs need the boundaries' lookup)."""
+    analyst = _analyst()
+    body = analyst.get("/dashboards/csc_front_door/map/").content.decode()
+    assert "No boundaries to draw" in body and "(synthetic)" in body
+    assert analyst.get("/dashboards/scorecard/map/").status_code == 404

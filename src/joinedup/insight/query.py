@@ -208,3 +208,25 @@ def map_values(con: duckdb.DuckDBPyConnection, mart: str, measure: str, level: s
         "WHERE mart = ? AND measure = ? AND area_level = ? AND year = ?",
         [mart, measure, level, year]).fetchall()
     return year, {r[0]: (float(r[1]) if r[1] is not None else None) for r in rows}
+
+
+def map_years(con: duckdb.DuckDBPyConnection, mart: str, measure: str) -> list[str]:
+    """The years a map layer has figures for, newest first."""
+    try:
+        rows = con.execute("SELECT DISTINCT year FROM mart_area_summary WHERE mart = ? AND "
+                           "measure = ? ORDER BY year DESC", [mart, measure]).fetchall()
+    except duckdb.CatalogException as exc:
+        raise MartError("the marts are not in this snapshot: run `joinedup marts build`.") \
+            from exc
+    return [str(r[0]) for r in rows]
+
+
+def schools(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Schools with a location (the map's point layer), from the gazetteer's schools list."""
+    try:
+        cursor = con.execute("SELECT school, phase, kind, lat, lon FROM mart_school "
+                             "WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY school")
+    except duckdb.CatalogException:
+        return []
+    return [dict(zip(("name", "phase", "kind", "lat", "lon"), r, strict=True))
+            for r in cursor.fetchall()]

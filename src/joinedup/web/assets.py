@@ -1,4 +1,6 @@
-"""GOV.UK Frontend's built files, copied from node_modules into the app's static folder.
+"""GOV.UK Frontend's and Leaflet's built files, copied from node_modules into the app's static
+folder (both pinned in package.json; Leaflet draws the dashboards' maps, with boundaries the
+app serves itself: no tile server, nothing fetched from elsewhere).
 
 `make install` runs `npm ci` (govuk-frontend pinned in package.json to the version
 govuk-frontend-django supports) and then `joinedup web build-assets`. The copy lives in
@@ -23,6 +25,7 @@ from joinedup.errors import ConfigError
 REPO = Path(__file__).resolve().parents[3]
 NODE_MODULES = REPO / "node_modules"
 VENDOR = Path(__file__).resolve().parent / "core" / "static" / "vendor" / "govuk-frontend"
+LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 FILES = ("govuk-frontend.min.css", "govuk-frontend.min.css.map", "govuk-frontend.min.js",
          "govuk-frontend.min.js.map")
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
@@ -56,6 +59,21 @@ def build_assets(node_modules: Path = NODE_MODULES, dest: Path = VENDOR) -> Path
     (staging / "VERSION").write_text(f"{installed_version(node_modules)}\n", encoding="utf-8")
     shutil.rmtree(dest, ignore_errors=True)
     staging.rename(dest)
+    copy_leaflet(node_modules, dest.parent / "leaflet")
+    return dest
+
+
+def copy_leaflet(node_modules: Path, dest: Path) -> Path:
+    """Leaflet's script, stylesheet and marker images into ``dest``."""
+    dist = node_modules / "leaflet" / "dist"
+    if not (dist / LEAFLET_FILES[0]).is_file():
+        raise ConfigError(f"Leaflet's files are not in {dist}. Run `make install` (which runs "
+                          "`npm ci` and `joinedup web build-assets`) from the joinedup folder.")
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for name in LEAFLET_FILES:
+        shutil.copy2(dist / name, dest / name)
+    shutil.copytree(dist / "images", dest / "images")
     return dest
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from joinedup.web.dashboards import views
+from joinedup.web.dashboards import maps, views
 
 app_name = "dashboards"
 urlpatterns = [
     path("", views.index, name="index"),
     path("usage/", views.usage_page, name="usage"),
     path("<slug:key>/", views.dashboard, name="dashboard"),
+    path("<slug:key>/map/", maps.map_page, name="map"),
     path("<slug:key>/export/<slug:table_id>.csv", views.export, name="export"),
     path("<slug:key>/pupils/<slug:drill_id>/", views.drill, name="drill"),
 ]

@@ -1,0 +1,73 @@
+"""The dashboards' map: a choropleth of one layer from mart_area_summary, drilling from the
+borough (wards) to a ward (its LSOAs) to one LSOA, with schools as a point layer. Boundaries
+come from the reference data and are served in the page itself; Leaflet (npm, pinned) draws
+them with no tile layer. Without JavaScript the same drill-down works through the table."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from joinedup.config import get_settings
+from joinedup.errors import JoinedUpError
+from joinedup.insight import maps, query
+from joinedup.web.dashboards import present, usage
+from joinedup.web.dashboards.access import requires_insight
+from joinedup.web.dashboards.views import _dashboard, _unavailable
+from joinedup.web.familycontext.served import SERVED
+
+
+def _pick(request: HttpRequest, name: str, allowed: list[str]) -> str | None:
+    value = request.GET.get(name)
+    return value if value in allowed else None
+
+
+@require_GET
+@requires_insight
+def map_page(request: HttpRequest, key: str) -> HttpResponse:
+    spec = _dashboard(key)
+    if not spec.map:
+        raise Http404("This dashboard has no map")
+    layer_no = int(_pick(request, "layer", [str(i) for i in range(len(spec.map))]) or 0)
+    layer = spec.map[layer_no]
+    shapes = maps.boundaries(get_settings().reference_path("geo"))
+    try:
+        with SERVED.cursor() as (_, con):
+            years = query.map_years(con, layer.mart, layer.measure)
+            year = _pick(request, "year", years) or (years[0] if years else None)
+            _, ward_values = query.map_values(con, layer.mart, layer.measure, "ward", year)
+            _, lsoa_values = query.map_values(con, layer.mart, layer.measure, "lsoa", year)
+            points = query.schools(con)
+            names = query.area_names(con)
+    except JoinedUpError as exc:
+        return _unavailable(request, str(exc))
+    ward_codes = sorted(shapes.ward_names if shapes else
+                        {c for c in ward_values if c != "unknown"})
+    ward = _pick(request, "ward", ward_codes)
+    lsoa_codes = sorted(c for c, w in (shapes.lsoa_ward.items() if shapes else ())
+                        if w == ward) if ward else []
+    lsoa = _pick(request, "lsoa", lsoa_codes)
+    level, values = ("lsoa", {c: lsoa_values.get(c) for c in lsoa_codes}) if ward else \
+        ("ward", {c: ward_values.get(c) for c in ward_codes})
+    colours, legend = maps.classify(values)
+    features = None
+    if shapes is not None:
+        collection = shapes.lsoas if ward else shapes.wards
+        features = maps.features_json(collection, set(values), colours, values)
+    usage.log_view(request, spec.id, "map", {k: [v] for k, v in
+                                             (("layer", str(layer_no)), ("year", year),
+                                              ("ward", ward), ("lsoa", lsoa)) if v})
+    unit = "percent" if layer.measure.endswith("rate") or "within" in layer.measure else "count"
+    rows = [{"code": c, "name": names.get(c) or (shapes.ward_names.get(c, c) if shapes else c),
+             "value": present.show(v, unit), "colour": colours[c]} for c, v in values.items()]
+    return render(request, "dashboards/map.html", {
+        "dashboard": spec, "layer": layer, "layer_no": layer_no, "layers": spec.map,
+        "years": years, "year": year, "level": level, "ward": ward, "lsoa": lsoa,
+        "ward_name": names.get(ward or "", ward), "lsoa_name": names.get(lsoa or "", lsoa),
+        "lsoa_value": present.show(lsoa_values.get(lsoa or ""), unit),
+        "rows": sorted(rows, key=lambda r: str(r["name"])), "legend": legend,
+        "features": features, "points": json.dumps(points) if features else None,
+        "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None})
