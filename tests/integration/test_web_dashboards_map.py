@@ -21,7 +21,7 @@ def _features(body: str) -> list[dict[str, object]]:
     found = re.search(r'<script id="jup-map-features" type="application/json">(.*?)</script>',
                       body, re.S)
     assert found is not None
-    return json.loads(json.loads(found.group(1)))["features"]  # type: ignore[no-any-return]
+    return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]
 
 
 def test_the_map_drills_from_the_borough_to_an_lsoa(small_borough: Path, home: Path,

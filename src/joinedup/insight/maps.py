@@ -7,7 +7,6 @@ Maps drawn from these boundaries must show `ATTRIBUTION`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -84,8 +83,8 @@ def classify(values: dict[str, float | None]) -> tuple[dict[str, str], list[tupl
     return colours, legend
 
 
-def features_json(collection: dict[str, Any], keep: set[str] | None,
-                  colours: dict[str, str], values: dict[str, float | None]) -> str:
+def features(collection: dict[str, Any], keep: set[str] | None,
+             colours: dict[str, str], values: dict[str, float | None]) -> dict[str, Any]:
     """The features to draw (all, or those whose code is in ``keep``) with colour and value."""
     out = []
     for feature in collection["features"]:
@@ -95,4 +94,4 @@ def features_json(collection: dict[str, Any], keep: set[str] | None,
         props = {**feature["properties"], "colour": colours.get(code, NO_VALUE),
                  "value": values.get(code)}
         out.append({**feature, "properties": props})
-    return json.dumps(_collection(out))
+    return _collection(out)

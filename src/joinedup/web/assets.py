@@ -25,7 +25,7 @@ from joinedup.errors import ConfigError
 REPO = Path(__file__).resolve().parents[3]
 NODE_MODULES = REPO / "node_modules"
 VENDOR = Path(__file__).resolve().parent / "core" / "static" / "vendor" / "govuk-frontend"
-LEAFLET_FILES = ("leaflet.js", "leaflet.css")
+LEAFLET_FILES = ("leaflet.js", "leaflet.js.map", "leaflet.css")  # the map: collectstatic checks it
 FILES = ("govuk-frontend.min.css", "govuk-frontend.min.css.map", "govuk-frontend.min.js",
          "govuk-frontend.min.js.map")
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")

@@ -5,8 +5,6 @@ them with no tile layer. Without JavaScript the same drill-down works through th
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -56,7 +54,7 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
     features = None
     if shapes is not None:
         collection = shapes.lsoas if ward else shapes.wards
-        features = maps.features_json(collection, set(values), colours, values)
+        features = maps.features(collection, set(values), colours, values)
     usage.log_view(request, spec.id, "map", {k: [v] for k, v in
                                              (("layer", str(layer_no)), ("year", year),
                                               ("ward", ward), ("lsoa", lsoa)) if v})
@@ -69,5 +67,5 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
         "ward_name": names.get(ward or "", ward), "lsoa_name": names.get(lsoa or "", lsoa),
         "lsoa_value": present.show(lsoa_values.get(lsoa or ""), unit),
         "rows": sorted(rows, key=lambda r: str(r["name"])), "legend": legend,
-        "features": features, "points": json.dumps(points) if features else None,
+        "features": features, "points": points if features else None,
         "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None})
