@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import PageProblems, Server, assert_accessible, browser_tab, serve_home
+from e2e_support import (
+    PageProblems,
+    Server,
+    assert_accessible,
+    browser_tab,
+    serve_home,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 REFERENCE = Path(os.environ.get("JOINEDUP_TEST_REFERENCE_DATA",
@@ -54,18 +61,9 @@ def tab(browser: Any, axe_source: str, borough_server: Server,
         yield opened
 
 
-def _sign_in(page: Any, server: Server, role: str) -> None:
-    username, password = server.account(role)
-    page.goto("/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_analyst_reads_every_dashboard_and_the_map(tab: Any, borough_server: Server) -> None:
     page = tab
-    _sign_in(page, borough_server, "analyst")
+    sign_in(page, borough_server, "analyst")
     page.get_by_role("link", name="Dashboards").first.click()
     page.wait_for_load_state()
     assert page.title().startswith("Dashboards")
@@ -112,7 +110,7 @@ def test_analyst_reads_every_dashboard_and_the_map(tab: Any, borough_server: Ser
 def test_inclusion_officer_drills_to_pupils_with_a_reason(tab: Any,
                                                           borough_server: Server) -> None:
     page = tab
-    _sign_in(page, borough_server, "inclusion_officer")
+    sign_in(page, borough_server, "inclusion_officer")
     page.goto("/dashboards/attendance/")
     page.get_by_role("link", name="Pupils newly persistently absent").click()
     page.wait_for_load_state()
