@@ -75,6 +75,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, gazetteer: Path | None = None,
         for mart in catalogue.MARTS:
             t0 = time.perf_counter()
             con.execute(f'CREATE OR REPLACE TABLE "{mart.table}" AS {catalogue.sql(mart.name)}')
+            _plain_types(con, mart.table)
             count = con.execute(f'SELECT count(*) FROM "{mart.table}"').fetchone()
             built.append(MartBuilt(mart.name, int(count[0]) if count else 0,
                                    time.perf_counter() - t0))
@@ -87,6 +88,20 @@ def build_marts(con: duckdb.DuckDBPyConnection, gazetteer: Path | None = None,
         for table in _STAGING_TABLES:
             con.execute(f'DROP TABLE IF EXISTS "{table}"')
     return BuildReport(snapshot_id, geography, tuple(built), time.perf_counter() - started)
+
+
+def _plain_types(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Sums come out of DuckDB as HUGEINT or wide DECIMAL, which every dashboard query would
+    then add up again several times slower than BIGINT and DOUBLE: store the plain types."""
+    casts = []
+    for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall():
+        if kind == "HUGEINT":
+            casts.append(f'"{name}"::BIGINT AS "{name}"')
+        elif str(kind).startswith("DECIMAL"):
+            casts.append(f'"{name}"::DOUBLE AS "{name}"')
+    if casts:
+        con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * REPLACE '
+                    f'({", ".join(casts)}) FROM "{table}"')
 
 
 def _write_info(con: duckdb.DuckDBPyConnection, snapshot_id: str, geography: str,

@@ -14,6 +14,7 @@ from joinedup.errors import JoinedUpError
 from joinedup.insight import maps, query
 from joinedup.web.dashboards import present, usage
 from joinedup.web.dashboards.access import requires_insight
+from joinedup.web.dashboards.cache import cached
 from joinedup.web.dashboards.views import _dashboard, _unavailable
 from joinedup.web.familycontext.served import SERVED
 
@@ -33,13 +34,18 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
     layer = spec.map[layer_no]
     shapes = maps.boundaries(get_settings().reference_path("geo"))
     try:
-        with SERVED.cursor() as (_, con):
-            years = query.map_years(con, layer.mart, layer.measure)
+        with SERVED.cursor() as (snap, con):
+            years = cached((snap, "years", layer.mart, layer.measure),
+                           lambda: query.map_years(con, layer.mart, layer.measure))
             year = _pick(request, "year", years) or (years[0] if years else None)
-            _, ward_values = query.map_values(con, layer.mart, layer.measure, "ward", year)
-            _, lsoa_values = query.map_values(con, layer.mart, layer.measure, "lsoa", year)
-            points = query.schools(con)
-            names = query.area_names(con)
+            _, ward_values = cached((snap, "map", layer.mart, layer.measure, "ward", year),
+                                    lambda: query.map_values(con, layer.mart, layer.measure,
+                                                             "ward", year))
+            _, lsoa_values = cached((snap, "map", layer.mart, layer.measure, "lsoa", year),
+                                    lambda: query.map_values(con, layer.mart, layer.measure,
+                                                             "lsoa", year))
+            points = cached((snap, "schools"), lambda: query.schools(con))
+            names = cached((snap, "areas"), lambda: query.area_names(con))
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     ward_codes = sorted(shapes.ward_names if shapes else

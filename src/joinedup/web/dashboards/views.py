@@ -5,6 +5,7 @@ dashboard of dashboards. Data comes only from `joinedup.insight.query`'s functio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,7 @@ from joinedup.web.dashboards.access import (
     protect,
     requires_insight,
 )
+from joinedup.web.dashboards.cache import cached, frozen
 from joinedup.web.familycontext.served import SERVED
 
 
@@ -86,13 +88,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     spec = _dashboard(key)
     try:
-        with SERVED.cursor() as (_, con):
-            options = query.filter_options(con, spec)
+        with SERVED.cursor() as (snap, con):
+            options = cached((snap, "options", spec.id),
+                             lambda: query.filter_options(con, spec))
             chosen = _chosen(request, options)
-            fresh = _freshness(con, spec)
-            headlines = [query.headline(con, spec, h, chosen) for h in spec.headlines]
-            tables = {t.id: protect(request, query.table(con, spec, t.id, chosen))
-                      for t in spec.tables}
+            base = (snap, spec.id, frozen(chosen))
+            fresh = cached((snap, "fresh", spec.id, dt.date.today()),
+                           lambda: _freshness(con, spec))
+            headlines = cached((*base, "headlines"), lambda: [
+                query.headline(con, spec, h, chosen) for h in spec.headlines])
+            tables: dict[str, query.TableResult] = {}
+            for t in spec.tables:
+                tables[t.id] = protect(request, cached(
+                    (*base, "table", t.id),
+                    functools.partial(query.table, con, spec, t.id, chosen)))
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     usage.log_view(request, spec.id, "page", chosen)
@@ -123,9 +132,12 @@ def export(request: HttpRequest, key: str, table_id: str) -> HttpResponse:
     if table_id not in {t.id for t in spec.tables}:
         raise Http404("No such table")
     try:
-        with SERVED.cursor() as (_, con):
-            chosen = _chosen(request, query.filter_options(con, spec))
-            result = protect(request, query.table(con, spec, table_id, chosen))
+        with SERVED.cursor() as (snap, con):
+            chosen = _chosen(request, cached((snap, "options", spec.id),
+                                             lambda: query.filter_options(con, spec)))
+            result = protect(request, cached(
+                (snap, spec.id, frozen(chosen), "table", table_id),
+                lambda: query.table(con, spec, table_id, chosen)))
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     usage.log_view(request, spec.id, "export", chosen)
@@ -143,9 +155,10 @@ def drill(request: HttpRequest, key: str, drill_id: str) -> HttpResponse:
     if found is None or not may_drill(request):
         raise Http404("No such page")
     try:
-        with SERVED.cursor() as (_, con):
-            chosen = _chosen(request, query.filter_options(con, spec))
-            result = query.drill_rows(con, spec, found, chosen)
+        with SERVED.cursor() as (snap, con):
+            chosen = _chosen(request, cached((snap, "options", spec.id),
+                                             lambda: query.filter_options(con, spec)))
+            result = query.drill_rows(con, spec, found, chosen)  # personal: never cached
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     people = sorted({str(r["person_id"]) for r in result.rows if r.get("person_id")})
