@@ -54,6 +54,16 @@ def borough_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
         yield server
 
 
+SHOTS = os.environ.get("JOINEDUP_SCREENSHOTS")
+"""A folder to save the pages into as PNG (docs/screenshots for docs/insight.md)."""
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
+
+
 @pytest.fixture
 def tab(browser: Any, axe_source: str, borough_server: Server,
         problems: PageProblems) -> Iterator[Any]:
@@ -78,6 +88,7 @@ def test_analyst_reads_every_dashboard_and_the_map(tab: Any, borough_server: Ser
         if page.locator("[data-jup-chart]").count():
             page.wait_for_selector("[data-jup-chart] .main-svg")
         assert_accessible(page)
+        _shot(page, "dashboard-" + page.url.rstrip("/").rsplit("/", 1)[-1])
 
     page.goto("/dashboards/attendance/")
     first_school = page.locator("#filter-school option").nth(1).get_attribute("value")
@@ -99,12 +110,15 @@ def test_analyst_reads_every_dashboard_and_the_map(tab: Any, borough_server: Ser
         page.wait_for_url(re.compile(r".*lsoa=E01\d+.*"))
         assert page.locator("[data-jup-lsoa]").is_visible()
         assert_accessible(page)
+        page.locator("#jup-map").scroll_into_view_if_needed()
+        _shot(page, "dashboard-map")
 
     page.goto("/dashboards/usage/")
     body = page.content()
     views = int(re.search(r"(\d+) page views? logged", body).group(1))  # type: ignore[union-attr]
     assert views >= len(titles) + 1
     assert_accessible(page)
+    _shot(page, "dashboard-usage")
 
 
 def test_inclusion_officer_drills_to_pupils_with_a_reason(tab: Any,

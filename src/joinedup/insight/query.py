@@ -102,15 +102,22 @@ def filter_options(con: duckdb.DuckDBPyConnection, dashboard: Dashboard
     """Each filter's choices (value, label): the values in the marts the dashboard uses."""
     marts = {t.mart for t in dashboard.tables} | {h.mart for h in dashboard.headlines}
     names = area_names(con)
+    values: dict[str, set[str]] = {f.id: set() for f in dashboard.filters}
+    for mart in sorted(marts):
+        available = _columns(con, mart)
+        wanted = [f for f in dashboard.filters if f.column in available]
+        if not wanted:
+            continue
+        # One scan of the mart for every filter, not one query per filter.
+        parts = [f"SELECT ? AS k, CAST(\"{f.column}\" AS VARCHAR) AS v FROM "
+                 f"(SELECT DISTINCT \"{f.column}\" FROM \"{spec(mart).table}\" "
+                 f"WHERE \"{f.column}\" IS NOT NULL)" for f in wanted]
+        for key, value in con.execute(" UNION ALL ".join(parts),
+                                      [f.id for f in wanted]).fetchall():
+            values[key].add(value)
     options: dict[str, list[tuple[str, str]]] = {}
     for f in dashboard.filters:
-        values: set[str] = set()
-        for mart in sorted(marts):
-            if f.column in _columns(con, mart):
-                values |= {str(r[0]) for r in con.execute(
-                    f'SELECT DISTINCT "{f.column}" FROM "{spec(mart).table}" '
-                    f'WHERE "{f.column}" IS NOT NULL').fetchall()}
-        pairs = [(v, names.get(v) or v if f.column in AREA_COLUMNS else v) for v in values]
+        pairs = [(v, names.get(v) or v if f.column in AREA_COLUMNS else v) for v in values[f.id]]
         options[f.id] = sorted(pairs, key=lambda o: o[1], reverse=f.kind == "period")
     return options
 
