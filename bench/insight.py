@@ -22,6 +22,7 @@ source rows.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -41,7 +42,9 @@ def ensure_home(sources_file: Path) -> Path:
     """A home holding the borough's snapshot with marts, made once per borough."""
     from joinedup.marts import gazetteer_for, marts_step
 
-    home = OUT / f"insight-home-{sources_file.parent.name}"
+    sql = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(
+        (HERE.parent / "src" / "joinedup" / "marts" / "sql").glob("*.sql")))).hexdigest()[:8]
+    home = OUT / f"insight-home-{sources_file.parent.name}-marts{sql}"  # new SQL: new home
     if not (home / ".complete").exists():
         shutil.rmtree(home, ignore_errors=True)
         started = time.perf_counter()

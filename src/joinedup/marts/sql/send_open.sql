@@ -16,6 +16,7 @@ placed AS (
         ON en.pupil = o.source_record_id AND o.as_at >= en.start_date
 )
 SELECT p.source, p.source_record_id, p.request_id, p.request_date, p.deadline, p.as_at,
+       1 AS requests,
        p.deadline - p.as_at AS days_left,
        CASE WHEN p.deadline < p.as_at THEN 'Breached'
             WHEN p.deadline - p.as_at <= 28 THEN '4 weeks or less'
