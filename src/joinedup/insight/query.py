@@ -202,8 +202,19 @@ def drill_rows(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, drill: Dril
                                           for c in drill.columns), rows)
 
 
+@dataclass(frozen=True, slots=True)
+class MapValues:
+    year: str | None
+    values: dict[str, float | None]
+    count: bool
+    """A count (no denominator): an area with no row has 0, not "no figure"."""
+
+    def of(self, code: str) -> float | None:
+        return self.values.get(code, 0.0 if self.count else None)
+
+
 def map_values(con: duckdb.DuckDBPyConnection, mart: str, measure: str, level: str,
-               year: str | None = None) -> tuple[str | None, dict[str, float | None]]:
+               year: str | None = None) -> MapValues:
     """A map layer: area code -> value for one measure and year (default: the latest)."""
     if year is None:
         row = con.execute("SELECT max(year) FROM mart_area_summary WHERE mart = ? AND "
@@ -211,10 +222,12 @@ def map_values(con: duckdb.DuckDBPyConnection, mart: str, measure: str, level: s
         year = row[0] if row else None
     rows = con.execute(
         "SELECT area_code, CASE WHEN denominator IS NULL THEN numerator ELSE "
-        "numerator * 100.0 / nullif(denominator, 0) END FROM mart_area_summary "
-        "WHERE mart = ? AND measure = ? AND area_level = ? AND year = ?",
-        [mart, measure, level, year]).fetchall()
-    return year, {r[0]: (float(r[1]) if r[1] is not None else None) for r in rows}
+        "numerator * 100.0 / nullif(denominator, 0) END, denominator IS NULL "
+        "FROM mart_area_summary WHERE mart = ? AND measure = ? AND area_level = ? AND "
+        "year = ?", [mart, measure, level, year]).fetchall()
+    count = bool(rows) and all(r[2] for r in rows)
+    return MapValues(year, {r[0]: (float(r[1]) if r[1] is not None else None) for r in rows},
+                     count)
 
 
 def map_years(con: duckdb.DuckDBPyConnection, mart: str, measure: str) -> list[str]:

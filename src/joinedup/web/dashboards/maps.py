@@ -38,10 +38,10 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
             years = cached((snap, "years", layer.mart, layer.measure),
                            lambda: query.map_years(con, layer.mart, layer.measure))
             year = _pick(request, "year", years) or (years[0] if years else None)
-            _, ward_values = cached((snap, "map", layer.mart, layer.measure, "ward", year),
+            ward_values = cached((snap, "map", layer.mart, layer.measure, "ward", year),
                                     lambda: query.map_values(con, layer.mart, layer.measure,
                                                              "ward", year))
-            _, lsoa_values = cached((snap, "map", layer.mart, layer.measure, "lsoa", year),
+            lsoa_values = cached((snap, "map", layer.mart, layer.measure, "lsoa", year),
                                     lambda: query.map_values(con, layer.mart, layer.measure,
                                                              "lsoa", year))
             points = cached((snap, "schools"), lambda: query.schools(con))
@@ -49,13 +49,13 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     ward_codes = sorted(shapes.ward_names if shapes else
-                        {c for c in ward_values if c != "unknown"})
+                        {c for c in ward_values.values if c != "unknown"})
     ward = _pick(request, "ward", ward_codes)
     lsoa_codes = sorted(c for c, w in (shapes.lsoa_ward.items() if shapes else ())
                         if w == ward) if ward else []
     lsoa = _pick(request, "lsoa", lsoa_codes)
-    level, values = ("lsoa", {c: lsoa_values.get(c) for c in lsoa_codes}) if ward else \
-        ("ward", {c: ward_values.get(c) for c in ward_codes})
+    level, values = ("lsoa", {c: lsoa_values.of(c) for c in lsoa_codes}) if ward else \
+        ("ward", {c: ward_values.of(c) for c in ward_codes})
     colours, legend = maps.classify(values)
     features = None
     if shapes is not None:
@@ -64,14 +64,14 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
     usage.log_view(request, spec.id, "map", {k: [v] for k, v in
                                              (("layer", str(layer_no)), ("year", year),
                                               ("ward", ward), ("lsoa", lsoa)) if v})
-    unit = "percent" if layer.measure.endswith("rate") or "within" in layer.measure else "count"
+    unit = "count" if ward_values.count else "percent"
     rows = [{"code": c, "name": names.get(c) or (shapes.ward_names.get(c, c) if shapes else c),
              "value": present.show(v, unit), "colour": colours[c]} for c, v in values.items()]
     return render(request, "dashboards/map.html", {
         "dashboard": spec, "layer": layer, "layer_no": layer_no, "layers": spec.map,
         "years": years, "year": year, "level": level, "ward": ward, "lsoa": lsoa,
         "ward_name": names.get(ward or "", ward), "lsoa_name": names.get(lsoa or "", lsoa),
-        "lsoa_value": present.show(lsoa_values.get(lsoa or ""), unit),
+        "lsoa_value": present.show(lsoa_values.of(lsoa) if lsoa else None, unit),
         "rows": sorted(rows, key=lambda r: str(r["name"])), "legend": legend,
         "features": features, "points": points if features else None,
         "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None})

@@ -1,0 +1,75 @@
+"""The dashboards' query functions on hand-written marts: filters, ratios, headline change
+and RAG, drill-down without a link, map values (a count's missing area is 0)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from joinedup.insight import query
+from joinedup.insight.schema import parse
+from marts_rows import Snapshot
+
+DASHBOARD = parse("""
+id: flow
+title: Flow
+summary: Test.
+measures:
+  referrals: {label: Referrals, sum: referrals}
+  re_rate: {label: Re-referrals (%), ratio: [re_referrals, referrals], scale: 100, unit: percent}
+filters:
+  - {id: ward, label: Ward, column: ward_code, kind: area}
+  - {id: year, label: Year, column: financial_year, kind: period}
+headlines:
+  - {label: Re-referrals, mart: csc_flow, measure: re_rate, period: financial_year, target: 20, better: lower, amber: 10}
+tables:
+  - {id: by_ward, title: By ward, mart: csc_flow, group_by: [ward_code], measures: [referrals, re_rate]}
+""", "flow.yaml")
+
+
+@pytest.fixture()
+def snap(tmp_path: Path) -> Snapshot:
+    s = Snapshot(tmp_path)
+    s.postcode("SK1 1AA", "E01000001", "E05000001")
+    s.postcode("SK2 2BB", "E01000002", "E05000002")
+    s.person("csc", "a", postcode="SK1 1AA")
+    s.person("csc", "b", postcode="SK2 2BB")
+    for on in ("2023-05-01", "2023-06-01", "2024-05-01", "2024-06-01", "2024-07-01"):
+        s.event("csc", "a", "referral", on)  # each within 12 months of the one before
+    s.event("csc", "b", "referral", "2024-05-01")
+    s.build()
+    return s
+
+
+def test_tables_sum_ratios_and_show_area_names(snap: Snapshot) -> None:
+    rows = query.table(snap.con, DASHBOARD, "by_ward", {}).rows
+    # a: five referrals, four within 12 months of the one before; b: one, not a re-referral.
+    assert rows == [{"ward_code": "E05000001 name", "referrals": 5.0, "re_rate": 80.0},
+                    {"ward_code": "E05000002 name", "referrals": 1.0, "re_rate": 0.0}]
+    narrowed = query.table(snap.con, DASHBOARD, "by_ward", {"ward": ["E05000002"]}).rows
+    assert [r["ward_code"] for r in narrowed] == ["E05000002 name"]
+
+
+def test_filter_options_come_from_the_marts_newest_period_first(snap: Snapshot) -> None:
+    options = query.filter_options(snap.con, DASHBOARD)
+    assert options["year"] == [("2024-25", "2024-25"), ("2023-24", "2023-24")]
+    assert ("E05000001", "E05000001 name") in options["ward"]
+
+
+def test_headline_compares_with_the_period_before_and_rates_it(snap: Snapshot) -> None:
+    result = query.headline(snap.con, DASHBOARD, DASHBOARD.headlines[0], {})
+    # 2024-25: 4 referrals, 3 re-referrals (75%); 2023-24: 2 referrals, 1 re-referral (50%).
+    assert (result.period, result.previous_period) == ("2024-25", "2023-24")
+    assert (result.value, result.previous, result.change) == (75.0, 50.0, 25.0)
+    assert result.rag == "red"  # 55 points over a target of 20, amber only within 10
+    only_b = query.headline(snap.con, DASHBOARD, DASHBOARD.headlines[0],
+                            {"ward": ["E05000002"]})
+    assert (only_b.value, only_b.rag) == (0.0, "green")
+
+
+def test_map_values_give_a_count_zero_where_nothing_happened(snap: Snapshot) -> None:
+    counts = query.map_values(snap.con, "csc_flow", "referrals", "lsoa", "2023-24")
+    assert counts.count and counts.of("E01000002") == 0.0 and counts.of("E01000001") == 2.0
+    rates = query.map_values(snap.con, "csc_flow", "re_referral_rate", "lsoa", "2023-24")
+    assert not rates.count and rates.of("E01000002") is None
