@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from marts_rows import Snapshot
 
 from joinedup.insight import query
 from joinedup.insight.schema import parse
-from marts_rows import Snapshot
 
 DASHBOARD = parse("""
 id: flow
@@ -73,3 +73,25 @@ def test_map_values_give_a_count_zero_where_nothing_happened(snap: Snapshot) -> 
     assert counts.count and counts.of("E01000002") == 0.0 and counts.of("E01000001") == 2.0
     rates = query.map_values(snap.con, "csc_flow", "re_referral_rate", "lsoa", "2023-24")
     assert not rates.count and rates.of("E01000002") is None
+
+
+def test_drill_rows_are_the_records_behind_the_figure(tmp_path: Path) -> None:
+    s = Snapshot(tmp_path)
+    for rid, attended in (("out", 85.0), ("in", 97.0)):
+        s.person("education", rid)
+        s.event("education", rid, "enrolment", "2022-09-01", category="8", detail="Oak High")
+        s.event("education", rid, "attendance", "2023-09-01", category="Autumn",
+                value=attended, detail="2023/24")
+    s.build()
+    dashboard = parse("""
+id: pupils
+title: Pupils
+summary: Test.
+measures: {n: {label: N, sum: pupil_terms}}
+drill:
+  - {id: absent, title: Absent, mart: attendance_pupil, columns: [source_record_id, school],
+     where: {persistent: [true]}}
+""", "pupils.yaml")
+    result = query.drill_rows(s.con, dashboard, dashboard.drill[0], {})
+    # Not linked (no person_link table): the row has no person id to open.
+    assert result.rows == [{"source_record_id": "out", "school": "Oak High", "person_id": None}]
