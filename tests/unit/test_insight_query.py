@@ -22,9 +22,11 @@ filters:
   - {id: ward, label: Ward, column: ward_code, kind: area}
   - {id: year, label: Year, column: financial_year, kind: period}
 headlines:
-  - {label: Re-referrals, mart: csc_flow, measure: re_rate, period: financial_year, target: 20, better: lower, amber: 10}
+  - {label: Re-referrals, mart: csc_flow, measure: re_rate, period: financial_year,
+     target: 20, better: lower, amber: 10}
 tables:
-  - {id: by_ward, title: By ward, mart: csc_flow, group_by: [ward_code], measures: [referrals, re_rate]}
+  - {id: by_ward, title: By ward, mart: csc_flow, group_by: [ward_code],
+     measures: [referrals, re_rate]}
 """, "flow.yaml")
 
 
