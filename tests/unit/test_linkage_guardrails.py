@@ -27,7 +27,7 @@ def _cluster(records: list[dict[str, Any]], *, scored: list[tuple[str, str]] | N
              separate_twins: bool = True) -> Any:
     """Cluster `records` as if the model scored every pair in `scored` (default: every pair)
     at 0.999."""
-    columns = COLUMNS + [c for c in ("source", "source_record_id")
+    columns = COLUMNS + [c for c in ("source", "source_record_id", "address_from", "address_to")
                          if any(c in record for record in records)]
     rows = [{column: record.get(column) for column in columns} for record in records]
     con = duckdb.connect()
@@ -121,6 +121,24 @@ def test_one_systems_two_undated_records_at_one_postcode_are_two_people() -> Non
          "source": "council_tax", "source_record_id": "C2"},
     ])
     assert not _same(clusters, "a", "b")
+
+
+@pytest.mark.parametrize(("son_from", "father_to", "apart"), [
+    (None, None, True),                       # no dates: a father and a son named alike
+    ("2020-04-01", None, True),               # both liable at once
+    ("2020-04-01", "2019-03-31", False),      # one account closed before the other opened
+])
+def test_one_systems_two_undated_namesakes_at_one_postcode(son_from: str | None,
+                                                           father_to: str | None,
+                                                           apart: bool) -> None:
+    clusters = _cluster([
+        {"id": "father", "first_name": "David", "surname": "Bello", "postcode": "SK2 5UB",
+         "source": "council_tax", "source_record_id": "C1", "address_from": "2001-05-01",
+         "address_to": father_to},
+        {"id": "son", "first_name": "David", "surname": "Bello", "postcode": "SK2 5UB",
+         "source": "council_tax", "source_record_id": "C2", "address_from": son_from},
+    ])
+    assert _same(clusters, "father", "son") is not apart
 
 
 def test_without_separate_twins_the_model_decides() -> None:
