@@ -41,3 +41,7 @@ class WarehouseError(JoinedUpError):
 
 class ReferenceDataError(JoinedUpError):
     """Reference data (DfE statistics, ONS boundaries) is missing or unreadable."""
+
+
+class MartError(JoinedUpError):
+    """A mart cannot be built or read."""
