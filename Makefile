@@ -66,6 +66,13 @@ unit-postgres: install-dev
 
 test: lint typecheck importlint unit unit-postgres
 
+# Known vulnerabilities: every Python package installed in $(VENV) (the pinned ones and what
+# they pull in) against PyPI's advisories, and the npm packages at high severity or above.
+# --strict: a package that cannot be checked fails the audit instead of passing unchecked.
+audit: install-dev
+	$(BIN)/pip-audit --local --strict --progress-spinner off
+	$(NPM) audit --audit-level=high
+
 # Debian's Chromium for the browser tests (tests/e2e); needs root. CI runs this through .ci/run.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && \
