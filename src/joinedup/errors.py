@@ -45,3 +45,11 @@ class ReferenceDataError(JoinedUpError):
 
 class MartError(JoinedUpError):
     """A mart cannot be built or read."""
+
+
+class OpenDataError(JoinedUpError):
+    """An open dataset cannot be declared, built or published."""
+
+
+class DisclosureError(OpenDataError):
+    """A table would publish something disclosive (record-level fields, bad counts)."""

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from site_urls import url_names
 from web_world import *  # noqa: F403
 from web_world import (
     ADULT,
@@ -55,23 +55,6 @@ AGES = {ADULT: 40, CHILD12: 12, TEEN17: 17, ADULT18: 18, PARTNER: 41, CHILD12B: 
 PEOPLE = (ADULT, CHILD12, TEEN17, ADULT18)
 """Whose pages each role is tried on (the other two are only in review pairs)."""
 SIGN_IN = "/accounts/sign-in/"
-
-
-def url_names() -> dict[str, str]:
-    """Every named URL of the site: name -> route as written."""
-    found: dict[str, str] = {}
-
-    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = ":".join(p for p in (namespace, pattern.namespace) if p) or None
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-            elif isinstance(pattern, URLPattern):
-                name = ":".join(p for p in (namespace, pattern.name) if p)
-                found[name] = prefix + str(pattern.pattern)
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
 
 
 @dataclass

@@ -95,6 +95,23 @@ def test_serve_warns_when_listening_beyond_this_machine(monkeypatch: pytest.Monk
     assert "make sure only your proxy can reach this port" in output
 
 
+def test_serve_trusts_forwarded_headers_only_from_the_named_proxies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from joinedup.config import get_settings
+
+    _need_assets()
+    monkeypatch.setenv(BIND_ENV, "")
+    monkeypatch.setenv("JOINEDUP_WEB_HTTPS", "true")
+    monkeypatch.setenv("JOINEDUP_WEB_PROXY_ADDRESSES", '["172.18.0.1", "10.0.0.2"]')
+    get_settings.cache_clear()
+    try:
+        output = _run("serve", "--dry-run", "--host", "0.0.0.0", "--port", "8124")
+    finally:
+        get_settings.cache_clear()
+    assert "--forwarded-allow-ips 172.18.0.1,10.0.0.2" in output
+    assert output.strip().endswith("https://0.0.0.0:8124/")
+
+
 def test_build_assets_copies_and_rewrites_paths(tmp_path: Path) -> None:
     if assets.installed_version() is None:
         pytest.skip("node_modules/govuk-frontend missing: run `npm ci`")
