@@ -73,6 +73,15 @@ class Settings(BaseSettings):
             "Merseyside, Greater Manchester); one with the same name replaces the predefined one."
         ),
     )
+    disclosure_threshold: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Smallest count of people the dashboards show to roles without record-level "
+            "access: smaller counts are hidden (shown as c), with further cells hidden so "
+            "that totals cannot reveal them (joinedup.opendata.disclosure)."
+        ),
+    )
     access_policy: Path | None = Field(
         default=None,
         description=(

@@ -137,3 +137,27 @@ def test_map_lists_areas_and_drills_without_boundaries() -> None:
     body = analyst.get("/dashboards/csc_front_door/map/").content.decode()
     assert "No boundaries to draw" in body and "(synthetic)" in body
     assert analyst.get("/dashboards/scorecard/map/").status_code == 404
+
+
+def test_no_export_shows_an_analyst_a_small_count() -> None:
+    """Every table of every dashboard, as CSV for the analyst (no record-level access): no
+    count column holds 1 to 4; the inclusion officer sees the same table unsuppressed."""
+    analyst = _analyst()
+    hidden = 0
+    for key, dashboard in load_dashboards().items():
+        for table in dashboard.tables:
+            counts = [dashboard.measures[m].label for m in table.measures
+                      if dashboard.measures[m].unit == "count"]
+            text = analyst.get(f"/dashboards/{key}/export/{table.id}.csv").content.decode()
+            rows = list(csv.DictReader(io.StringIO(text)))
+            for row in rows:
+                for label in counts:
+                    hidden += row[label] == "c"
+                    assert row[label] == "c" or not 0 < float(row[label]) < 5, (key, table.id)
+    assert hidden > 0  # the small borough has small cells, so the rule was exercised
+    officer = signed_in("inclusion_officer", name="io-export")
+    text = officer.get("/dashboards/attendance/export/exclusions_by_school.csv").content.decode()
+    assert ",c," not in text and not text.rstrip().endswith(",c")
+    page = analyst.get("/dashboards/attendance/").content.decode()
+    assert "data-jup-suppressed" in page
+    assert "data-jup-suppressed" not in officer.get("/dashboards/attendance/").content.decode()

@@ -17,6 +17,8 @@ from joinedup.marts import spec
 Chosen = Mapping[str, Sequence[str]]
 """Filter id -> the values chosen (none chosen: no narrowing)."""
 AREA_COLUMNS = {"ward_code", "lsoa_code"}
+DENOMINATOR = "__denominator"
+"""Suffix of the hidden column holding a ratio measure's denominator in table rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,10 @@ class HeadlineResult:
     previous: float | None
     rag: Literal["red", "amber", "green"] | None
     target: float | None
+    denominator: float | None = None
+    """The latest period's denominator, for a ratio (disclosure control needs it)."""
+    hidden: bool = False
+    """Withheld by disclosure control (`joinedup.insight.suppress`)."""
 
     @property
     def change(self) -> float | None:
@@ -133,6 +139,9 @@ def table(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, table_id: str,
     where, params = _where(dashboard, available, chosen)
     groups = ", ".join(f'"{c}"' for c in spec_.group_by)
     figures = ", ".join(f'{_expr(m)} AS "{k}"' for k, m in measures.items())
+    # A ratio's denominator travels with the row (not shown): disclosure control needs it.
+    figures += "".join(f', sum("{m.ratio[1]}") AS "{k}{DENOMINATOR}"'
+                       for k, m in measures.items() if m.ratio)
     order = ", ".join(f'"{c}"{" DESC" if spec_.newest_first else ""}' for c in spec_.group_by)
     sql = (f'SELECT {groups}, {figures} FROM "{spec(spec_.mart).table}"{where} '
            f"GROUP BY {groups} ORDER BY {order}")
@@ -143,7 +152,7 @@ def table(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, table_id: str,
     for row in rows:
         for column in AREA_COLUMNS & set(spec_.group_by):
             row[column] = names.get(row[column], row[column])
-        for key in measures:
+        for key in [k for k in row if k not in spec_.group_by]:
             row[key] = float(row[key]) if row[key] is not None else None
     columns = tuple([Column(c, dashboard.label(c), "text") for c in spec_.group_by] +
                     [Column(k, m.label, m.unit) for k, m in measures.items()])
@@ -167,14 +176,17 @@ def headline(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, h: Headline,
     available = _columns(con, h.mart)
     _check(h.mart, [h.period, order, *measure.columns], available)
     where, params = _where(dashboard, available, chosen)
+    denominator = f'sum("{measure.ratio[1]}")' if measure.ratio else "NULL"
     rows = con.execute(
-        f'SELECT "{h.period}", {_expr(measure)} FROM "{spec(h.mart).table}"{where} '
-        f'GROUP BY "{h.period}" ORDER BY max("{order}") DESC LIMIT 2', params).fetchall()
+        f'SELECT "{h.period}", {_expr(measure)}, {denominator} FROM "{spec(h.mart).table}"'
+        f'{where} GROUP BY "{h.period}" ORDER BY max("{order}") DESC LIMIT 2',
+        params).fetchall()
     value = float(rows[0][1]) if rows and rows[0][1] is not None else None
     previous = float(rows[1][1]) if len(rows) > 1 and rows[1][1] is not None else None
     return HeadlineResult(h.label, measure.unit, str(rows[0][0]) if rows else None, value,
                           str(rows[1][0]) if len(rows) > 1 else None, previous,
-                          _rag(h, value), h.target)
+                          _rag(h, value), h.target,
+                          float(rows[0][2]) if rows and rows[0][2] is not None else None)
 
 
 def drill_rows(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, drill: Drill,
@@ -208,6 +220,7 @@ class MapValues:
     values: dict[str, float | None]
     count: bool
     """A count (no denominator): an area with no row has 0, not "no figure"."""
+    denominators: dict[str, float | None]
 
     def of(self, code: str) -> float | None:
         return self.values.get(code, 0.0 if self.count else None)
@@ -222,12 +235,12 @@ def map_values(con: duckdb.DuckDBPyConnection, mart: str, measure: str, level: s
         year = row[0] if row else None
     rows = con.execute(
         "SELECT area_code, CASE WHEN denominator IS NULL THEN numerator ELSE "
-        "numerator * 100.0 / nullif(denominator, 0) END, denominator IS NULL "
+        "numerator * 100.0 / nullif(denominator, 0) END, denominator IS NULL, denominator "
         "FROM mart_area_summary WHERE mart = ? AND measure = ? AND area_level = ? AND "
         "year = ?", [mart, measure, level, year]).fetchall()
     count = bool(rows) and all(r[2] for r in rows)
     return MapValues(year, {r[0]: (float(r[1]) if r[1] is not None else None) for r in rows},
-                     count)
+                     count, {r[0]: (float(r[3]) if r[3] is not None else None) for r in rows})
 
 
 def map_years(con: duckdb.DuckDBPyConnection, mart: str, measure: str) -> list[str]:

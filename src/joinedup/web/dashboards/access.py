@@ -4,10 +4,10 @@ Dashboards are aggregate: roles with the ``insight`` capability. Drilling to the
 behind a figure needs ``person_view`` too (the inclusion officer in the shipped policy), and
 goes through the reason for access and the audit log exactly as Family Context does.
 
-Disclosure control seam (issue 12 item 5): small cells must be suppressed, with secondary
-suppression, for roles without record-level access, by the open data portal's
-`joinedup.opendata.disclosure` (issue 13). It is not on main yet, so `protect` passes
-tables through unchanged and pages say so; wire it here, in one place, when it lands.
+Roles without record-level access (no ``person_view``) see figures under the
+``disclosure_threshold`` setting hidden, with secondary suppression so totals cannot reveal
+them (`joinedup.insight.suppress`, on the open data portal's disclosure control). Every
+table, headline and map value a page or export shows passes through here.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from joinedup.access import can_view_people, has_capability
-from joinedup.insight.query import TableResult
+from joinedup.config import get_settings
+from joinedup.insight.query import HeadlineResult, TableResult
+from joinedup.insight.suppress import suppress_headline, suppress_table
 from joinedup.web.accounts.roles import role_of
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-SUPPRESSION_READY = False
 
 
 def uses_insight(request: HttpRequest) -> bool:
@@ -49,6 +50,19 @@ def requires_insight(view: View) -> View:
     return cast(View, wrapper)
 
 
+def record_level(request: HttpRequest) -> bool:
+    role = role_of(request.user)
+    return bool(role and can_view_people(role))
+
+
 def protect(request: HttpRequest, result: TableResult) -> TableResult:
-    """The table as this user may see it (see the module docstring: not yet suppressed)."""
-    return result
+    """The table as this user may see it."""
+    if record_level(request):
+        return result
+    return suppress_table(result, get_settings().disclosure_threshold)
+
+
+def protect_headline(request: HttpRequest, result: HeadlineResult) -> HeadlineResult:
+    if record_level(request):
+        return result
+    return suppress_headline(result, get_settings().disclosure_threshold)

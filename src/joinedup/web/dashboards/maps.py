@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
 from joinedup.insight import maps, query
+from joinedup.insight.suppress import HIDDEN, suppress_areas
 from joinedup.web.dashboards import present, usage
-from joinedup.web.dashboards.access import requires_insight
+from joinedup.web.dashboards.access import record_level, requires_insight
 from joinedup.web.dashboards.cache import cached
 from joinedup.web.dashboards.views import _dashboard, _unavailable
 from joinedup.web.familycontext.served import SERVED
@@ -56,6 +57,10 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
     lsoa = _pick(request, "lsoa", lsoa_codes)
     level, values = ("lsoa", {c: lsoa_values.of(c) for c in lsoa_codes}) if ward else \
         ("ward", {c: ward_values.of(c) for c in ward_codes})
+    source = lsoa_values if ward else ward_values
+    hidden = set() if record_level(request) else suppress_areas(
+        values, source.count, source.denominators, get_settings().disclosure_threshold)
+    values = {c: None if c in hidden else v for c, v in values.items()}
     colours, legend = maps.classify(values)
     features = None
     if shapes is not None:
@@ -66,12 +71,15 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
                                               ("ward", ward), ("lsoa", lsoa)) if v})
     unit = "count" if ward_values.count else "percent"
     rows = [{"code": c, "name": names.get(c) or (shapes.ward_names.get(c, c) if shapes else c),
-             "value": present.show(v, unit), "colour": colours[c]} for c, v in values.items()]
+             "value": HIDDEN if c in hidden else present.show(v, unit), "colour": colours[c]}
+            for c, v in values.items()]
     return render(request, "dashboards/map.html", {
         "dashboard": spec, "layer": layer, "layer_no": layer_no, "layers": spec.map,
         "years": years, "year": year, "level": level, "ward": ward, "lsoa": lsoa,
         "ward_name": names.get(ward or "", ward), "lsoa_name": names.get(lsoa or "", lsoa),
-        "lsoa_value": present.show(lsoa_values.of(lsoa) if lsoa else None, unit),
+        "lsoa_value": HIDDEN if lsoa in hidden else
+        present.show(lsoa_values.of(lsoa) if lsoa else None, unit),
         "rows": sorted(rows, key=lambda r: str(r["name"])), "legend": legend,
         "features": features, "points": points if features else None,
-        "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None})
+        "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None,
+        "hidden": len(hidden), "threshold": get_settings().disclosure_threshold})

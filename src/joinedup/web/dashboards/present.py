@@ -53,6 +53,10 @@ def to_csv(result: TableResult) -> str:
     return out.getvalue()
 
 
+def _figure(value: Any) -> Any:
+    return value if isinstance(value, int | float) else None  # a hidden "c" is a gap
+
+
 def _axis(values: Sequence[Any]) -> list[Any]:
     return [v.isoformat() if isinstance(v, dt.date) else v for v in values]
 
@@ -68,13 +72,13 @@ def figure(chart: Chart, result: TableResult) -> dict[str, Any]:
             rows = [r for r in result.rows if str(r[chart.series]) == value]
             traces.append({**kind[chart.kind], "name": value,
                            "x": _axis([r[chart.x] for r in rows]),
-                           "y": [r[chart.y[0]] for r in rows],
+                           "y": [_figure(r[chart.y[0]]) for r in rows],
                            "marker": {"color": COLOURS[n % len(COLOURS)]}})
     else:
         for n, key in enumerate(chart.y):
             traces.append({**kind[chart.kind], "name": headings[key],
                            "x": _axis([r[chart.x] for r in result.rows]),
-                           "y": [r[key] for r in result.rows],
+                           "y": [_figure(r[key]) for r in result.rows],
                            "marker": {"color": COLOURS[n % len(COLOURS)]},
                            "line": {"color": COLOURS[n % len(COLOURS)]}})
     percent = all(units[k] == "percent" for k in chart.y)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
 from joinedup.insight import query
 from joinedup.insight.schema import Dashboard, load_dashboards
@@ -21,9 +22,10 @@ from joinedup.web.accounts.reason import requires_reason
 from joinedup.web.audit.record import record
 from joinedup.web.dashboards import present, usage
 from joinedup.web.dashboards.access import (
-    SUPPRESSION_READY,
     may_drill,
     protect,
+    protect_headline,
+    record_level,
     requires_insight,
 )
 from joinedup.web.dashboards.cache import cached, frozen
@@ -95,8 +97,9 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
             base = (snap, spec.id, frozen(chosen))
             fresh = cached((snap, "fresh", spec.id, dt.date.today()),
                            lambda: _freshness(con, spec))
-            headlines = cached((*base, "headlines"), lambda: [
-                query.headline(con, spec, h, chosen) for h in spec.headlines])
+            headlines = [protect_headline(request, h) for h in cached(
+                (*base, "headlines"),
+                lambda: [query.headline(con, spec, h, chosen) for h in spec.headlines])]
             tables: dict[str, query.TableResult] = {}
             for t in spec.tables:
                 tables[t.id] = protect(request, cached(
@@ -113,14 +116,15 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
         "filters": [{"spec": f, "choices": [(v, label, v in chosen.get(f.id, ()))
                                             for v, label in options[f.id]]}
                     for f in spec.filters],
-        "headlines": [{"h": h, "value": present.show(h.value, h.unit),
+        "headlines": [{"h": h, "value": "c" if h.hidden else present.show(h.value, h.unit),
                        "previous": present.show(h.previous, h.unit),
                        "change": present.show(h.change, h.unit if h.unit == "percent"
                                               else "number")} for h in headlines],
         "tables": [{"spec": t, "result": tables[t.id], "cells": present.cells(tables[t.id])}
                    for t in spec.tables],
         "charts": charts, "may_drill": may_drill(request),
-        "suppression_ready": SUPPRESSION_READY,
+        "suppressed": not record_level(request),
+        "threshold": get_settings().disclosure_threshold,
         "query_string": request.GET.urlencode(),
     })
 
