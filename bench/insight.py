@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
 import shutil
 import statistics
@@ -93,6 +94,7 @@ def time_pages(home: Path, requests: int) -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as `joinedup serve` does
+    logging.getLogger("joinedup.request").setLevel(logging.WARNING)  # one line per request
     from django.contrib.auth.models import User
     from django.test import Client
 

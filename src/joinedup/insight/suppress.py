@@ -32,6 +32,8 @@ def suppress_table(result: TableResult, threshold: int) -> TableResult:
     for column in result.columns:
         if column.unit == "count" and rows:
             counts = [round(float(r[column.key] or 0)) for r in rows]
+            if not any(0 < c < threshold for c in counts):
+                continue  # nothing to hide, so nothing to hide it with: skip the LP
             protected = protect_counts(counts, rule)
             for row, value in zip(rows, protected.counts, strict=True):
                 if value is None:
@@ -56,8 +58,10 @@ def suppress_areas(values: dict[str, float | None], count: bool,
     """The areas of one map level whose figure must be hidden (their parent's total is
     published one level up, so counts are protected as counts with a total)."""
     codes = sorted(values)
-    if count and codes:
+    if count and any(_small(values[c], threshold) for c in codes):
         protected = protect_counts([round(float(values[c] or 0)) for c in codes],
                                    DisclosureRule(threshold=threshold))
         return {c for c, v in zip(codes, protected.counts, strict=True) if v is None}
+    if count:
+        return set()
     return {c for c in codes if _small(denominators.get(c), threshold)}

@@ -78,6 +78,14 @@ def _freshness(con: Any, dashboard: Dashboard) -> dict[str, Any]:
             "geography": info.geography if info else "none"}
 
 
+def _table(request: HttpRequest, con: Any, snap: Any, spec: Dashboard, table_id: str,
+           chosen: dict[str, list[str]]) -> query.TableResult:
+    """A table as this user may see it, from the cache when this snapshot has served it."""
+    base = (snap, spec.id, frozen(chosen), "table", table_id)
+    raw = cached(base, functools.partial(query.table, con, spec, table_id, chosen))
+    return cached((*base, record_level(request)), functools.partial(protect, request, raw))
+
+
 @require_GET
 @requires_insight
 def index(request: HttpRequest) -> HttpResponse:
@@ -100,11 +108,9 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
             headlines = [protect_headline(request, h) for h in cached(
                 (*base, "headlines"),
                 lambda: [query.headline(con, spec, h, chosen) for h in spec.headlines])]
-            tables: dict[str, query.TableResult] = {}
-            for t in spec.tables:
-                tables[t.id] = protect(request, cached(
-                    (*base, "table", t.id),
-                    functools.partial(query.table, con, spec, t.id, chosen)))
+            # Protected tables are kept too (per role kind): the disclosure control's linear
+            # programmes cost more than the queries.
+            tables = {t.id: _table(request, con, snap, spec, t.id, chosen) for t in spec.tables}
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     usage.log_view(request, spec.id, "page", chosen)
@@ -139,9 +145,7 @@ def export(request: HttpRequest, key: str, table_id: str) -> HttpResponse:
         with SERVED.cursor() as (snap, con):
             chosen = _chosen(request, cached((snap, "options", spec.id),
                                              lambda: query.filter_options(con, spec)))
-            result = protect(request, cached(
-                (snap, spec.id, frozen(chosen), "table", table_id),
-                lambda: query.table(con, spec, table_id, chosen)))
+            result = _table(request, con, snap, spec, table_id, chosen)
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
     usage.log_view(request, spec.id, "export", chosen)
