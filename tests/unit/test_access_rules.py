@@ -22,12 +22,23 @@ from joinedup.access import (
 )
 
 POLICY = load_policy()
-PRACTITIONERS = ("childrens_social_worker", "early_help_practitioner", "adult_social_worker")
+PRACTITIONERS = ("childrens_social_worker", "early_help_practitioner", "adult_social_worker",
+                 "inclusion_officer")
 NO_PEOPLE = ("analyst", "auditor", "administrator")
 
 
-def test_the_six_roles() -> None:
+def test_the_seven_roles() -> None:
     assert role_codes(POLICY) == PRACTITIONERS + NO_PEOPLE
+
+
+def test_inclusion_officer_sees_pupils_and_dashboards_not_adults() -> None:
+    role = "inclusion_officer"
+    assert has_capability(role, "insight", POLICY) and can_view_people(role, POLICY)
+    assert visible_services(role, 12, POLICY) == (
+        "childrens_social_care", "early_help", "education", "health")
+    assert not can_view_person(role, 40, POLICY)  # subject_age: up to 25
+    assert [p.code for p in purposes_for(role, POLICY)] == [
+        "school_attendance_support", "early_help_assessment"]
 
 
 @pytest.mark.parametrize("role", NO_PEOPLE)

@@ -47,8 +47,11 @@ def snap(tmp_path: Path) -> Snapshot:
 def test_tables_sum_ratios_and_show_area_names(snap: Snapshot) -> None:
     rows = query.table(snap.con, DASHBOARD, "by_ward", {}).rows
     # a: five referrals, four within 12 months of the one before; b: one, not a re-referral.
-    assert rows == [{"ward_code": "E05000001 name", "referrals": 5.0, "re_rate": 80.0},
-                    {"ward_code": "E05000002 name", "referrals": 1.0, "re_rate": 0.0}]
+    # The ratio's denominator travels with the row for disclosure control (not a column).
+    assert rows == [{"ward_code": "E05000001 name", "referrals": 5.0, "re_rate": 80.0,
+                     "re_rate__denominator": 5.0},
+                    {"ward_code": "E05000002 name", "referrals": 1.0, "re_rate": 0.0,
+                     "re_rate__denominator": 1.0}]
     narrowed = query.table(snap.con, DASHBOARD, "by_ward", {"ward": ["E05000002"]}).rows
     assert [r["ward_code"] for r in narrowed] == ["E05000002 name"]
 
