@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import duckdb
 
+from joinedup.linkage.forenames import forename_table
 from joinedup.views import queries
 from joinedup.views.charges import annual_charge
 from joinedup.views.common import AsDict, age_on, name_of, norm_postcode
@@ -81,6 +82,7 @@ class Resident(AsDict):
     evidence_record: tuple[str, str] | None  # (source, record id) placing them there
     maybe_account_holder: bool  # same surname and a compatible forename and birth date
     likelihood: float  # that they are an adult who lives there
+    same_as: str | None = None  # another resident shown who is probably the same person
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,8 @@ class SpdReview(AsDict):
     postcode: str | None
     placement: Placement
     others: tuple[Resident, ...]
-    adults: int  # adults the joined data places there, the account holder included
+    adults: int  # adults placed there, the account holder included (their own records
+    # left apart by matching and one person's two records counted once)
     unknown_age: int
     score: float
 
@@ -148,15 +151,13 @@ def assemble(accounts: Sequence[Row], stays: Sequence[Row], residents: Sequence[
         lead = str(account["lead_person_id"])
         stay, placement = _place(stays_by.get(lead, []), account, settings.source)
         lead_row = name_by.get(lead, {})
-        others = tuple(
-            _resident(r, records.get(str(r["person_id"]), []), on, settings, weights,
-                      lead_row)
-            for r in (at_home.get(str(stay["household_id"]), []) if stay else [])
-            if str(r["person_id"]) != lead)
-        others = tuple(sorted(others, key=lambda o: (-o.likelihood, o.person_id)))
+        others = _one_per_person(
+            [r for r in (at_home.get(str(stay["household_id"]), []) if stay else [])
+             if str(r["person_id"]) != lead], records, on, settings, weights, lead_row)
         score = 1.0
         for other in others:
-            score *= 1.0 - other.likelihood
+            if other.same_as is None:
+                score *= 1.0 - other.likelihood
         band = account.get("band")
         charge = annual_charge(str(band), band_d) if band else None
         unranked.append(SpdReview(
@@ -171,8 +172,9 @@ def assemble(accounts: Sequence[Row], stays: Sequence[Row], residents: Sequence[
             address=stay["address"] if stay else None,
             postcode=stay["postcode"] if stay else account.get("postcode"),
             placement=placement, others=others,
-            adults=1 + sum(1 for o in others if o.adult),
-            unknown_age=sum(1 for o in others if o.adult is None),
+            adults=1 + sum(1 for o in others if o.adult and o.same_as is None
+                           and not o.maybe_account_holder),
+            unknown_age=sum(1 for o in others if o.adult is None and o.same_as is None),
             score=round(1.0 - score, 4)))
     unranked.sort(key=lambda r: (-r.score, -(r.discount_value or 0.0), r.account_no))
     return [_with_rank(r, i + 1) for i, r in enumerate(unranked)]
@@ -180,6 +182,33 @@ def assemble(accounts: Sequence[Row], stays: Sequence[Row], residents: Sequence[
 
 def _with_rank(review: SpdReview, rank: int) -> SpdReview:
     return dataclasses.replace(review, rank=rank)
+
+
+def _one_per_person(rows: list[Row], records: Mapping[str, list[Row]], on: dt.date,
+                    settings: SpdSettings, weights: SpdWeights, lead: Row,
+                    ) -> tuple[Resident, ...]:
+    """The other residents, most likely first. Matching sometimes leaves one person as two
+    (an electoral register entry has no date of birth to join it by): a resident with the
+    same surname, a compatible forename and no conflicting birth date as one listed before
+    is shown `same_as` that one and counted once. The one with a date of birth and the
+    most sources is kept."""
+    rows = sorted(rows, key=lambda r: (r.get("dob") is None,
+                                       -len({k["source"] for k in records.get(
+                                           str(r["person_id"]), [])}),
+                                       str(r["person_id"])))
+    kept: list[Row] = []
+    out: list[Resident] = []
+    for row in rows:
+        resident = _resident(row, records.get(str(row["person_id"]), []), on, settings,
+                             weights, lead)
+        twin = next((k for k in kept if maybe_same_person(row, k)), None)
+        if twin is None:
+            kept.append(row)
+        else:
+            resident = dataclasses.replace(resident, same_as=str(twin["person_id"]))
+        out.append(resident)
+    return tuple(sorted(out, key=lambda o: (o.same_as is not None, -o.likelihood,
+                                            o.person_id)))
 
 
 def _place(stays: list[Row], account: Row, source: str) -> tuple[Row | None, Placement]:
@@ -253,7 +282,7 @@ def maybe_same_person(a: Row, b: Row) -> bool:
     if not sa or sa != sb or not fa or not fb:
         return False
     alike = fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (
-        len(fb) == 1 and fa.startswith(fb))
+        len(fb) == 1 and fa.startswith(fb)) or forename_table().equivalent(fa, fb)
     da, db = a.get("dob"), b.get("dob")
     return alike and (da is None or db is None or da == db)
 
