@@ -279,7 +279,14 @@ def rule_logout(m: Matrix) -> None:
 
 
 def rule_reason(m: Matrix) -> None:
-    signed_in_page(m, "/accounts/reason/", practitioner)
+    signed_in_page(m, "/accounts/reason/",
+                   lambda who: practitioner(who) or capable(who, "spd_review"))
+
+
+def rule_spd_account(m: Matrix) -> None:
+    """No discounted account in this world: 404 for every role, as outside the role."""
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/spd/4100000/", 302 if who == ANONYMOUS else 404)
 
 
 def rule_public(path: str) -> Callable[[Matrix], None]:
@@ -443,6 +450,8 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "workforce:compare": rule_workforce_plan("scenarios/"),
     "workforce:export": rule_workforce_export,
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
+    "spd:list": lambda m: signed_in_page(m, "/spd/", lambda who: capable(who, "spd_review")),
+    "spd:account": rule_spd_account,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),

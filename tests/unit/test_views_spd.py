@@ -151,3 +151,15 @@ def test_band_charges_and_precision() -> None:
     top = precision_at(["1", "2", "3", "4"], {"1", "3", "9"}, [2, 10])
     assert (top[0].found, top[0].precision) == (1, 0.5)
     assert (top[1].reviewed, top[1].found, top[1].recall) == (4, 2, 0.667)
+
+
+def test_only_council_tax_and_the_register_are_named_to_revenues() -> None:
+    from joinedup.views.disclosure import disclosed
+
+    shown = disclosed(["electoral_register", "csc_case_system", "police", "council_tax"],
+                      {"electoral_register": "electoral_registration",
+                       "csc_case_system": "childrens_social_care", "police": "police",
+                       "council_tax": "council_tax"},
+                      {"electoral_register": "Electoral register", "council_tax": "Council tax"})
+    assert shown.named == ("Council tax", "Electoral register")
+    assert shown.others == 2

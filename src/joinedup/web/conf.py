@@ -32,6 +32,7 @@ APPS = [
     "joinedup.web.api",
     "joinedup.web.workforce",
     "joinedup.web.dashboards",
+    "joinedup.web.spd",
 ]
 
 MIDDLEWARE = [
