@@ -26,8 +26,16 @@ PRACTITIONERS = ("childrens_social_worker", "early_help_practitioner", "adult_so
 NO_PEOPLE = ("analyst", "auditor", "administrator")
 
 
-def test_the_six_roles() -> None:
-    assert role_codes(POLICY) == PRACTITIONERS + NO_PEOPLE
+def test_the_roles() -> None:
+    assert role_codes(POLICY) == (PRACTITIONERS + ("inclusion_officer", "revenues_officer")
+                                  + NO_PEOPLE)
+
+
+def test_the_revenues_officer_sees_no_person_pages_but_gives_a_reason() -> None:
+    assert not can_view_people("revenues_officer", POLICY)
+    assert all(visible_fields("revenues_officer", s, POLICY) == () for s in CARD_SERVICES)
+    assert has_capability("revenues_officer", "spd_review", POLICY)
+    assert [p.code for p in purposes_for("revenues_officer", POLICY)] == ["council_tax_review"]
 
 
 @pytest.mark.parametrize("role", NO_PEOPLE)
