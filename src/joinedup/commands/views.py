@@ -1,5 +1,5 @@
 """`joinedup views`: single views on the person index (the council tax single person
-discount review)."""
+discount review, GP alerts)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -17,6 +18,9 @@ from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
 from joinedup.views.common import to_jsonable
 from joinedup.views.errors import AccountNotFound
+from joinedup.views.gp_alerts import CSV_COLUMNS as GP_CSV_COLUMNS
+from joinedup.views.gp_alerts import GpAlertSettings, gp_alerts
+from joinedup.views.gp_alerts import csv_rows as gp_csv_rows
 from joinedup.views.spd import SpdReview, find_review, spd_reviews
 from joinedup.warehouse.snapshots import open_current
 
@@ -147,7 +151,63 @@ def _adult_word(adult: bool | None) -> str:
     return "age unknown" if adult is None else "adult" if adult else "child"
 
 
-def _csv_to(handle: object, rows: list[dict[str, object]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)  # type: ignore[arg-type]
+def _csv_to(handle: object, rows: Sequence[Mapping[str, object]],
+            columns: Sequence[str] = CSV_COLUMNS) -> None:
+    writer = csv.DictWriter(handle, fieldnames=columns)  # type: ignore[arg-type]
     writer.writeheader()
     writer.writerows(rows)
+
+
+@command.group("gp-alerts")
+def gp_alerts_group() -> None:
+    """GP alerts: children registered with a practice who are known to children's social
+    care (child in need, child protection plan, looked after), with the allocated worker,
+    and when that ends. Only matches at or above the threshold are sent; the rest are
+    listed for review."""
+
+
+@gp_alerts_group.command("list")
+@_on
+@click.option("--practice", default=None, help="One practice's alerts (its ODS code).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Match probability an alert needs to be sent (default 0.95).")
+@click.option("--review", "review", is_flag=True, help="List the alerts held for review.")
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the sent alerts as the practice export CSV ('-': "
+                                 "stdout).")
+def gp_list(on: dt.date | None, practice: str | None, threshold: float | None, review: bool,
+            as_json: bool, csv_path: Path | None) -> None:
+    """List the alerts, by practice."""
+    settings = GpAlertSettings() if threshold is None else GpAlertSettings(threshold=threshold)
+    try:
+        with open_current(settings=get_settings()) as con:
+            alerts = gp_alerts(con, on=on, settings=settings)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    alerts = [a for a in alerts if practice is None or a.practice == practice]
+    shown = [a for a in alerts if (a.decision == "review") == review]
+    if csv_path is not None:
+        rows = gp_csv_rows(shown)
+        if str(csv_path) == "-":
+            _csv_to(sys.stdout, rows, GP_CSV_COLUMNS)
+            return
+        with csv_path.open("w", newline="", encoding="utf-8") as handle:
+            _csv_to(handle, rows, GP_CSV_COLUMNS)
+        output_console().print(f"Wrote {len(rows):,} alerts to {csv_path}.", highlight=False)
+        return
+    if as_json:
+        click.echo(json.dumps({"alerts": [a.as_dict() for a in shown],
+                               "held_for_review": sum(a.decision == "review" for a in alerts)},
+                              indent=2))
+        return
+    table = Table(title=f"GP alerts: {len(shown):,} {'for review' if review else 'to send'}",
+                  title_justify="left")
+    for name in ("practice", "NHS number", "child", "alert", "status", "since", "worker",
+                 "phone", "confidence"):
+        table.add_column(name)
+    for a in shown:
+        table.add_row(a.practice, a.nhs_number or "", a.child_name, a.kind, a.status_label,
+                      (a.ended if a.kind == "ended" else a.since or "").__str__(),
+                      a.worker_name or "", a.worker_phone or "", f"{a.confidence:.3f}")
+    output_console().print(table)

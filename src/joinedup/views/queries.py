@@ -108,3 +108,47 @@ def lead_names(con: duckdb.DuckDBPyConnection, person_ids: list[str]) -> list[Ro
         SELECT person_id, first_name, surname, dob FROM person_index
         WHERE person_id IN (SELECT unnest(?::VARCHAR[]))
     """, [person_ids])
+
+
+def gp_registrations(con: duckdb.DuckDBPyConnection, event_type: str, on: dt.date,
+                     ) -> list[Row]:
+    """GP registrations open on `on`: practice (the event's category), the registering
+    record, its person and match probability, and the NHS number that record holds."""
+    return _rows(con, """
+        SELECT e.category AS practice, e.event_date AS registered_from, e.source,
+               e.source_record_id, l.person_id, l.match_probability, r.nhs_number
+        FROM event AS e
+        JOIN person_link AS l USING (source, source_record_id)
+        LEFT JOIN person_record AS r USING (source, source_record_id)
+        WHERE e.event_type = ? AND e.event_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)
+          AND e.category IS NOT NULL
+        ORDER BY l.person_id, e.source, e.source_record_id
+    """, [event_type, on, on])
+
+
+def social_care_spells(con: duckdb.DuckDBPyConnection, sources: list[str],
+                       plan_events: list[str], since: dt.date, on: dt.date) -> list[Row]:
+    """Children's social care involvements and plan events (child protection plans, care
+    episodes) open on `on` or ended after `since`, with the person and match probability."""
+    return _rows(con, """
+        SELECT 'involvement' AS kind, i.involvement_type AS type, i.status, i.start_date,
+               i.end_date, i.source, i.source_record_id, l.person_id, l.match_probability,
+               i.worker_name, i.worker_role, i.team, i.worker_phone, i.worker_email
+        FROM involvement AS i JOIN person_link AS l USING (source, source_record_id)
+        WHERE i.source IN (SELECT unnest(?::VARCHAR[])) AND i.start_date <= ?
+          AND (i.end_date IS NULL OR i.end_date > ?)
+        UNION ALL
+        SELECT 'event', e.event_type, NULL, e.event_date, e.end_date, e.source,
+               e.source_record_id,
+               l.person_id, l.match_probability, NULL, NULL, NULL, NULL, NULL
+        FROM event AS e JOIN person_link AS l USING (source, source_record_id)
+        WHERE e.source IN (SELECT unnest(?::VARCHAR[]))
+          AND e.event_type IN (SELECT unnest(?::VARCHAR[]))
+          AND e.event_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)
+        ORDER BY person_id, start_date
+    """, [sources, on, since, sources, plan_events, on, since])
+
+
+def people(con: duckdb.DuckDBPyConnection, person_ids: list[str]) -> list[Row]:
+    """Golden records (names, date of birth) of these people."""
+    return lead_names(con, person_ids)
