@@ -279,8 +279,19 @@ def rule_logout(m: Matrix) -> None:
 
 
 def rule_reason(m: Matrix) -> None:
-    signed_in_page(m, "/accounts/reason/",
-                   lambda who: practitioner(who) or capable(who, "spd_review"))
+    signed_in_page(m, "/accounts/reason/", lambda who: practitioner(who) or capable(
+        who, "spd_review") or capable(who, "gp_alerts"))
+
+
+def rule_gp_export(m: Matrix) -> None:
+    """No user in the matrix has a practice: the export is not found for every role."""
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/gp-alerts/export.csv", 302 if who == ANONYMOUS else 404)
+
+
+def rule_api_gp_alerts(m: Matrix) -> None:
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/api/gp-alerts", 401 if who == ANONYMOUS else 404)
 
 
 def rule_spd_account(m: Matrix) -> None:
@@ -452,6 +463,10 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
     "spd:list": lambda m: signed_in_page(m, "/spd/", lambda who: capable(who, "spd_review")),
     "spd:account": rule_spd_account,
+    "gpalerts:alerts": lambda m: signed_in_page(m, "/gp-alerts/",
+                                                lambda who: capable(who, "gp_alerts")),
+    "gpalerts:export": rule_gp_export,
+    "api:gp_alerts": rule_api_gp_alerts,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),

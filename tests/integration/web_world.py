@@ -285,7 +285,8 @@ PURPOSES = {"childrens_social_worker": "child_protection",
             "early_help_practitioner": "early_help_assessment",
             "adult_social_worker": "adult_safeguarding",
             "inclusion_officer": "school_attendance_support",
-            "revenues_officer": "council_tax_review"}
+            "revenues_officer": "council_tax_review",
+            "gp_practice": "gp_safeguarding"}
 CASE = "CP/2026/0099"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 

@@ -28,7 +28,7 @@ NO_PEOPLE = ("analyst", "auditor", "administrator")
 
 def test_the_roles() -> None:
     assert role_codes(POLICY) == (*PRACTITIONERS, "inclusion_officer", "revenues_officer",
-                                  *NO_PEOPLE)
+                                  "gp_practice", *NO_PEOPLE)
 
 
 def test_the_revenues_officer_sees_no_person_pages_but_gives_a_reason() -> None:

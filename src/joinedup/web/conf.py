@@ -33,6 +33,7 @@ APPS = [
     "joinedup.web.workforce",
     "joinedup.web.dashboards",
     "joinedup.web.spd",
+    "joinedup.web.gpalerts",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workforce/", include("joinedup.web.workforce.urls")),
     path("dashboards/", include("joinedup.web.dashboards.urls")),
     path("spd/", include("joinedup.web.spd.urls")),
+    path("gp-alerts/", include("joinedup.web.gpalerts.urls")),
     path("", include("joinedup.web.core.urls")),
 ]
 
