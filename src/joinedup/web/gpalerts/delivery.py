@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
 from django.db import transaction
 from django.http import HttpRequest
 
 from joinedup.views.gp_alerts import GpAlert, gp_alerts
 from joinedup.web.accounts.models import Profile
 from joinedup.web.audit.record import record
-from joinedup.web.familycontext.served import SERVED
+from joinedup.web.core.snapshot_cache import SnapshotCache
 from joinedup.web.gpalerts.models import GpAlertRecord
 
-
-class _Cache:
-    """The alerts of the served snapshot, worked out once per snapshot and process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: object = None
-        self._alerts: list[GpAlert] = []
-
-    def get(self) -> tuple[str, list[GpAlert]]:
-        with SERVED.cursor() as (key, con), self._lock:
-            if key != self._key:
-                self._alerts = gp_alerts(con)
-                self._key = key
-            return str(key[1]), self._alerts
-
-
-CACHE = _Cache()
+CACHE: SnapshotCache[list[GpAlert]] = SnapshotCache(gp_alerts)
 
 
 def practice_of(request: HttpRequest) -> str | None:

@@ -10,20 +10,15 @@ is audited. Alerts below the match threshold never reach this page: they wait fo
 from __future__ import annotations
 
 import csv
-import functools
 import io
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from joinedup.access import has_capability
 from joinedup.errors import JoinedUpError
 from joinedup.views.gp_alerts import CSV_COLUMNS, csv_rows
-from joinedup.web.accounts.reason import current_reason, reason_url
-from joinedup.web.accounts.roles import role_of
+from joinedup.web.accounts.reason import requires_capability
 from joinedup.web.audit.record import record
 from joinedup.web.gpalerts.delivery import deliver, practice_of
 from joinedup.web.gpalerts.models import GpAlertRecord
@@ -34,22 +29,7 @@ NO_DATA = ("There are no alerts yet: the warehouse has not been linked. Ask your
 NO_PRACTICE = ("Your account is not linked to a practice, so no alerts can be shown. Ask "
                "your administrator to set your practice code (joinedup web add-user NAME "
                "--role gp_practice --team P88600).")
-View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-
-def requires_gp_alerts(view: View) -> View:
-    """"Not found" for roles without the capability; the reason form first."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        role = role_of(request.user)
-        if role is None or not has_capability(role, CAPABILITY):
-            raise Http404("No such page")
-        if current_reason(request) is None:
-            return HttpResponseRedirect(reason_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
+requires_gp_alerts = requires_capability(CAPABILITY)
 
 
 @require_GET

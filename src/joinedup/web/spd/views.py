@@ -11,18 +11,13 @@ and its clerical labels go to the linkage state, the same store the review queue
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
+import duckdb
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from joinedup.access import has_capability
 from joinedup.config import get_settings
 from joinedup.context.cards import freshness_rows
 from joinedup.errors import JoinedUpError
@@ -30,11 +25,10 @@ from joinedup.linkage.warehouse_link import link_state
 from joinedup.views.disclosure import disclosed
 from joinedup.views.outcomes import OUTCOMES, labels_for
 from joinedup.views.spd import SpdReview, find_review, spd_reviews
-from joinedup.web.accounts.reason import current_reason, reason_url
-from joinedup.web.accounts.roles import role_of
+from joinedup.web.accounts.reason import requires_capability
 from joinedup.web.audit.record import record
 from joinedup.web.core import components
-from joinedup.web.familycontext.served import SERVED
+from joinedup.web.core.snapshot_cache import SnapshotCache
 from joinedup.web.spd.forms import OutcomeForm
 from joinedup.web.spd.models import SpdOutcome
 
@@ -42,46 +36,17 @@ CAPABILITY = "spd_review"
 PAGE_SIZE = 50
 NO_DATA = ("There is no review list yet: the warehouse has not been linked. Ask your "
            "administrator to run joinedup link.")
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+Listed = tuple[list[SpdReview], dict[str, str | None], dict[str, str | None]]
 
 
-def requires_spd_review(view: View) -> View:
-    """"Not found" for roles without the capability; the reason form first, as for person
-    pages (`requires_reason` serves roles that see person pages, which this one does not)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        role = role_of(request.user)
-        if role is None or not has_capability(role, CAPABILITY):
-            raise Http404("No such page")
-        if current_reason(request) is None:
-            return HttpResponseRedirect(reason_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
+def _reviews(con: duckdb.DuckDBPyConnection) -> Listed:
+    fresh = freshness_rows(con)
+    return (spd_reviews(con), {f.source: f.service for f in fresh},
+            {f.source: f.system for f in fresh})
 
 
-class _Cache:
-    """The ranked list of the served snapshot, built once per snapshot and process (seconds
-    on a large borough; a page must not wait for it every time)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: object = None
-        self._value: tuple[list[SpdReview], dict[str, str | None], dict[str, str | None]] = (
-            [], {}, {})
-
-    def get(self) -> tuple[str, list[SpdReview], dict[str, str | None], dict[str, str | None]]:
-        with SERVED.cursor() as (key, con), self._lock:
-            if key != self._key:
-                fresh = freshness_rows(con)
-                self._value = (spd_reviews(con), {f.source: f.service for f in fresh},
-                               {f.source: f.system for f in fresh})
-                self._key = key
-            return (str(key[1]), *self._value)
-
-
-CACHE = _Cache()
+CACHE: SnapshotCache[Listed] = SnapshotCache(_reviews)
+requires_spd_review = requires_capability(CAPABILITY)
 
 
 def _latest_outcomes(accounts: list[str]) -> dict[str, SpdOutcome]:
@@ -95,7 +60,7 @@ def _latest_outcomes(accounts: list[str]) -> dict[str, SpdOutcome]:
 @requires_spd_review
 def review_list(request: HttpRequest) -> HttpResponse:
     try:
-        _, reviews, _, _ = CACHE.get()
+        _, (reviews, _, _) = CACHE.get()
     except JoinedUpError:
         return render(request, "spd/list.html", {"problem": NO_DATA})
     to_review = [r for r in reviews if r.score > 0]
@@ -120,7 +85,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @requires_spd_review
 def account(request: HttpRequest, account_no: str) -> HttpResponse:
     try:
-        snapshot, reviews, service_of, system_of = CACHE.get()
+        snapshot, (reviews, service_of, system_of) = CACHE.get()
     except JoinedUpError as exc:
         raise Http404("No such account") from exc
     review = find_review(reviews, account_no)
