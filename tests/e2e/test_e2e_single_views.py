@@ -1,19 +1,32 @@
-"""The single person discount review in a real browser: a revenues officer signs in, gives a
-reason, reads the ranked list and an account's evidence, and records an outcome; axe-core
-(WCAG 2.2 A and AA) on every page and state."""
+"""The single views in a real browser, with axe-core (WCAG 2.2 A and AA) on every page and
+state: a revenues officer reviews a single person discount and records an outcome; a GP
+practice reads its alerts."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+import duckdb
 import pytest
-from e2e_support import PageProblems, Server, assert_accessible, browser_tab, serve_home, sign_in
+from e2e_support import (
+    JOINEDUP,
+    PageProblems,
+    Server,
+    assert_accessible,
+    browser_tab,
+    serve_home,
+    sign_in,
+)
 
 from joinedup.config import Settings
 from joinedup.linkage.warehouse_link import link_warehouse
 from joinedup.synth import generate_borough
+from joinedup.views.gp_alerts import gp_alerts
 from joinedup.warehouse.ingest import run_ingest
+from joinedup.warehouse.snapshots import SnapshotStore
 
 pytestmark = pytest.mark.browser
 
@@ -68,4 +81,40 @@ def test_revenues_officer_reviews_a_discount(spage: Any, spd_server: Server) -> 
     _click(page, "button", "Record outcome")
     assert page.get_by_text("Outcome recorded for account").is_visible()
     assert page.get_by_text("No change: the account holder lives alone").first.is_visible()
+    assert_accessible(page)
+
+
+def _gp_user(server: Server) -> tuple[str, str, str]:
+    """A GP user of the practice with the most alerts: (username, password, practice)."""
+    store = SnapshotStore(server.home / "warehouse" / "snapshots")
+    current = store.current_id()
+    assert current is not None
+    with duckdb.connect(str(store.path(current)), read_only=True) as con:
+        sent = [a.practice for a in gp_alerts(con) if a.decision == "send"]
+    practice = max(set(sent), key=sent.count)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JOINEDUP_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update({"JOINEDUP_HOME": str(server.home),
+                "JOINEDUP_CONFIG": str(server.home / "no-joinedup.toml")})
+    made = subprocess.run([str(JOINEDUP), "web", "add-user", "gp-e2e", "--role", "gp_practice",
+                           "--team", practice], env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    password = made.stdout.split("password: ")[1].split()[0]
+    return "gp-e2e", password, practice
+
+
+def test_a_practice_reads_its_gp_alerts(spage: Any, spd_server: Server) -> None:
+    page = spage
+    username, password, practice = _gp_user(spd_server)
+    page.goto("/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    _click(page, "button", "Sign in")
+    assert_accessible(page)
+    _click(page, "link", "GP alerts")
+    page.fill("#case_reference", "GP/2026/7")
+    page.get_by_label("Safeguarding and caring for a child registered with the practice").check()
+    _click(page, "button", "Continue")
+    assert page.get_by_role("heading", name=f"GP alerts for practice {practice}").is_visible()
+    assert page.get_by_role("table").first.get_by_role("row").count() > 1
     assert_accessible(page)
