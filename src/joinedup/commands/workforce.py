@@ -183,7 +183,14 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
         from joinedup.workforce.plan import run_plan
         from joinedup.workforce.report import write_report
 
+        forecaster = None
+        if kind == "dfe":
+            from joinedup.workforce.pooled_plan import dfe_forecaster, verdicts_for
+
+            reference = _reference(settings)
+            forecaster = dfe_forecaster(reference)
         result = run_plan(inputs, chosen, region=chosen_region.name if chosen_region else None,
+                          forecaster=forecaster,
                           progress=lambda message: err.print(message, highlight=False))
         folder = out or settings.reports_dir / "workforce" / datetime.now().strftime(
             "%Y%m%dT%H%M%S")
@@ -193,6 +200,13 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
         raise Failed(str(exc)) from exc
     console = output_console()
     console.print(summary_table(result))
+    if kind == "dfe":
+        for found in verdicts_for(_reference(settings)).values():
+            # The plan projects social worker supply from starters and leavers; the FTE
+            # forecast's backtest is shown as evidence, not used.
+            use = " (shown, not used: supply is projected)" if found.need == "sw_fte" else ""
+            console.print(f"Forecast of {found.need}{use}: {found.describe()}",
+                          highlight=False)
     flags = result.quality()
     if flags:
         console.print(f"{len(flags)} data quality flag(s) (not smoothed): see "

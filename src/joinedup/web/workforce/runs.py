@@ -133,7 +133,8 @@ def backtest_table(result: PlanResult) -> list[Row]:
                     "baseline": fc.baseline,
                     "mase_vs_baseline": None if relative is None else round(relative, 3),
                     "interval_coverage": None if fc.coverage is None else round(fc.coverage, 3),
-                    "interval_level": fc.level})
+                    "interval_level": fc.level,
+                    "method": fc.method or "this series' own rolling-origin backtest"})
     return out
 
 
@@ -167,8 +168,15 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
     work.mkdir(parents=True)
     try:
         inputs, region = _inputs(request, settings, work)
+        forecaster = FORECASTER
+        if forecaster is None and request.source in ("council", "region"):
+            from joinedup.workforce.pooled_plan import dfe_forecaster
+
+            # The pooled model where the all-council backtest says it wins; else each
+            # series' own choice. Either way the backtest table says which and why.
+            forecaster = dfe_forecaster(_reference(settings))
         result = run_plan(inputs, (BASELINE, *request.scenarios), region=region,
-                          forecaster=FORECASTER)
+                          forecaster=forecaster)
         write_report(result, work / "report")
         tables = {name: build(result) for name, build in TABLES.items()}
         tables["backtest"] = backtest_table(result)
