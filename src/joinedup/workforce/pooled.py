@@ -135,7 +135,8 @@ def typical_change(panel: Panel, measure: str) -> Array:
     return np.asarray(np.maximum(np.where(np.isfinite(s), s, np.nan), SCALE_FLOOR))
 
 
-def _ridge(x: Array, y: Array, w: Array, penalty: float) -> tuple[Array, Array, Array, float]:
+def fit_ridge(x: Array, y: Array, w: Array,
+              penalty: float) -> tuple[Array, Array, Array, float]:
     """Weighted ridge on standardised columns: (coefficients, column means, sds, intercept)."""
     mu = np.asarray(np.average(x, axis=0, weights=w), dtype=np.float64)
     spread = np.sqrt(np.average((x - mu) ** 2, axis=0, weights=w))
@@ -168,7 +169,7 @@ def forecast_pooled(panel: Panel, measure: str) -> YearAhead:
     if rows.sum() < 3 * x.shape[2]:
         return forecast_naive(panel, measure)  # too few rows to learn from: the baseline
     weights = np.broadcast_to((1.0 / s**2)[:, None], rows.shape)[rows]
-    beta, mu, sd, intercept = _ridge(x[rows], np.clip(target[rows], -CLIP, CLIP), weights,
+    beta, mu, sd, intercept = fit_ridge(x[rows], np.clip(target[rows], -CLIP, CLIP), weights,
                                      RIDGE)
 
     def predict(z: Array) -> Array:
