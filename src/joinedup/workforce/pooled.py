@@ -24,8 +24,10 @@ absolute log change so far): MASE scores errors in those units, so the fit does 
 few councils whose figures jump with recording changes do not dominate. Training changes are
 clipped to ±0.5 (a log change of about 65%) for the same reason.
 
-Intervals are conformal: the 10th and 90th percentiles of the training rows' errors of the
-last three years, in units of ``s``, put around each council's forecast. The naive forecast
+Intervals are quantiles of past errors (conformal in spirit): the 10th and 90th percentiles
+of the training rows' errors over the last three years, in units of ``s``, put around each
+council's forecast. They are in-sample errors, so if anything a little narrow; the backtest
+measures their real coverage. The naive forecast
 gets its interval the same way from its own errors (the changes themselves).
 
 Everything is computed from a panel cut at the forecast origin (:meth:`Panel.until`), so a
