@@ -37,11 +37,14 @@ def _member(organisation: str, name: str) -> Client:
     return client
 
 
-def _filled(template: bytes, rows: list[tuple[object, ...]]) -> bytes:
+def _filled(template: bytes, rows: list[tuple[object, ...]],
+            services: tuple[tuple[str, ...], ...] = ()) -> bytes:
     book = load_workbook(io.BytesIO(template))
     sheet = book["Monthly returns"]
     for row in rows:
         sheet.append(list(row))
+    for service in services:
+        book["Services"].append(list(service))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -86,12 +89,15 @@ def test_a_vcse_return_from_template_to_plan(wf_home: Path) -> None:
         response.content.decode())
 
     good = _filled(template.content, [(f"2024-{m:02d}", AREA, "family_support", 40 + m, 300)
-                                      for m in range(1, 13)])
+                                      for m in range(1, 13)],
+                   (("Parent drop-in", "Weekly drop-in for parents", "https://trust.example",
+                     "hello@trust.example", "active", "Free"),))
     response = trust.post("/workforce/vcse/", {
         "upload": SimpleUploadedFile("year.xlsx", good, content_type=XLSX)})
     assert response.status_code == 200
     body = response.content.decode()
     assert "12 rows accepted for Tiny Town Family Trust" in body and "2024-12" in body
+    assert "Weekly drop-in for parents" in body
     assert "2024-12" not in other.get("/workforce/vcse/").content.decode()
 
     after = _plan(analyst)

@@ -16,10 +16,18 @@ from joinedup.workforce.forecast import Forecast
 from joinedup.workforce.inputs import counts_inputs
 from joinedup.workforce.plan import run_plan
 from joinedup.workforce.series import Series
-from joinedup.workforce.vcse import VcseReturnError, VcseRow, read_return, template_bytes
+from joinedup.workforce.vcse import (
+    Service,
+    VcseReturnError,
+    VcseRow,
+    read_return,
+    read_services,
+    template_bytes,
+)
 from joinedup.workforce.vcse_plan import (
     attach_returns,
     load_returns,
+    load_services,
     partners,
     returns_digest,
     save_return,
@@ -73,6 +81,39 @@ def test_every_bad_cell_is_named_and_nothing_is_accepted() -> None:
         read_return(b"not a workbook", "r.xlsx", "Org", today=TODAY)
     with pytest.raises(VcseReturnError, match="no rows"):
         read_return(HEADER.encode(), "r.csv", "Org", today=TODAY)
+
+
+def test_services_in_open_referral_fields_are_optional_and_checked(tmp_path: Path) -> None:
+    book = load_workbook(io.BytesIO(template_bytes("Kind Hearts", [])))
+    assert [c.value for c in book["Services"][1]] == ["name", "description", "url", "email",
+                                                      "status", "fees"]
+    out = io.BytesIO()
+    book.save(out)
+    assert read_services(out.getvalue(), "r.xlsx") == []  # nothing filled in: fine
+    book["Services"].append(["Parent café", "Drop-in for parents", "https://kind.example",
+                             "hello@kind.example", "", "Free"])
+    book["Services"].append(["Youth club", "", "kind.example", "nobody", "paused", ""])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(VcseReturnError) as caught:
+        read_services(out.getvalue(), "r.xlsx")
+    assert caught.value.problems == [
+        "file r.xlsx, sheet Services, row 3, field description: empty; a service needs a "
+        "name and a description",
+        "file r.xlsx, sheet Services, row 3, field url: 'kind.example' is not a web address; "
+        "start it with https://",
+        "file r.xlsx, sheet Services, row 3, field email: 'nobody' is not an email address",
+        "file r.xlsx, sheet Services, row 3, field status: 'paused' is not one of active, "
+        "inactive, defunct, temporarily closed"]
+    book["Services"].delete_rows(3)
+    out = io.BytesIO()
+    book.save(out)
+    cafe = Service("Parent café", "Drop-in for parents", "https://kind.example",
+                   "hello@kind.example", "active", "Free")
+    assert read_services(out.getvalue(), "r.xlsx") == [cafe]
+    save_return(tmp_path, "Kind Hearts", [], "r.xlsx", [cafe])
+    save_return(tmp_path, "Kind Hearts", [], "s.xlsx")  # no services sent: the old ones stay
+    assert load_services(tmp_path, "Kind Hearts") == [cafe]
 
 
 def _row(month: int, families: int, hours: float, org: str = "Org", area: str = "Stockport",

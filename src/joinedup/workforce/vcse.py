@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,6 +40,10 @@ NEEDS: dict[str, str] = {
 }
 SHEET = "Monthly returns"
 ABOUT = "About"
+# Optional: the services the organisation runs, in Open Referral UK's service fields.
+SERVICES = "Services"
+SERVICE_COLUMNS = ("name", "description", "url", "email", "status", "fees")
+SERVICE_STATUS = ("active", "inactive", "defunct", "temporarily closed")
 MAX_ROWS = 5_000
 MAX_FAMILIES = 100_000
 MAX_HOURS = 1_000_000.0
@@ -54,6 +59,18 @@ class VcseReturnError(JoinedUpError):
         more = f" (and {len(problems) - 25} more)" if len(problems) > 25 else ""
         super().__init__("; ".join(shown) + more + ". Correct these cells and upload again.")
         self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A service the organisation runs, in Open Referral UK's service fields."""
+
+    name: str
+    description: str
+    url: str = ""
+    email: str = ""
+    status: str = "active"
+    fees: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +115,12 @@ def template_bytes(organisation: str, areas: list[str]) -> bytes:
         places.add(f"B2:B{MAX_ROWS + 1}")
     for column, width in zip("ABCDE", (10, 28, 18, 20, 20), strict=True):
         sheet.column_dimensions[column].width = width
+    services = book.create_sheet(SERVICES)
+    services.append(list(SERVICE_COLUMNS))
+    status = DataValidation(type="list", formula1='"' + ",".join(SERVICE_STATUS) + '"',
+                            allow_blank=True)
+    services.add_data_validation(status)
+    status.add("E2:E200")
     about = book.create_sheet(ABOUT)
     about.append(["organisation", organisation])
     for line in (
@@ -109,11 +132,23 @@ def template_bytes(organisation: str, areas: list[str]) -> bytes:
         "families_supported: families you supported at any time in the month (0 or more)",
         "practitioner_hours: hours your practitioners spent with or for those families",
         "Counts only: no names, addresses or other personal details.",
+        "", "Optional, on the 'Services' sheet: the services you run, in Open Referral UK's "
+        "service fields (name, description, url, email, status, fees); status is one of "
+        + ", ".join(SERVICE_STATUS) + ".",
     ):
         about.append([line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _workbook(data: bytes, filename: str) -> Any:
+    """The XLSX workbook, read only; VcseReturnError when the file is not one."""
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a file that is not XLSX
+        raise VcseReturnError([f"file {filename}: not an XLSX workbook ({type(exc).__name__}); "
+                               "download the template and fill it in"]) from exc
 
 
 def _cells(data: bytes, filename: str) -> tuple[list[list[object]], str | None]:
@@ -125,18 +160,15 @@ def _cells(data: bytes, filename: str) -> tuple[list[list[object]], str | None]:
             raise VcseReturnError([f"file {filename}: not UTF-8 text ({exc}); save it as "
                                    "'CSV UTF-8' or use the XLSX template"]) from exc
         return [list(row) for row in csv.reader(io.StringIO(text))], None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a file that is not XLSX
-        raise VcseReturnError([f"file {filename}: not an XLSX workbook ({type(exc).__name__}); "
-                               "download the template and fill it in"]) from exc
+    book = _workbook(data, filename)
     if SHEET not in book.sheetnames:
         raise VcseReturnError([f"file {filename}: no sheet called {SHEET!r}; use the "
                                "template"])
     rows: list[list[object]] = [list(r) for r in book[SHEET].iter_rows(values_only=True)]
     made_for = None
     if ABOUT in book.sheetnames:
-        first = next(book[ABOUT].iter_rows(min_row=1, max_row=1, values_only=True), ())
+        first: tuple[object, ...] = next(
+            book[ABOUT].iter_rows(min_row=1, max_row=1, values_only=True), ())
         if len(first) > 1 and first[0] == "organisation" and first[1]:
             made_for = str(first[1]).strip()
     return rows, made_for
@@ -253,3 +285,41 @@ def read_return(data: bytes, filename: str, organisation: str | None, *,
     if not accepted:
         raise VcseReturnError([f"file {filename}: no rows; fill in at least one month"])
     return sorted(accepted.values(), key=lambda r: (r.month, r.area, r.need))
+
+
+def read_services(data: bytes, filename: str) -> list[Service]:
+    """The optional Services sheet of an XLSX return ([] for a CSV or an empty sheet);
+    VcseReturnError names every bad cell."""
+    if filename.lower().endswith(".csv"):
+        return []
+    book = _workbook(data, filename)
+    if SERVICES not in book.sheetnames:
+        return []
+    problems: list[str] = []
+    found: list[Service] = []
+    for number, raw in enumerate(book[SERVICES].iter_rows(min_row=2, values_only=True), 2):
+        values = {c: str(v).strip() if v is not None else ""
+                  for c, v in zip(SERVICE_COLUMNS, list(raw) + [None] * 6, strict=False)}
+        if not any(values.values()):
+            continue
+        where = f"file {filename}, sheet {SERVICES}, row {number}"
+        before = len(problems)
+        for field in ("name", "description"):
+            if not values[field]:
+                problems.append(f"{where}, field {field}: empty; a service needs a name and "
+                                "a description")
+        if values["url"] and not re.match(r"https?://", values["url"]):
+            problems.append(f"{where}, field url: {values['url']!r} is not a web address; "
+                            "start it with https://")
+        if values["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+            problems.append(f"{where}, field email: {values['email']!r} is not an email address")
+        status = values["status"].lower() or "active"
+        if status not in SERVICE_STATUS:
+            problems.append(f"{where}, field status: {values['status']!r} is not one of "
+                            f"{', '.join(SERVICE_STATUS)}")
+        if len(problems) == before:
+            found.append(Service(values["name"], values["description"], values["url"],
+                                 values["email"], status, values["fees"]))
+    if problems:
+        raise VcseReturnError(problems)
+    return found

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from joinedup.errors import JoinedUpError
 from joinedup.reference.panel import name_key
 from joinedup.workforce.inputs import AreaInputs, Partner
 from joinedup.workforce.series import shift
-from joinedup.workforce.vcse import LEVEL_MONTHS, NEEDS, WEEKS_PER_MONTH, VcseRow
+from joinedup.workforce.vcse import LEVEL_MONTHS, NEEDS, WEEKS_PER_MONTH, Service, VcseRow
 
 # VCSE support is early help need (slow, community support), met beside the council's early
 # help and family support workers.
@@ -45,15 +45,18 @@ def _rows_json(rows: Iterable[VcseRow]) -> list[dict[str, object]]:
 
 
 def save_return(folder: Path, organisation: str, rows: Sequence[VcseRow],
-                filename: str) -> int:
-    """Merge ``rows`` into the organisation's stored returns; the rows it now holds."""
+                filename: str, services: Sequence[Service] = ()) -> int:
+    """Merge ``rows`` into the organisation's stored returns; the rows it now holds.
+
+    ``services`` (Open Referral UK fields), when given, replace the ones stored."""
     kept = {(r.month, name_key(r.area), r.need): r for r in load_returns(folder, organisation)}
+    listed = list(services) or load_services(folder, organisation)
     for row in rows:
         kept[(row.month, name_key(row.area), row.need)] = row
     ordered = sorted(kept.values(), key=lambda r: (r.month, r.area, r.need))
     body = {"organisation": organisation, "last_file": filename,
             "updated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "rows": _rows_json(ordered)}
+            "rows": _rows_json(ordered), "services": [asdict(x) for x in listed]}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_slug(organisation)}.json"
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -74,6 +77,19 @@ def _read(path: Path) -> list[VcseRow]:
                         str(r["need"]), int(r["families"]), float(r["hours"]))
                 for r in body["rows"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise VcseStoreError(f"{path}: not a VCSE returns file ({exc}); delete it and ask "
+                             "the organisation to upload again") from exc
+
+
+def load_services(folder: Path, organisation: str) -> list[Service]:
+    """The organisation's services as last sent (Open Referral UK fields)."""
+    path = folder / f"{_slug(organisation)}.json"
+    if not path.is_file():
+        return []
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        return [Service(**item) for item in body.get("services", [])]
+    except (OSError, ValueError, TypeError) as exc:
         raise VcseStoreError(f"{path}: not a VCSE returns file ({exc}); delete it and ask "
                              "the organisation to upload again") from exc
 

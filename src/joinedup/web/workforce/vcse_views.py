@@ -23,8 +23,15 @@ from joinedup.web.core import components
 from joinedup.web.workforce.runs import vcse_dir
 from joinedup.web.workforce.views import requires
 from joinedup.workforce.regions import load_regions
-from joinedup.workforce.vcse import MAX_ROWS, NEEDS, VcseReturnError, read_return, template_bytes
-from joinedup.workforce.vcse_plan import load_returns, save_return
+from joinedup.workforce.vcse import (
+    MAX_ROWS,
+    NEEDS,
+    VcseReturnError,
+    read_return,
+    read_services,
+    template_bytes,
+)
+from joinedup.workforce.vcse_plan import load_returns, load_services, save_return
 
 CAPABILITY = "vcse_returns"
 MAX_BYTES = 2_000_000
@@ -74,8 +81,19 @@ def returns(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["upload"]
             try:
-                rows = read_return(upload.read(), upload.name, organisation)
-                save_return(vcse_dir(settings), organisation, rows, upload.name)
+                data = upload.read()
+                problems: list[str] = []
+                try:
+                    rows = read_return(data, upload.name, organisation)
+                except VcseReturnError as exc:
+                    problems, rows = exc.problems, []
+                try:
+                    services = read_services(data, upload.name)
+                except VcseReturnError as exc:
+                    problems, services = problems + exc.problems, []
+                if problems:
+                    raise VcseReturnError(problems)
+                save_return(vcse_dir(settings), organisation, rows, upload.name, services)
                 accepted = len(rows)
             except VcseReturnError as exc:
                 for problem in exc.problems:
@@ -89,6 +107,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         "form": form, "error_summary": components.error_summary(form),
         "organisation": organisation, "accepted": accepted, "needs": NEEDS,
         "max_rows": MAX_ROWS, "rows": list(reversed(stored))[:240], "total": len(stored),
+        "services": load_services(vcse_dir(settings), organisation) if organisation else [],
     }, status=400 if form.is_bound and form.errors else 200)
 
 
