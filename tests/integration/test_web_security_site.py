@@ -32,7 +32,8 @@ def _values() -> dict[str, str]:
                                                                       "drill", "map")}
     return {"pid": ADULT, "service": "health", "token": tokens.token_for(QUEUE_IDS[0]),
             "key": tiny_plan(), "name": "gap_by_quarter.csv", **dashboard,
-            "table_id": "by_school", "drill_id": "newly_persistent_pupils"}
+            "table_id": "by_school", "drill_id": "newly_persistent_pupils",
+            "account_no": "4100000"}
 
 
 def _clients(csrf: bool) -> Iterator[tuple[str, Client]]:

@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("joinedup.web.api.urls")),
     path("workforce/", include("joinedup.web.workforce.urls")),
     path("dashboards/", include("joinedup.web.dashboards.urls")),
+    path("spd/", include("joinedup.web.spd.urls")),
+    path("gp-alerts/", include("joinedup.web.gpalerts.urls")),
     path("", include("joinedup.web.core.urls")),
 ]
 
