@@ -146,6 +146,7 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         raise Failed(str(exc)) from exc
     for warning in report.warnings:
         errors.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    _refresh_open_data(settings, errors)
     if as_json:
         click.echo(json.dumps(report_json(report), indent=2))
         return
@@ -164,3 +165,14 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         out.print("No rows were quarantined.")
     if report.pruned:
         out.print(f"Deleted old snapshots: {', '.join(report.pruned)}.", highlight=False)
+
+
+def _refresh_open_data(settings: Settings, console: Console) -> None:
+    """Rebuild the open datasets from the snapshot just published (docs/open-data.md). A
+    dataset whose source fails keeps serving its last good version: never fail the run."""
+    from joinedup.commands.opendata import build_and_report  # it imports this module
+
+    try:
+        build_and_report(settings, console)
+    except JoinedUpError as exc:
+        console.print(f"[yellow]Warning:[/] open data not refreshed: {exc}", highlight=False)

@@ -30,6 +30,7 @@ APPS = [
     "joinedup.web.review",
     "joinedup.web.api",
     "joinedup.web.workforce",
+    "joinedup.web.opendata",
 ]
 
 MIDDLEWARE = [
