@@ -6,11 +6,13 @@ NPM    ?= npm
 # Tests and CI read the public reference data kept beside the project, never committed.
 REFERENCE ?= $(abspath ../shared/data)
 
-.PHONY: demo test install install-dev lint typecheck importlint unit clean help browser
+.PHONY: demo test install install-dev lint typecheck importlint unit unit-postgres audit clean help browser
 
 help:
 	@echo "make demo   install into $(VENV), build the synthetic borough, run the pipeline"
 	@echo "make test   install test tools, then ruff, mypy, import-linter and pytest"
+	@echo "            (the web and audit tests again on PostgreSQL when JOINEDUP_TEST_POSTGRES_URL is set)"
+	@echo "make audit  known vulnerabilities in the pinned Python and npm packages"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml package.json package-lock.json
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,postgres]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -45,9 +47,31 @@ importlint: install-dev
 	$(BIN)/lint-imports
 
 unit: install-dev
-	JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) $(BIN)/pytest
+	JOINEDUP_TEST_APP_DATABASE=sqlite JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) $(BIN)/pytest
 
-test: lint typecheck importlint unit
+# The web and audit tests a second time with PostgreSQL as the app database. The server is
+# JOINEDUP_TEST_POSTGRES_URL (.ci/postgres starts Debian's and prints one); without it this
+# says so and passes, except under CI=true, where PostgreSQL must be tested.
+WEB_TESTS := tests/integration/test_web_*.py tests/unit/test_web_*.py
+unit-postgres: install-dev
+	@if [ -z "$$JOINEDUP_TEST_POSTGRES_URL" ]; then \
+		if [ "$$CI" = "true" ]; then \
+			echo "CI must test PostgreSQL: set JOINEDUP_TEST_POSTGRES_URL (.ci/run does)"; exit 1; \
+		fi; \
+		echo "PostgreSQL run skipped: set JOINEDUP_TEST_POSTGRES_URL=\$$(.ci/postgres) to run it"; \
+	else \
+		JOINEDUP_TEST_APP_DATABASE=postgres JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) \
+			$(BIN)/pytest $(WEB_TESTS); \
+	fi
+
+test: lint typecheck importlint unit unit-postgres
+
+# Known vulnerabilities: every Python package installed in $(VENV) (the pinned ones and what
+# they pull in) against PyPI's advisories, and the npm packages at high severity or above.
+# --strict: a package that cannot be checked fails the audit instead of passing unchecked.
+audit: install-dev
+	$(BIN)/pip-audit --local --strict --progress-spinner off
+	$(NPM) audit --audit-level=high
 
 # Debian's Chromium for the browser tests (tests/e2e); needs root. CI runs this through .ci/run.
 browser:

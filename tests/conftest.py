@@ -53,3 +53,48 @@ def small_borough(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("borough")
     generate_borough(out=out, people=2_000, seed=7, reference_data=_reference_dir())
     return out
+
+
+# --- the app database: SQLite, and PostgreSQL when a server is given -----------------------
+
+POSTGRES_URL_ENV = "JOINEDUP_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A PostgreSQL server whose role may create databases (`.ci/postgres` prints one).
+    Tests needing it skip without it, except in CI, where they must run."""
+    url = os.environ.get(POSTGRES_URL_ENV, "")
+    if not url:
+        message = (f"PostgreSQL not given: set {POSTGRES_URL_ENV} (`.ci/postgres` starts "
+                   "Debian's server and prints the URL)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test PostgreSQL. {message}")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def fresh_postgres(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on that server, dropped afterwards."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"joinedup_t_{secrets.token_hex(6)}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty app database of each kind, as a web_database_url."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    return str(request.getfixturevalue("fresh_postgres"))

@@ -116,6 +116,14 @@ class Settings(BaseSettings):
             "X-Forwarded-Proto: turns on HSTS and redirects plain HTTP to HTTPS."
         ),
     )
+    web_proxy_addresses: list[str] = Field(
+        default=["127.0.0.1", "::1"],
+        description=(
+            "Addresses of the TLS-terminating proxy whose X-Forwarded-* headers gunicorn "
+            "trusts when web_https is on (gunicorn's forwarded_allow_ips). In a container the "
+            "proxy is not on loopback: name its address, e.g. the compose network's gateway."
+        ),
+    )
     web_insecure_local_http: bool = Field(
         default=False,
         description=(

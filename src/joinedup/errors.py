@@ -43,6 +43,10 @@ class ReferenceDataError(JoinedUpError):
     """Reference data (DfE statistics, ONS boundaries) is missing or unreadable."""
 
 
+class MartError(JoinedUpError):
+    """A mart cannot be built or read."""
+
+
 class OpenDataError(JoinedUpError):
     """An open dataset cannot be declared, built or published."""
 

@@ -7,8 +7,10 @@ import hashlib
 import json
 
 import pytest
+from app_db import drop_audit_trigger
+from app_db import raw as _raw
 from click.testing import CliRunner
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.test import override_settings
 
 from joinedup.cli import cli
@@ -31,15 +33,10 @@ def _three() -> list[AuditEvent]:
     ]
 
 
-def _raw(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _drop_triggers() -> None:
     # What someone with direct database access could do; SQLite DDL rolls back with the test.
-    _raw("DROP TRIGGER audit_event_no_update", [])
-    _raw("DROP TRIGGER audit_event_no_delete", [])
+    drop_audit_trigger("update")
+    drop_audit_trigger("delete")
 
 
 def test_events_link_into_a_chain_from_genesis() -> None:

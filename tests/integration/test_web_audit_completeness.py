@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from app_db import drop_audit_trigger
+from app_db import raw as _raw
 from click.testing import CliRunner
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from web_world import *  # noqa: F403
 from web_world import ADULT, CHILD12, NOBODY, PARTNER, QUEUE_IDS, signed_in
@@ -145,11 +147,6 @@ def _undone() -> Iterator[None]:
         pass
 
 
-def _raw(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _verify() -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["audit", "verify"])
     return result.exit_code, result.output
@@ -166,18 +163,18 @@ def test_tampering_with_any_row_of_the_journey_is_found(world) -> None:
         for column, value in (("case_reference", "NONE"), ("person_id", "JP00000001"),
                               ("username", "mallory")):
             with _undone():
-                _raw("DROP TRIGGER audit_event_no_update", [])
+                drop_audit_trigger("update")
                 _raw(f"UPDATE audit_auditevent SET {column} = %s WHERE seq = %s", [value, seq])
                 code, output = _verify()
             assert code == 1 and f"AUDIT CHAIN BROKEN at event {seq}" in output, (seq, column)
     middle = seqs[len(seqs) // 2]
     with _undone():
-        _raw("DROP TRIGGER audit_event_no_delete", [])
+        drop_audit_trigger("delete")
         _raw("DELETE FROM audit_auditevent WHERE seq = %s", [middle])
         code, output = _verify()
     assert code == 1 and f"AUDIT CHAIN BROKEN at event {middle}" in output
     with _undone():
-        _raw("DROP TRIGGER audit_event_no_delete", [])
+        drop_audit_trigger("delete")
         _raw("DELETE FROM audit_auditevent WHERE seq = %s", [seqs[-1]])
         code, output = _verify()
     assert code == 1 and f"AUDIT CHAIN BROKEN at event {seqs[-1]}" in output

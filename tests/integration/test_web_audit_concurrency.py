@@ -1,4 +1,5 @@
-"""Several processes appending at once (as gunicorn workers do) never fork the chain."""
+"""Several processes appending at once (as gunicorn workers do) never fork the chain, on
+SQLite (IMMEDIATE transactions) and on PostgreSQL (SELECT ... FOR UPDATE of the head)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ for i in range(int(sys.argv[2])):
 """
 
 
-def test_concurrent_writers_make_one_unbroken_chain(tmp_path: Path) -> None:
+def test_concurrent_writers_make_one_unbroken_chain(tmp_path: Path,
+                                                   app_database_url: str) -> None:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JOINEDUP_") and k != "DJANGO_SETTINGS_MODULE"}
     env |= {"JOINEDUP_HOME": str(tmp_path), "JOINEDUP_CONFIG": str(tmp_path / "none.toml"),
+            "JOINEDUP_WEB_DATABASE_URL": app_database_url,
             "DJANGO_SETTINGS_MODULE": "joinedup.web.settings"}
     subprocess.run([str(JOINEDUP), "web", "migrate"], env=env, check=True, capture_output=True,
                    timeout=120)

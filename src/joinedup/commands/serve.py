@@ -68,7 +68,7 @@ def prepare(host: str, port: int, workers: int, threads: int) -> ServerPlan:
             "--timeout", "60", "--graceful-timeout", "10", "--error-logfile", "-",
             "--no-control-socket"]
     if settings.web_https:
-        argv += ["--forwarded-allow-ips", "127.0.0.1,::1"]
+        argv += ["--forwarded-allow-ips", ",".join(settings.web_proxy_addresses)]
     env = {**os.environ, BIND_ENV: host, "DJANGO_SETTINGS_MODULE": "joinedup.web.settings"}
     scheme = "https" if settings.web_https else "http"
     return ServerPlan(tuple(argv), env, f"{scheme}://{shown}:{port}/", tuple(notes))

@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 
 from joinedup.config import Settings
 from joinedup.web import runtime
+from joinedup.web.core import requestlog
 
 APPS = [
     "django.contrib.auth",
@@ -30,11 +31,17 @@ APPS = [
     "joinedup.web.review",
     "joinedup.web.api",
     "joinedup.web.workforce",
+    "joinedup.web.dashboards",
     "joinedup.web.opendata",
 ]
 
 MIDDLEWARE = [
-    # First, so the time it reports covers every other middleware (sessions, audit...).
+    # First: every response, probes and errors included, carries the request's id, and every
+    # log line written while it runs names it.
+    "joinedup.web.core.requestlog.RequestIdMiddleware",
+    # Before host checks and the HTTPS redirect: probes come from inside (core/probes.py).
+    "joinedup.web.core.probes.ProbeMiddleware",
+    # Next, so the time it reports covers every other middleware (sessions, audit...).
     "joinedup.web.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,12 +155,8 @@ def build(settings: Settings, *, bind_host: str | None) -> dict[str, Any]:
         **runtime.security_headers(settings),
         "CONTENT_SECURITY_POLICY": CSP,
         "MESSAGE_STORAGE": "django.contrib.messages.storage.session.SessionStorage",
-        "LOGGING": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
-        },
+        # JSON lines on stderr with the request id (core/requestlog.py).
+        "LOGGING": requestlog.LOGGING,
         # joinedup's own knobs, read by the web apps through django.conf.settings.
         "JOINEDUP_SESSION_IDLE_SECONDS": settings.web_session_idle_minutes * 60,
         "JOINEDUP_LOGIN_FAILURE_LIMIT": settings.web_login_failure_limit,

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("joinedup.web.accounts.urls")),
     path("api/", include("joinedup.web.api.urls")),
     path("workforce/", include("joinedup.web.workforce.urls")),
+    path("dashboards/", include("joinedup.web.dashboards.urls")),
     # The public portal: no sign-in, its own views, API and cache rules (web/opendata).
     path("open-data/api/v1/", include("joinedup.web.opendata.api_urls")),
     path("open-data/", include("joinedup.web.opendata.urls")),

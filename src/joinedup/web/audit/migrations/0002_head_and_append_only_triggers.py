@@ -39,8 +39,12 @@ def _run(schema_editor: Any, statements: dict[str, tuple[str, ...]]) -> None:
 
 
 def create(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("audit", "AuditHead").objects.using(
-        schema_editor.connection.alias).get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
+    # A database may already hold events (written before this migration): the head starts at
+    # the last of them, or the next event would reuse its seq and fork the chain.
+    alias = schema_editor.connection.alias
+    last = apps.get_model("audit", "AuditEvent").objects.using(alias).order_by("-seq").first()
+    apps.get_model("audit", "AuditHead").objects.using(alias).get_or_create(
+        pk=1, defaults={"seq": last.seq if last else 0, "hash": last.hash if last else "0" * 64})
     _run(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
 
 
