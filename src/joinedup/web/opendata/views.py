@@ -4,6 +4,7 @@ transparency page. No sign-in (``login_not_required``), GET only, nothing person
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +20,6 @@ from joinedup.opendata import metadata
 from joinedup.opendata.query import (
     FACETS,
     Entry,
-    QueryError,
     controlled_columns,
     csv_text,
     facet_counts,
@@ -118,20 +118,42 @@ def download_response(request: HttpRequest, e: Entry, fmt: str) -> HttpResponse:
     early = conditional(request, e, fmt)
     if early is not None:
         return early
-    rows = e.published.rows
-    if fmt == "csv":
-        body = csv_text(e.published.columns, rows, controlled_columns(e.spec))
-    elif fmt == "json":
-        body = json.dumps({"dataset": e.name, "version": e.published.version,
-                           "built_at": e.published.built_at, "columns": e.published.columns,
-                           "rows": rows}, default=json_default)
-    else:
-        body = json.dumps(geojson(e.spec, rows, served.shapes(e.spec.geography.level)
-                                  if e.spec.geography else None), default=json_default)
+    body = _body(e, fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{e.name}.{fmt}"'
     etag, last_modified = validators(e, fmt)
     return finish(response, etag, last_modified)
+
+
+_bodies: dict[tuple[str, str, str], bytes] = {}
+_bodies_lock = threading.Lock()
+
+
+def _body(e: Entry, fmt: str) -> bytes:
+    """A download's bytes, made once per published version (a version never changes)."""
+    assert e.published is not None
+    key = (e.name, e.published.version, fmt)
+    with _bodies_lock:
+        found = _bodies.get(key)
+    if found is not None:
+        return found
+    rows = e.published.rows
+    if fmt == "csv":
+        text = csv_text(e.published.columns, rows, controlled_columns(e.spec))
+    elif fmt == "json":
+        text = json.dumps({"dataset": e.name, "version": e.published.version,
+                           "built_at": e.published.built_at, "columns": e.published.columns,
+                           "rows": rows}, default=json_default)
+    else:
+        text = json.dumps(geojson(e.spec, rows, served.shapes(e.spec.geography.level)
+                                  if e.spec.geography else None), default=json_default)
+    made = text.encode("utf-8")
+    with _bodies_lock:
+        # Keep the latest versions only: old ones are never asked for again.
+        for stale in [k for k in _bodies if k[0] == e.name and k[1] != key[1]]:
+            del _bodies[stale]
+        _bodies[key] = made
+    return made
 
 
 @login_not_required
@@ -184,6 +206,3 @@ def transparency(request: HttpRequest) -> HttpResponse:
     # Counts change with every search: no public caching, but nothing personal either.
     return response
 
-
-def query_error(exc: QueryError) -> JsonResponse:
-    return cors(JsonResponse({"detail": str(exc)}, status=400))  # type: ignore[return-value]
