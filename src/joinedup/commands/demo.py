@@ -77,7 +77,9 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
         "`joinedup snapshots show` for row counts per table, "
-        "`joinedup review list` for the pairs waiting for a reviewer.\n"
+        "`joinedup review list` for the pairs waiting for a reviewer, "
+        "`joinedup opendata list` for the open datasets (served without sign-in at "
+        "/open-data/, with the transparency page at /open-data/transparency/).\n"
         f"Extracts: {settings.sources_dir}  Warehouse: {settings.warehouse_dir}  "
         f"Reports: {settings.reports_dir}",
         highlight=False,

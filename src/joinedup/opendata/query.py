@@ -181,11 +181,12 @@ def _csv_cell(value: Any, controlled: bool) -> str:
 
 
 def controlled_columns(spec: DatasetSpec) -> list[str]:
-    """Columns whose empty values were hidden by disclosure control (not missing at source)."""
+    """Count columns whose empty values were hidden by disclosure control (not missing at
+    source). Rates are left out: theirs are empty whenever a count is hidden or is 0."""
     if spec.disclosure.already_published:
         return []
     d = spec.disclosure
-    return sorted({p for t in d.tables for p in (*t.parts, t.total) if p} | set(d.rates))
+    return sorted({p for t in d.tables for p in (*t.parts, t.total) if p})
 
 
 def boundaries(reference_dir: Path | None, level: str) -> dict[str, Any] | None:
