@@ -44,6 +44,8 @@ def test_ingest_refreshes_open_data_and_a_lost_source_keeps_its_last_version(
                        for v in values), (spec.name, column)
     flow = store.published("childrens-social-care-by-ward")
     assert flow is not None and any(r["ward_code"] == "ALL" for r in flow.rows)
+    named = [r for r in flow.rows if r["ward_code"] not in ("ALL", "unknown")]
+    assert named and all(r["ward_name"] and r["ward_name"] != r["ward_code"] for r in named)
     before = store.published("childrens-social-work-workforce")
 
     monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", str(home / "gone"))
