@@ -232,7 +232,8 @@ def test_a_failed_refresh_keeps_the_data_and_says_so(portal: Path) -> None:
 def test_transparency_page_is_generated_from_the_register_and_the_audit_log(
         portal: Path) -> None:
     for name, team in (("sw1", "Children's east"), ("sw2", "Children's east"),
-                       ("eh1", "Early help")):
+                       ("sw3", "Children's east"), ("eh1", "Early help"),
+                       ("eh2", "Early help"), ("eh3", "Early help"), ("solo", "Tiny team")):
         user = User.objects.create_user(name, password="x" * 14)
         Profile.objects.create(user=user, team=team)
     for _ in range(12):
@@ -241,6 +242,8 @@ def test_transparency_page_is_generated_from_the_register_and_the_audit_log(
     for _ in range(3):
         append("search", username="eh1")
     append("login", username="eh1")
+    for _ in range(7):
+        append("search", username="solo")
     write_accuracy({"records_evaluated": 1000, "clusters": {"precision": 0.991, "recall": 0.95,
                                                             "f1": 0.97},
                     "pairwise": {"precision": 0.99, "recall": 0.9, "f1": 0.94}},
@@ -260,3 +263,5 @@ def test_transparency_page_is_generated_from_the_register_and_the_audit_log(
     # Early help made 3 searches: hidden, and so is a complement so totals do not give it away.
     assert re.search(r"Early help</th>\s*<td[^>]*>c</td>", table)
     assert ">3<" not in table
+    # A team of one is not a row of its own: its 7 searches are with other small teams.
+    assert "Tiny team" not in table and "Other teams (fewer than 3 staff each)" in table
