@@ -136,6 +136,9 @@ def test_downloads_in_three_formats_with_validators_and_cors(portal: Path) -> No
                       HTTP_IF_NONE_MATCH='"other"').status_code == 200
     assert client.get("/open-data/datasets/childrens-social-care-demand.xlsx").status_code == 404
     assert client.post("/open-data/datasets/stockport-areas.csv").status_code in (403, 405)
+    head = client.head("/open-data/datasets/stockport-areas.csv")
+    assert head.status_code == 200 and head["ETag"] == client.get(
+        "/open-data/datasets/stockport-areas.csv")["ETag"]
 
 
 def test_api_answers_as_its_openapi_schema_says(portal: Path) -> None:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from joinedup.access import role_uses, service_uses
 from joinedup.config import get_settings
@@ -70,7 +70,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     everything = served.catalogue()
     text = request.GET.get("q", "").strip()[:200]
@@ -86,7 +86,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def dataset(request: HttpRequest, name: str) -> HttpResponse:
     e = served.dataset(name)
     preview = None
@@ -157,13 +157,13 @@ def _body(e: Entry, fmt: str) -> bytes:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     return download_response(request, served.dataset(name), fmt)
 
 
 @login_not_required
-@require_GET
+@require_safe
 def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
     entries = served.catalogue()
     body = metadata.dcat_catalogue(entries, url_for(request), title=served.CATALOGUE_TITLE,
@@ -174,7 +174,7 @@ def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def api_guide(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri(reverse("opendata:catalogue"))
     example = next((e for e in served.catalogue() if e.published is not None), None)
@@ -183,7 +183,7 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def transparency(request: HttpRequest) -> HttpResponse:
     settings = get_settings()
     sources = []
