@@ -57,8 +57,11 @@ class Entry:
         return self.status is not None and not self.status.ok
 
     def facet_values(self) -> dict[str, list[str]]:
+        # Periods come as years, financial years (2024-25) and academic years (2024/25): the
+        # facet offers the year each starts in, so one list serves every dataset.
         return {"topic": [self.spec.topic], "geography": [self.geography],
-                "period": self.periods, "publisher": [self.spec.publisher],
+                "period": sorted({p[:4] for p in self.periods if p[:4].isdigit()}),
+                "publisher": [self.spec.publisher],
                 "data": ["Synthetic" if self.spec.synthetic else "Real"]}
 
 

@@ -42,6 +42,8 @@ from joinedup.web.opendata.http import conditional, cors, finish, mark_public, v
 from joinedup.web.opendata.usage import monthly_counts
 
 PREVIEW_ROWS = 25
+FACET_LABELS = {"topic": "Topic", "geography": "Geography", "period": "Year (or year starting)",
+                "publisher": "Publisher", "data": "Data"}
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
                  "geojson": "application/geo+json"}
 
@@ -76,7 +78,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     chosen = {f: request.GET.getlist(f) for f in FACETS if request.GET.getlist(f)}
     found = search(everything, text, chosen)
-    facets = [{"name": f, "label": f.capitalize(),
+    facets = [{"name": f, "label": FACET_LABELS[f],
                "options": [{"value": v, "count": n, "checked": v in chosen.get(f, [])}
                            for v, n in counts]}
               for f, counts in facet_counts(everything).items()]
