@@ -81,7 +81,7 @@ def test_catalogue_lists_searches_and_filters_by_facet(portal: Path) -> None:
 
 def test_dataset_page_shows_metadata_chart_map_and_schema_org(portal: Path) -> None:
     page = Client().get("/open-data/datasets/childrens-social-care-demand/")
-    assert page.status_code == 200 and page["Cache-Control"].startswith("public")
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store, max-age=0"
     body = page.content.decode()
     for text in ("Department for Education", "Open Government Licence v3.0", "Annually",
                  "Quality notes", "Last updated", "30 November 2026", "Preview", "chart-trend"):

@@ -214,7 +214,6 @@ def _with_preflight(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return response
         return view(request, *args, **kwargs)
     wrapped.login_required = False  # type: ignore[attr-defined]
-    wrapped.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapped
 
 

@@ -67,8 +67,11 @@ def ld_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    return mark_public(response)
+def _page(response: HttpResponse) -> HttpResponse:
+    """HTML pages stay ``no-store`` like every page of the site: a signed-in practitioner's
+    copy carries their name and a sign-out form, which no shared cache may keep. Data
+    (downloads, API, JSON-LD) holds nothing about the reader and is cacheable."""
+    return response
 
 
 @login_not_required
@@ -82,7 +85,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                "options": [{"value": v, "count": n, "checked": v in chosen.get(f, [])}
                            for v, n in counts]}
               for f, counts in facet_counts(everything).items()]
-    return _public(render(request, "opendata/catalogue.html", {
+    return _page(render(request, "opendata/catalogue.html", {
         "entries": found, "total": len(everything), "q": text, "facets": facets,
         "filtered": bool(text or chosen)}))
 
@@ -102,7 +105,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
              for row in preview.rows] if preview else []
     schema = metadata.schema_org(e, url_for(request), served.CATALOGUE_TITLE)
     api_base = request.build_absolute_uri(reverse("opendata:catalogue")) + "api/v1"
-    return _public(render(request, "opendata/dataset.html", {
+    return _page(render(request, "opendata/dataset.html", {
         "e": e, "spec": e.spec, "preview": preview, "figures": figures,
         "columns": [e.spec.column(c) for c in (preview.columns if preview else ())],
         "cells": cells, "schema_org": ld_json(schema),
@@ -180,7 +183,7 @@ def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
 def api_guide(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri(reverse("opendata:catalogue"))
     example = next((e for e in served.catalogue() if e.published is not None), None)
-    return _public(render(request, "opendata/api.html", {
+    return _page(render(request, "opendata/api.html", {
         "base": base.rstrip("/"), "example": example}))
 
 
