@@ -1,5 +1,9 @@
 """The public portal: catalogue, dataset pages, downloads, DCAT catalogue and the
-transparency page. No sign-in (``login_not_required``), GET only, nothing personal."""
+transparency page. No sign-in (``login_not_required``), GET and HEAD only, nothing personal.
+
+HTML pages stay ``no-store`` like every page of the site (PrivatePagesMiddleware): a signed-in
+practitioner's copy carries their name and a sign-out form, which no shared cache may keep.
+Data (downloads, API, JSON-LD) holds nothing about the reader and is marked public."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import threading
 from typing import Any
 
+import duckdb
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -67,13 +72,6 @@ def ld_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _page(response: HttpResponse) -> HttpResponse:
-    """HTML pages stay ``no-store`` like every page of the site: a signed-in practitioner's
-    copy carries their name and a sign-out form, which no shared cache may keep. Data
-    (downloads, API, JSON-LD) holds nothing about the reader and is cacheable."""
-    return response
-
-
 @login_not_required
 @require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -85,9 +83,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                "options": [{"value": v, "count": n, "checked": v in chosen.get(f, [])}
                            for v, n in counts]}
               for f, counts in facet_counts(everything).items()]
-    return _page(render(request, "opendata/catalogue.html", {
+    return render(request, "opendata/catalogue.html", {
         "entries": found, "total": len(everything), "q": text, "facets": facets,
-        "filtered": bool(text or chosen)}))
+        "filtered": bool(text or chosen)})
 
 
 @login_not_required
@@ -105,13 +103,13 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
              for row in preview.rows] if preview else []
     schema = metadata.schema_org(e, url_for(request), served.CATALOGUE_TITLE)
     api_base = request.build_absolute_uri(reverse("opendata:catalogue")) + "api/v1"
-    return _page(render(request, "opendata/dataset.html", {
+    return render(request, "opendata/dataset.html", {
         "e": e, "spec": e.spec, "preview": preview, "figures": figures,
         "columns": [e.spec.column(c) for c in (preview.columns if preview else ())],
         "cells": cells, "schema_org": ld_json(schema),
         "formats": metadata.formats_of(e), "api_base": api_base,
         "has_map_data": bool(shapes), "example_column": e.spec.period_column or "",
-        "changes": e.changelog[:10]}))
+        "changes": e.changelog[:10]})
 
 
 def download_response(request: HttpRequest, e: Entry, fmt: str) -> HttpResponse:
@@ -183,8 +181,8 @@ def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
 def api_guide(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri(reverse("opendata:catalogue"))
     example = next((e for e in served.catalogue() if e.published is not None), None)
-    return _page(render(request, "opendata/api.html", {
-        "base": base.rstrip("/"), "example": example}))
+    return render(request, "opendata/api.html", {
+        "base": base.rstrip("/"), "example": example})
 
 
 @login_not_required
@@ -198,16 +196,14 @@ def transparency(request: HttpRequest) -> HttpResponse:
         if current:
             with snapshots.open(current) as con:
                 sources = joined_sources(con)
-    except (JoinedUpError, OSError):
-        sources = []
+    except (JoinedUpError, OSError, duckdb.Error):
+        sources = []  # the page still says what is enforced; "No records are joined yet"
     usage = usage_by_month(monthly_counts())
-    response = render(request, "opendata/transparency.html", {
+    return render(request, "opendata/transparency.html", {
         "sources": sources, "services": service_uses(), "roles": role_uses(),
         "retention": retention_lines(settings.snapshots_keep, settings.web_session_idle_minutes),
         "accuracy": read_accuracy(settings.reports_dir),
         "usage": [{"month": m.month, "rows": list(zip(m.teams, m.counts, strict=True)),
                    "totals": m.totals} for m in usage[:12]],
         "actions": [ACTION_LABELS[a] for a in AUDITED_ACTIONS]})
-    # Counts change with every search: no public caching, but nothing personal either.
-    return response
 
