@@ -29,7 +29,8 @@ def test_ingest_refreshes_open_data_and_a_lost_source_keeps_its_last_version(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", str(reference_data))
     get_settings.cache_clear()
-    _invoke("ingest", str(small_borough), "--json")
+    report = json.loads(_invoke("ingest", str(small_borough), "--json"))  # stdout: JSON only
+    assert {o["name"] for o in report["open_data"] if o["ok"]} == set(load_specs())
     store = store_for(get_settings())
     specs = load_specs()
     for spec in specs.values():
