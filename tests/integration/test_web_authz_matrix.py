@@ -279,7 +279,25 @@ def rule_logout(m: Matrix) -> None:
 
 
 def rule_reason(m: Matrix) -> None:
-    signed_in_page(m, "/accounts/reason/", practitioner)
+    signed_in_page(m, "/accounts/reason/", lambda who: practitioner(who) or capable(
+        who, "spd_review") or capable(who, "gp_alerts"))
+
+
+def rule_gp_export(m: Matrix) -> None:
+    """No user in the matrix has a practice: the export is not found for every role."""
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/gp-alerts/export.csv", 302 if who == ANONYMOUS else 404)
+
+
+def rule_api_gp_alerts(m: Matrix) -> None:
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/api/gp-alerts", 401 if who == ANONYMOUS else 404)
+
+
+def rule_spd_account(m: Matrix) -> None:
+    """No discounted account in this world: 404 for every role, as outside the role."""
+    for who, _ in m.roles():
+        m.expect(who, "GET", "/spd/4100000/", 302 if who == ANONYMOUS else 404)
 
 
 def rule_public(path: str) -> Callable[[Matrix], None]:
@@ -387,6 +405,31 @@ def rule_workforce_export(m: Matrix) -> None:
                 m.failures.append(f"{who} GET export {name}: {got}, expected {want}")
 
 
+def _returns(who: str) -> bool:
+    return capable(who, "vcse_returns")
+
+
+def rule_vcse(m: Matrix) -> None:
+    """The VCSE return page: its role only (the matrix's member has no organisation, so the
+    page says so and a POST keeps nothing); 404 for everyone else, GET and POST alike."""
+    signed_in_page(m, "/workforce/vcse/", _returns)
+    for who, _ in m.roles():
+        if who != ANONYMOUS and not _returns(who):
+            m.expect(who, "POST", "/workforce/vcse/", 404)
+        elif _returns(who):
+            m.expect(who, "GET", "/workforce/vcse/", 200,
+                     contains=("not linked to an organisation",))
+
+
+def rule_vcse_template(m: Matrix) -> None:
+    """The template is the organisation's: 404 without one (every signed-in role here)."""
+    for who, _ in m.roles():
+        want = 302 if who == ANONYMOUS else 404
+        got = m.call(who, "GET", "/workforce/vcse/template.xlsx").status_code
+        if got != want:
+            m.failures.append(f"{who} GET vcse template: {got}, expected {want}")
+
+
 # --- dashboards (aggregate: the insight capability; pupils: insight and person_view) ----
 
 def _insight(who: str) -> bool:
@@ -453,7 +496,15 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "workforce:plan": rule_workforce_plan(""),
     "workforce:compare": rule_workforce_plan("scenarios/"),
     "workforce:export": rule_workforce_export,
+    "workforce:vcse": rule_vcse,
+    "workforce:vcse_template": rule_vcse_template,
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
+    "spd:list": lambda m: signed_in_page(m, "/spd/", lambda who: capable(who, "spd_review")),
+    "spd:account": rule_spd_account,
+    "gpalerts:alerts": lambda m: signed_in_page(m, "/gp-alerts/",
+                                                lambda who: capable(who, "gp_alerts")),
+    "gpalerts:export": rule_gp_export,
+    "api:gp_alerts": rule_api_gp_alerts,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),

@@ -36,7 +36,7 @@ def _values() -> dict[str, str]:
             **{f"{name}/name": "stockport-areas" for name in (
                 "opendata:dataset", "opendata:download", "opendata-api:get_dataset",
                 "opendata-api:get_rows", "opendata-api:get_download")},
-            "fmt": "csv"}
+            "fmt": "csv", "account_no": "4100000"}
 
 
 def _clients(csrf: bool) -> Iterator[tuple[str, Client]]:

@@ -23,11 +23,21 @@ from joinedup.access import (
 
 POLICY = load_policy()
 PRACTITIONERS = ("childrens_social_worker", "early_help_practitioner", "adult_social_worker")
-NO_PEOPLE = ("analyst", "auditor", "administrator")
+NO_PEOPLE = ("analyst", "auditor", "vcse_contributor", "administrator")
 
 
-def test_the_six_roles() -> None:
-    assert role_codes(POLICY) == PRACTITIONERS + NO_PEOPLE
+def test_the_roles_in_policy_order() -> None:
+    # The inclusion officer sees pupils (person_view) but is not a practitioner above; the
+    # revenues officer and GP practice see people only through their own single views.
+    assert role_codes(POLICY) == (*PRACTITIONERS, "inclusion_officer", "revenues_officer",
+                                  "gp_practice", *NO_PEOPLE)
+
+
+def test_the_revenues_officer_sees_no_person_pages_but_gives_a_reason() -> None:
+    assert not can_view_people("revenues_officer", POLICY)
+    assert all(visible_fields("revenues_officer", s, POLICY) == () for s in CARD_SERVICES)
+    assert has_capability("revenues_officer", "spd_review", POLICY)
+    assert [p.code for p in purposes_for("revenues_officer", POLICY)] == ["council_tax_review"]
 
 
 @pytest.mark.parametrize("role", NO_PEOPLE)

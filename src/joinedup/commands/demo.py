@@ -52,7 +52,8 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         title="joinedup",
     ))
     console.rule("1. Synthetic borough")
-    ctx.invoke(synth_cmd.command, people=people, seed=seed, out=settings.sources_dir)
+    ctx.invoke(synth_cmd.command, people=people, seed=seed, out=settings.sources_dir,
+               electoral_register=True)
     console.rule("2. Ingest into a new warehouse snapshot")
     ctx.invoke(ingest_cmd.command, dir_or_config=settings.sources_dir, as_json=False)
     if not skip_link:

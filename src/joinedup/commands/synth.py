@@ -34,8 +34,12 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 @click.option("--as-of", "as_of", callback=_date, default=None,
               help=f"The extract date the borough is generated up to "
                    f"(default {DEFAULT_AS_OF.isoformat()}; never today, so runs repeat).")
+@click.option("--electoral-register/--no-electoral-register", "electoral_register",
+              default=False, show_default=True,
+              help="Add the electoral register extract (for the single person discount "
+                   "review); every other file stays the same.")
 def command(people: int | None, seed: int | None, out: Path | None,
-            as_of: dt.date | None) -> None:
+            as_of: dt.date | None, electoral_register: bool = False) -> None:
     """Generate the synthetic borough modelled on Stockport: every source system's extract,
     out/sources.yaml mapping them onto the common model, ground truth and a manifest."""
     settings = get_settings()
@@ -53,7 +57,8 @@ def command(people: int | None, seed: int | None, out: Path | None,
             bar.update(task, completed=done, description=stage)
 
         summary = generate_borough(out=out, people=people, seed=seed,
-                                   reference_data=reference, as_of=as_of, progress=progress)
+                                   reference_data=reference, as_of=as_of, progress=progress,
+                                   electoral_register=electoral_register)
     _report(console, summary)
 
 

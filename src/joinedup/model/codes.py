@@ -12,6 +12,7 @@ SERVICES: dict[str, str] = {
     "police": "Police",
     "vcse": "Voluntary and community sector",
     "council_tax": "Council tax",
+    "electoral_registration": "Electoral registration",
     "workforce": "Workforce",
 }
 

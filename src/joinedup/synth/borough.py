@@ -17,6 +17,7 @@ from joinedup.synth import mapping_yaml as my
 from joinedup.synth.calibration import Calibration, load_calibration
 from joinedup.synth.csc import CscSimulation
 from joinedup.synth.csc_factors import assign_factors
+from joinedup.synth.electoral_register import write_electoral_register
 from joinedup.synth.gazetteer import write_postcodes
 from joinedup.synth.geography import Geography, load_geography
 from joinedup.synth.identifiers import nhs_numbers
@@ -26,6 +27,7 @@ from joinedup.synth.output import Output
 from joinedup.synth.population import NEVER
 from joinedup.synth.records import World
 from joinedup.synth.sources import write_sources
+from joinedup.synth.spd_truth import write_spd_truth
 from joinedup.synth.statutory import census_year
 from joinedup.synth.timeline import Timeline
 from joinedup.synth.truth import write_truth
@@ -81,13 +83,16 @@ class _Stages:
 
 def generate_borough(out: Path, people: int, seed: int, reference_data: Path | None = None,
                      as_of: dt.date | None = None, progress: Progress | None = None,
-                     ) -> SynthSummary:
+                     electoral_register: bool = False) -> SynthSummary:
     """Generate a synthetic borough of about ``people`` residents into ``out``.
 
     Writes ``out/sources.yaml`` (every extract mapped onto the common model), the extracts
     under ``out/<system>/``, ``out/ground_truth/`` and ``out/manifest.json``. The same seed and
     arguments give byte-identical files. Real Stockport geography and DfE statistics are used
     when ``reference_data`` holds them; otherwise synthetic ones, labelled as such.
+    With ``electoral_register`` an electoral register extract is added (its own random
+    stream, so every other file stays byte-identical); it is off by default because it adds
+    a source to every link run and so moves the matching figures measured without it.
     """
     if people < 100:
         raise JoinedUpError(f"--people {people} is too small: use at least 100 residents.")
@@ -121,11 +126,16 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
     stages.start("extracts")
     output = Output(out)
     entries, roster = write_sources(world, output, csc, calibration, seed, as_of)
+    extract = as_of - dt.timedelta(days=1)  # live systems' extracts end the day before
+    if electoral_register:
+        entries.insert(-1, write_electoral_register(world, output, extract, _rng(seed, 8)))
     (out / "sources.yaml").write_text(my.dump(entries), encoding="utf-8")
     stages.finish("extracts")
 
     stages.start("ground truth")
     truth_rows = write_truth(world, geo, out, output.truth, output.errors)
+    truth_rows["spd_review"] = write_spd_truth(
+        world, out, extract, output.notes["council_tax_accounts"])
     write_postcodes(out, addresses, geo)
     summary = SynthSummary(
         out=out, seed=seed, people=people, as_of=as_of,
@@ -180,7 +190,7 @@ def _clear(out: Path) -> None:
         (out / name).unlink(missing_ok=True)
     manifest_dirs = ("ground_truth", "gazetteer", "csc", "cin_census", "ssda903", "early_help",
                      "adult_social_care", "education", "health", "housing", "police", "vcse",
-                     "council_tax", "workforce")
+                     "council_tax", "workforce", "electoral_register")
     for name in manifest_dirs:
         if (out / name).is_dir():
             shutil.rmtree(out / name)

@@ -112,6 +112,9 @@ def write_council_tax(world: World, out: Output, extract: dt.date, start: dt.dat
     spd_flags = [("Y" if x[4] and (x[5] == NEVER_INT or x[5] > ex) else "N")
                  for x in accounts]
     lead_person = [int(persons[x[3][0]]) for x in accounts]
+    out.notes["council_tax_accounts"] = [
+        (acc_ids[k], x[0], lead_person[k], BANDS[int(band_of[x[0]])], x[1], x[2],
+         spd_flags[k] == "Y") for k, x in enumerate(accounts)]
     out.csv(SOURCE, "council_tax/accounts.csv", {
         "ACCOUNT_NO": acc_ids, "LEAD_PARTY_REF": [lead_party[k] for k in range(len(accounts))],
         "PROP_REF": [f"P{int(a.uprn[x[0]]) % 10_000_000:07d}" for x in accounts],

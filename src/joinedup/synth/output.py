@@ -70,6 +70,9 @@ class Output:
         k: [] for k in ("source", "file", "row", "record_id", "person_id")})
     errors: dict[str, list[Any]] = field(default_factory=lambda: {
         k: [] for k in ("source", "file", "row", "field", "error", "invalid")})
+    # What one writer knows that a ground truth file written later needs (the council tax
+    # accounts for the single person discount truth); never written to an extract.
+    notes: dict[str, Any] = field(default_factory=dict)
 
     def _path(self, rel: str) -> Path:
         path = self.root / rel

@@ -32,6 +32,8 @@ APPS = [
     "joinedup.web.api",
     "joinedup.web.workforce",
     "joinedup.web.dashboards",
+    "joinedup.web.spd",
+    "joinedup.web.gpalerts",
     "joinedup.web.opendata",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("joinedup.web.api.urls")),
     path("workforce/", include("joinedup.web.workforce.urls")),
     path("dashboards/", include("joinedup.web.dashboards.urls")),
+    path("spd/", include("joinedup.web.spd.urls")),
+    path("gp-alerts/", include("joinedup.web.gpalerts.urls")),
     # The public portal: no sign-in, its own views, API and cache rules (web/opendata).
     path("open-data/api/v1/", include("joinedup.web.opendata.api_urls")),
     path("open-data/", include("joinedup.web.opendata.urls")),

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from joinedup.access import can_view_people, can_view_person, purpose
+from joinedup.access import can_view_people, can_view_person, has_capability, purpose
 from joinedup.web.accounts.roles import role_of
 
 SESSION_KEY = "joinedup_reason"
@@ -82,6 +82,25 @@ def requires_reason(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return cast(View, wrapper)
+
+
+def requires_capability(capability: str) -> Callable[[View], View]:
+    """For pages of a capability that shows people but not person pages (discount reviews,
+    GP alerts): "not found" for roles without it, and the reason form first."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            role = role_of(request.user)
+            if role is None or not has_capability(role, capability):
+                raise Http404("No such page")
+            if current_reason(request) is None:
+                return HttpResponseRedirect(reason_url(request.get_full_path()))
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapper)
+
+    return decorate
 
 
 def person_or_404(request: HttpRequest, person_age: int | None, exists: bool = True) -> str:

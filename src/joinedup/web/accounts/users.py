@@ -23,6 +23,10 @@ DEMO_TEAMS = {
     "analyst": "Performance and intelligence",
     "auditor": "Information governance",
     "administrator": "Digital services",
+    "revenues_officer": "Council tax revenues",
+    # A GP user's team is their practice's ODS code; P88600 is the synthetic borough's first
+    # practice, so the demo account has alerts to show.
+    "gp_practice": "P88600",
 }
 
 

@@ -84,7 +84,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def reason(request: HttpRequest) -> HttpResponse:
     """Case reference and purpose for this piece of work, then back to where the user was."""
     role = role_of(request.user)
-    if role is None or not can_view_people(role):
+    # Every role with purposes to give gives a reason: the person pages' roles, and roles
+    # whose own pages show people (a revenues officer's discount reviews).
+    if role is None or not (can_view_people(role) or purposes_for(role)):
         raise Http404("No such page")
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), _home())
     purposes = purposes_for(role)

@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from joinedup.access import can_view_people, role_label
 from joinedup.web.accounts.reason import current_reason
 from joinedup.web.accounts.roles import role_of
+from joinedup.web.api.gp_alerts import router as gp_alerts_router
 from joinedup.web.api.people import router as people_router
 from joinedup.web.core.dataset import warehouse_kind
 
@@ -69,3 +70,6 @@ def health(request: HttpRequest) -> Health:
 
 # Search and person (joinedup.web.api.people): the practitioner pages' data as JSON.
 api.add_router("", people_router)
+
+# GP alerts (joinedup.web.api.gp_alerts): a practice's alerts as JSON.
+api.add_router("", gp_alerts_router)

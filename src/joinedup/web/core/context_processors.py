@@ -24,6 +24,8 @@ def service(request: HttpRequest) -> dict[str, object]:
         "reads_audit": bool(role and has_capability(role, "audit_read")),
         "plans_workforce": bool(role and has_capability(role, "workforce")),
         "uses_insight": bool(role and has_capability(role, "insight")),
+        "reviews_discounts": bool(role and has_capability(role, "spd_review")),
+        "gets_gp_alerts": bool(role and has_capability(role, "gp_alerts")),
         "access_reason": current_reason(request) if role else None,
         "data_kind": warehouse_kind(),
     }

@@ -1,0 +1,1 @@
+"""The council tax single person discount review pages, for the revenues role."""
