@@ -453,6 +453,17 @@ def rule_dashboard_data(path: str, person_level: bool = False) -> Callable[[Matr
     return rule
 
 
+def rule_open_data(path: str, status: int) -> Callable[[Matrix], None]:
+    """The public portal: the same answer for everyone, signed in or not (no role matters)."""
+    def rule(m: Matrix) -> None:
+        from joinedup.web.opendata import served
+        served.clear()
+        for who, _ in m.roles():
+            m.expect(who, "GET", path, status)
+
+    return rule
+
+
 RULES: dict[str, Callable[[Matrix], None]] = {
     "familycontext:home": rule_home,
     "familycontext:search": rule_search,
@@ -500,6 +511,22 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),
     "dashboards:drill": rule_dashboard_data("/dashboards/send/pupils/open_requests/",
                                             person_level=True),
+    # The open data portal and its API: public, the same for every role (nothing published
+    # in this world, so a dataset's data is 404 while its page says "not published yet").
+    "opendata:catalogue": rule_open_data("/open-data/", 200),
+    "opendata:dcat": rule_open_data("/open-data/catalogue.jsonld", 200),
+    "opendata:api-guide": rule_open_data("/open-data/api/", 200),
+    "opendata:transparency": rule_open_data("/open-data/transparency/", 200),
+    "opendata:dataset": rule_open_data("/open-data/datasets/stockport-areas/", 200),
+    "opendata:download": rule_open_data("/open-data/datasets/stockport-areas.csv", 404),
+    "opendata-api:openapi-json": rule_open_data("/open-data/api/v1/openapi.json", 200),
+    "opendata-api:api-root": rule_open_data("/open-data/api/v1/", 404),
+    "opendata-api:list_datasets": rule_open_data("/open-data/api/v1/datasets", 200),
+    "opendata-api:get_dataset": rule_open_data("/open-data/api/v1/datasets/stockport-areas", 200),
+    "opendata-api:get_rows": rule_open_data("/open-data/api/v1/datasets/stockport-areas/rows",
+                                            404),
+    "opendata-api:get_download": rule_open_data(
+        "/open-data/api/v1/datasets/stockport-areas/download/csv", 404),
 }
 
 NAMES = url_names()

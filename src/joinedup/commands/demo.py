@@ -80,7 +80,8 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         "`joinedup snapshots show` for row counts per table, "
         "`joinedup review list` for the pairs waiting for a reviewer, `joinedup marts list` "
         "for the dashboards' marts (sign in as the analyst or the inclusion officer and open "
-        "Dashboards).\n"
+        "Dashboards), `joinedup opendata list` for the open datasets (served without sign-in "
+        "at /open-data/, with the transparency page at /open-data/transparency/).\n"
         f"Extracts: {settings.sources_dir}  Warehouse: {settings.warehouse_dir}  "
         f"Reports: {settings.reports_dir}",
         highlight=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from joinedup.errors import JoinedUpError
 from joinedup.evaluation.family_truth import FamilyEvaluation, evaluate_households
 from joinedup.evaluation.scores import Scores
 from joinedup.evaluation.truth import Example, LinkEvaluation, evaluate_link
+from joinedup.opendata.transparency import write_accuracy
 from joinedup.warehouse.snapshots import open_current
 
 
@@ -107,6 +109,8 @@ def command(truth_dir: Path | None, examples: int, exclude: tuple[str, ...],
             family = evaluate_households(con, folder)
     except JoinedUpError as exc:
         raise Failed(str(exc)) from exc
+    # The headline scores feed the public transparency page (no example records: people).
+    write_accuracy(result.as_dict(), settings.reports_dir, dt.datetime.now(dt.UTC))
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "households": family.as_dict()}, indent=2))
         return

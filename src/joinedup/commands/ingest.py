@@ -150,8 +150,9 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         raise Failed(str(exc)) from exc
     for warning in report.warnings:
         errors.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    open_data = _refresh_open_data(settings, None if as_json else errors)
     if as_json:
-        click.echo(json.dumps(report_json(report), indent=2))
+        click.echo(json.dumps({**report_json(report), "open_data": open_data}, indent=2))
         return
     out = output_console()
     out.print(report_table(report.sources, f"Ingest run {report.snapshot_id}"))
@@ -168,3 +169,21 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         out.print("No rows were quarantined.")
     if report.pruned:
         out.print(f"Deleted old snapshots: {', '.join(report.pruned)}.", highlight=False)
+
+
+def _refresh_open_data(settings: Settings, console: Console | None) -> list[dict[str, Any]]:
+    """Rebuild the open datasets from the snapshot just published (docs/open-data.md). A
+    dataset whose source fails keeps serving its last good version: never fail the run.
+    Prints a line per dataset to ``console``; with none (``--json``) the outcomes go in the
+    report instead, so stdout stays one JSON document."""
+    from joinedup.commands.opendata import build_and_report  # it imports this module
+
+    try:
+        outcomes = build_and_report(settings, console)
+    except JoinedUpError as exc:
+        if console is not None:
+            console.print(f"[yellow]Warning:[/] open data not refreshed: {exc}",
+                          highlight=False)
+        return [{"ok": False, "message": f"open data not refreshed: {exc}"}]
+    return [{"name": o.name, "ok": o.ok, "message": o.message, "version": o.version}
+            for o in outcomes]

@@ -21,10 +21,12 @@ def command() -> None:
     """Open data: aggregate, disclosure-controlled datasets for the public portal."""
 
 
-def build_and_report(settings: Settings, console: Console, datasets: Path | None = None
-                     ) -> list[Outcome]:
-    """Build every dataset and print one line each (what ingest and demo call)."""
+def build_and_report(settings: Settings, console: Console | None,
+                     datasets: Path | None = None) -> list[Outcome]:
+    """Build every dataset and print one line each to ``console`` (what ingest calls)."""
     outcomes = build_from_settings(settings, datasets)
+    if console is None:
+        return outcomes
     for o in outcomes:
         if o.ok:
             console.print(f"Open data [bold]{o.name}[/]: {o.message} (version {o.version}).",

@@ -92,8 +92,17 @@ def _mart_reader(con: duckdb.DuckDBPyConnection) -> MartReader:
         except JoinedUpError as exc:
             raise SourceUnavailable(str(exc)) from exc
         return MartTable(tuple(found.columns), found.dicts(), bool(found.info.record_level),
-                         str(found.info.snapshot_id))
+                         str(found.info.snapshot_id), _area_names(con))
     return read
+
+
+def _area_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Ward and LSOA names from the snapshot's mart_area (built with the marts)."""
+    try:
+        rows = con.execute("SELECT code, name FROM mart_area WHERE name IS NOT NULL").fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(code): str(name) for code, name in rows}
 
 
 def store_for(settings: Settings) -> Store:

@@ -17,7 +17,8 @@ The rules, in order:
 3. **Secondary (complementary) suppression.** Hidden values must not be recoverable from the
    rest: for every hidden position, the range of values consistent with what is published
    (counts are never negative; totals add up) is computed exactly by linear programming
-   (``feasible.py``). The table is protected when every hidden position has a range of
+   (``feasible.py``), knowing that a hidden value is never 0 (zeros are published). The
+   table is protected when every hidden position has a range of
    non-zero width and every hidden small count can be as large as ``threshold``: a reader
    cannot tell it from a count that would have been published. Until that holds, one more
    value is hidden: the smallest non-zero published value sharing a row, column or total with
@@ -206,7 +207,8 @@ def _weakest(grid: dict[Position, int], constraints: Sequence[Constraint[Positio
     if not hidden:
         return None
     published = {p: float(v) for p, v in grid.items() if p not in hidden}
-    feasibility = Feasibility(list(grid), constraints, published)
+    # Zeros are always published, so a reader knows every hidden value is at least 1.
+    feasibility = Feasibility(list(grid), constraints, published, hidden_at_least=1.0)
     for _, p in sorted((0 if 0 < grid[p] < threshold else 1, p) for p in hidden):
         if _margin(grid[p], feasibility.range_of(p), threshold) < 0:
             return p

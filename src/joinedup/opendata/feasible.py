@@ -47,8 +47,11 @@ class Feasibility(Generic[P]):
     """The constraints with the published values substituted; ranges computed on demand."""
 
     def __init__(self, positions: Sequence[P], constraints: Sequence[Constraint[P]],
-                 published: Mapping[P, float]) -> None:
+                 published: Mapping[P, float], hidden_at_least: float = 0.0) -> None:
+        """``hidden_at_least``: what a reader knows of every hidden value besides the sums
+        (1 when zeros are always published, so a hidden value is never 0)."""
         self.hidden = [p for p in positions if p not in published]
+        self._lower = hidden_at_least
         self._index = {p: i for i, p in enumerate(self.hidden)}
         rows: list[list[float]] = []
         rhs: list[float] = []
@@ -70,8 +73,8 @@ class Feasibility(Generic[P]):
     def range_of(self, position: P) -> Range:
         objective = np.zeros(len(self.hidden))
         objective[self._index[position]] = 1.0
-        low = _optimise(objective, self._a_eq, self._b_eq)
-        high = _optimise(-objective, self._a_eq, self._b_eq)
+        low = _optimise(objective, self._a_eq, self._b_eq, self._lower)
+        high = _optimise(-objective, self._a_eq, self._b_eq, self._lower)
         return Range(low=low, high=-high if math.isfinite(high) else math.inf)
 
 
@@ -79,17 +82,19 @@ def feasible_ranges(
     positions: Sequence[P],
     constraints: Sequence[Constraint[P]],
     published: Mapping[P, float],
+    hidden_at_least: float = 0.0,
 ) -> dict[P, Range]:
     """The range of every position not in ``published``, given the published (exact) values."""
-    feasibility = Feasibility(positions, constraints, published)
+    feasibility = Feasibility(positions, constraints, published, hidden_at_least)
     return {p: feasibility.range_of(p) for p in feasibility.hidden}
 
 
 def _optimise(
-    objective: np.ndarray, a_eq: np.ndarray | None, b_eq: np.ndarray | None
+    objective: np.ndarray, a_eq: np.ndarray | None, b_eq: np.ndarray | None, lower: float
 ) -> float:
-    """The minimum of ``objective @ x`` over x >= 0 meeting the equalities (-inf unbounded)."""
-    solved = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    """The minimum of ``objective @ x`` over x >= lower meeting the equalities (-inf when
+    unbounded)."""
+    solved = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
     if solved.status == 3:  # unbounded
         return -math.inf
     if solved.status != 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class MartTable:
     rows: list[Row]
     record_level: bool
     snapshot: str
+    area_names: Mapping[str, str] = field(default_factory=dict)  # ward or LSOA code -> name
 
 
 MartReader = Callable[[str], MartTable]
@@ -79,8 +80,14 @@ def aggregate_mart(source: Source, ctx: BuildContext) -> list[Row]:
         sums = totals.setdefault(key, [0] * len(source.sum))
         for i, column in enumerate(source.sum):
             sums[i] += int(row[column] or 0)
-    return [dict(zip(source.group_by, key, strict=True)) | dict(zip(source.sum, sums, strict=True))
+    rows = [dict(zip(source.group_by, key, strict=True)) | dict(zip(source.sum, sums, strict=True))
             for key, sums in sorted(totals.items(), key=lambda kv: tuple(map(str, kv[0])))]
+    for code_column, name_column in source.names.items():
+        for row in rows:
+            code = str(row.get(code_column))
+            row[name_column] = ("Area not known" if code == "unknown"
+                                else table.area_names.get(code, code))
+    return rows
 
 
 def _plain(value: Any) -> Any:

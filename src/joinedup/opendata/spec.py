@@ -48,6 +48,8 @@ class Source(_Strict):
     # Keep only mart rows whose month is this calendar month (stocks counted at a month's
     # end, e.g. 3 for "at 31 March"); None keeps every row.
     month_of_year: int | None = Field(default=None, ge=1, le=12)
+    # Area names to add from the snapshot's area list: code column -> name column.
+    names: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_kind(self) -> Source:

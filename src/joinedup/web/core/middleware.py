@@ -17,6 +17,9 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response["Cache-Control"] = NO_STORE
+        # Open data marks its responses public (web/opendata/http.py): no personal data,
+        # and caching with ETags is what lets harvesters and the API scale.
+        if not getattr(response, "jup_public", False):
+            response["Cache-Control"] = NO_STORE
         response.setdefault("Permissions-Policy", PERMISSIONS)
         return response

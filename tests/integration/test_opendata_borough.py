@@ -1,0 +1,63 @@
+"""Open data from a pipeline run on the small synthetic borough: `joinedup ingest` builds the
+marts and refreshes every dataset; every published count from the warehouse is 0 or at least
+the threshold; a later build whose reference data has gone keeps serving the last good
+version and records why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from joinedup.cli import cli
+from joinedup.config import get_settings
+from joinedup.opendata.build import store_for
+from joinedup.opendata.query import controlled_columns
+from joinedup.opendata.spec import load_specs
+
+
+def _invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_ingest_refreshes_open_data_and_a_lost_source_keeps_its_last_version(
+        small_borough: Path, home: Path, reference_data: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", str(reference_data))
+    get_settings.cache_clear()
+    report = json.loads(_invoke("ingest", str(small_borough), "--json"))  # stdout: JSON only
+    assert {o["name"] for o in report["open_data"] if o["ok"]} == set(load_specs())
+    store = store_for(get_settings())
+    specs = load_specs()
+    for spec in specs.values():
+        published = store.published(spec.name)
+        assert published is not None, (spec.name, store.status(spec.name))
+        assert published.rows, spec.name
+        for column in controlled_columns(spec):
+            if column in spec.disclosure.rates:
+                continue
+            values = [r[column] for r in published.rows]
+            assert all(v is None or v == 0 or v >= spec.disclosure.threshold
+                       for v in values), (spec.name, column)
+    flow = store.published("childrens-social-care-by-ward")
+    assert flow is not None and any(r["ward_code"] == "ALL" for r in flow.rows)
+    named = [r for r in flow.rows if r["ward_code"] not in ("ALL", "unknown")]
+    assert named and all(r["ward_name"] and r["ward_name"] != r["ward_code"] for r in named)
+    before = store.published("childrens-social-work-workforce")
+
+    monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", str(home / "gone"))
+    get_settings.cache_clear()
+    outcomes = json.loads(_invoke("opendata", "build", "--json"))
+    by_name = {o["name"]: o for o in outcomes}
+    lost = by_name["childrens-social-work-workforce"]
+    assert not lost["ok"] and not lost["refused"] and lost["version"] == before.version
+    assert by_name["send-20-weeks"]["ok"]  # the marts are still there
+    assert store.published("childrens-social-work-workforce").version == before.version
+    status = store.status("childrens-social-work-workforce")
+    assert status is not None and not status.ok and "gone" in status.message
+    listing = _invoke("opendata", "list")
+    assert "failed" in listing and "synthetic" in listing
