@@ -113,13 +113,18 @@ def test_back_up_and_restore_the_warehouse_and_the_app_database(
     assert _state(new) == before
 
 
-def test_a_damaged_backup_is_refused(tmp_path: Path) -> None:
+def _sqlite_backup(tmp_path: Path) -> Path:
+    """A backup of a home with a snapshot and a filled SQLite app database."""
     home = tmp_path / "home"
     home.mkdir()
     env = _env(home, f"sqlite:///{tmp_path / 'app.sqlite3'}")
     assert _run(env, "ingest", str(SOURCES)).returncode == 0
     _state(env, "fill")
-    folder = Path(_run(env, "backup", "create", str(tmp_path / "b")).stdout.strip())
+    return Path(_run(env, "backup", "create", str(tmp_path / "b")).stdout.strip())
+
+
+def test_a_damaged_backup_is_refused(tmp_path: Path) -> None:
+    folder = _sqlite_backup(tmp_path)
     snapshot = next((folder / "warehouse" / "snapshots").glob("*.duckdb"))
     with snapshot.open("r+b") as handle:
         handle.seek(4096)
@@ -141,12 +146,7 @@ def test_nothing_to_back_up_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_restoring_over_an_app_database_in_use_is_refused(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    env = _env(home, f"sqlite:///{tmp_path / 'app.sqlite3'}")
-    assert _run(env, "ingest", str(SOURCES)).returncode == 0
-    _state(env, "fill")
-    folder = Path(_run(env, "backup", "create", str(tmp_path / "b")).stdout.strip())
+    folder = _sqlite_backup(tmp_path)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     in_use = _env(fresh, f"sqlite:///{tmp_path / 'in-use.sqlite3'}")
