@@ -15,8 +15,9 @@
    its own and a reason for access, each on its own thread and connection. Until --seconds
    have passed each does, again and again: a search (POST /search/ with a name, half of them
    misspelt, a third with a date of birth; then GET /search/ for the rows), a person page
-   and that person's family page. Sign-in and a warm-up (the search index loading in each
-   worker) are not counted.
+   and that person's family page; with --think-seconds, a pause between requests (exponential,
+   that mean) as a person reading the page would make. Sign-in and a warm-up (the search
+   index loading in each worker) are not counted.
 
 It prints, per page and overall: requests, throughput, client-side p50/p95/p99 in
 milliseconds and errors (any unexpected status or failed request); then checks the audit
@@ -161,8 +162,13 @@ class Tally:
 
 
 def practitioner(session: Session, searches: list[dict[str, str]], people: list[str],
-                 until: float, seed: int, tally: Tally) -> None:
+                 until: float, seed: int, tally: Tally, think: float = 0.0) -> None:
     rng = random.Random(seed)
+
+    def pause() -> None:
+        # Reading a page before the next click: exponential, mean ``think`` seconds.
+        if think > 0:
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
 
     def get(page: str, method: str, path: str, expected: int,
             form: dict[str, str] | None = None) -> bool:
@@ -182,9 +188,12 @@ def practitioner(session: Session, searches: list[dict[str, str]], people: list[
         form = {**rng.choice(searches), "csrfmiddlewaretoken": session.search_token}
         if get("search (POST)", "POST", "/search/", 302, form):
             get("results (GET)", "GET", "/search/", 200)
+        pause()
         person = rng.choice(people)
         get("person", "GET", f"/person/{person}/", 200)
+        pause()
         get("family", "GET", f"/person/{person}/family/", 200)
+        pause()
 
 
 def figures(samples: list[tuple[str, float]], seconds: float) -> dict[str, Any]:
@@ -201,11 +210,11 @@ def figures(samples: list[tuple[str, float]], seconds: float) -> dict[str, Any]:
 
 
 def run_clients(sessions: list[Session], searches: list[dict[str, str]], people: list[str],
-                seconds: float, seed: int) -> tuple[list[Tally], float]:
+                seconds: float, seed: int, think: float = 0.0) -> tuple[list[Tally], float]:
     tallies = [Tally() for _ in sessions]
     until = time.perf_counter() + seconds
     threads = [threading.Thread(target=practitioner,
-                                args=(s, searches, people, until, seed + n, tallies[n]))
+                                args=(s, searches, people, until, seed + n, tallies[n], think))
                for n, s in enumerate(sessions)]
     started = time.perf_counter()
     for thread in threads:
@@ -225,6 +234,9 @@ def main() -> None:
                         help="a linked data home (default bench/out/load-p<people>-s<seed>)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--think-seconds", type=float, default=0.0,
+                        help="mean pause between a practitioner's requests (default 0: each "
+                             "asks again as soon as answered, the worst case)")
     parser.add_argument("--database-url", default=None,
                         help="the app database (default: SQLite in the home)")
     args = parser.parse_args()
@@ -247,7 +259,8 @@ def main() -> None:
         run_clients(sessions, searches, people, 5.0, 10_000)
         before = _child(COUNT_AUDIT, env, prefix)
         _say(f"{args.clients} practitioners for {args.seconds:.0f} s")
-        tallies, elapsed = run_clients(sessions, searches, people, args.seconds, args.seed)
+        tallies, elapsed = run_clients(sessions, searches, people, args.seconds, args.seed,
+                                       args.think_seconds)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -273,7 +286,8 @@ def main() -> None:
     result = {
         "snapshot": str(snapshot), "person_records": records, "people": persons,
         "app_database": "postgresql" if args.database_url else "sqlite",
-        "clients": args.clients, "workers": args.workers, "threads": args.threads,
+        "clients": args.clients, "think_seconds": args.think_seconds,
+        "workers": args.workers, "threads": args.threads,
         "seconds": round(elapsed, 1), "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "pages": pages, "errors": dict(errors), "error_count": sum(errors.values()),
