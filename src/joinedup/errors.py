@@ -41,3 +41,15 @@ class WarehouseError(JoinedUpError):
 
 class ReferenceDataError(JoinedUpError):
     """Reference data (DfE statistics, ONS boundaries) is missing or unreadable."""
+
+
+class MartError(JoinedUpError):
+    """A mart cannot be built or read."""
+
+
+class OpenDataError(JoinedUpError):
+    """An open dataset cannot be declared, built or published."""
+
+
+class DisclosureError(OpenDataError):
+    """A table would publish something disclosive (record-level fields, bad counts)."""

@@ -33,9 +33,12 @@ def _arguments(name: str) -> list[str]:
 
 
 def sample_path(name: str, values: dict[str, str]) -> str:
-    """The path of URL ``name`` with its arguments taken from ``values`` (by argument name)."""
+    """The path of URL ``name`` with its arguments taken from ``values``: by "name/argument"
+    when two URLs use one argument name for different things (a plan's key, a dashboard's
+    key), else by argument name."""
     wanted = _arguments(name)
-    missing = [arg for arg in wanted if arg not in values]
+    chosen = {arg: values.get(f"{name}/{arg}", values.get(arg)) for arg in wanted}
+    missing = [arg for arg, value in chosen.items() if value is None]
     if missing:
         raise KeyError(f"{name}: give a sample value for {missing}")
-    return reverse(name, kwargs={arg: values[arg] for arg in wanted})
+    return reverse(name, kwargs=chosen)

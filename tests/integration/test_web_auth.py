@@ -139,8 +139,8 @@ def test_role_groups_follow_the_policy() -> None:
     Group.objects.filter(name="auditor").delete()
     assert sync_role_groups() == ["auditor"]
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "childrens_social_worker", "early_help_practitioner", "adult_social_worker", "analyst",
-        "auditor", "administrator"}
+        "childrens_social_worker", "early_help_practitioner", "adult_social_worker",
+        "inclusion_officer", "analyst", "auditor", "administrator"}
 
 
 def test_inactive_and_roleless_users() -> None:

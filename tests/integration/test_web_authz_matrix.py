@@ -387,6 +387,29 @@ def rule_workforce_export(m: Matrix) -> None:
                 m.failures.append(f"{who} GET export {name}: {got}, expected {want}")
 
 
+# --- dashboards (aggregate: the insight capability; pupils: insight and person_view) ----
+
+def _insight(who: str) -> bool:
+    return capable(who, "insight")
+
+
+def rule_dashboard_data(path: str, person_level: bool = False) -> Callable[[Matrix], None]:
+    """A dashboard page or export: 404 outside insight roles (and, for the pupils behind a
+    figure, roles that cannot see people); for the rest 200, or 503 saying what to run when
+    the world's snapshot has no marts; an unknown dashboard is 404 for everyone."""
+    def rule(m: Matrix) -> None:
+        for who, _ in m.roles():
+            got = m.call(who, "GET", path).status_code
+            allowed = _insight(who) and (not person_level or practitioner(who))
+            ok = {302} if who == ANONYMOUS else {200, 503} if allowed else {404}
+            if got not in ok:
+                m.failures.append(f"{who} GET {path}: {got}, expected {sorted(ok)}")
+            if who != ANONYMOUS:
+                m.expect(who, "GET", path.replace("/send/", "/nonsense/"), 404)
+
+    return rule
+
+
 RULES: dict[str, Callable[[Matrix], None]] = {
     "familycontext:home": rule_home,
     "familycontext:search": rule_search,
@@ -419,6 +442,12 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "workforce:plan": rule_workforce_plan(""),
     "workforce:compare": rule_workforce_plan("scenarios/"),
     "workforce:export": rule_workforce_export,
+    "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
+    "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
+    "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
+    "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),
+    "dashboards:drill": rule_dashboard_data("/dashboards/send/pupils/open_requests/",
+                                            person_level=True),
 }
 
 NAMES = url_names()

@@ -18,7 +18,7 @@ from joinedup.web.runtime import BIND_ENV
 
 pytestmark = pytest.mark.django_db
 ROLES = ["childrens_social_worker", "early_help_practitioner", "adult_social_worker",
-         "analyst", "auditor", "administrator"]
+         "inclusion_officer", "analyst", "auditor", "administrator"]
 
 
 def _run(*args: str) -> str:
@@ -33,12 +33,12 @@ def test_demo_users_one_per_role_with_fresh_generated_passwords() -> None:
     assert [a["username"] for a in first][:2] == ["demo-childrens-social-worker",
                                                  "demo-early-help-practitioner"]
     passwords = [a["password"] for a in first]
-    assert len(set(passwords)) == 6 and all(len(p) >= 20 for p in passwords)
+    assert len(set(passwords)) == len(ROLES) and all(len(p) >= 20 for p in passwords)
     for account in first:
         user = authenticate(username=account["username"], password=account["password"])
         assert user is not None and role_of(user) == account["role"]
     again = json.loads(_run("web", "create-demo-users", "--json"))
-    assert User.objects.filter(username__startswith="demo-").count() == 6
+    assert User.objects.filter(username__startswith="demo-").count() == len(ROLES)
     assert set(a["password"] for a in again).isdisjoint(passwords)
     assert authenticate(username=first[0]["username"], password=first[0]["password"]) is None
 

@@ -28,8 +28,11 @@ NAMES = sorted(url_names())
 
 
 def _values() -> dict[str, str]:
+    dashboard = {f"dashboards:{page}/key": "attendance" for page in ("dashboard", "export",
+                                                                      "drill")}
     return {"pid": ADULT, "service": "health", "token": tokens.token_for(QUEUE_IDS[0]),
-            "key": tiny_plan(), "name": "gap_by_quarter.csv"}
+            "key": tiny_plan(), "name": "gap_by_quarter.csv", **dashboard,
+            "table_id": "by_school", "drill_id": "newly_persistent_pupils"}
 
 
 def _clients(csrf: bool) -> Iterator[tuple[str, Client]]:

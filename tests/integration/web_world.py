@@ -283,7 +283,8 @@ def build_world(settings: Settings, today: dt.date) -> Path:
 
 PURPOSES = {"childrens_social_worker": "child_protection",
             "early_help_practitioner": "early_help_assessment",
-            "adult_social_worker": "adult_safeguarding"}
+            "adult_social_worker": "adult_safeguarding",
+            "inclusion_officer": "school_attendance_support"}
 CASE = "CP/2026/0099"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from joinedup.config import Settings, get_settings
 from joinedup.errors import ConfigError, JoinedUpError
+from joinedup.marts import gazetteer_for, marts_step
 from joinedup.warehouse.ingest import IngestReport, run_ingest
 from joinedup.warehouse.runinfo import SourceReport
 
@@ -141,7 +142,10 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
     try:
         sources_file = sources_file_from(dir_or_config, settings)
         with RichProgress(errors) as progress:
-            report = run_ingest(sources_file, settings, progress)
+            # The marts are built in the same snapshot, so they are published with their data.
+            gazetteer = gazetteer_for(sources_file)
+            report = run_ingest(sources_file, settings, progress, steps=[
+                marts_step(gazetteer if gazetteer.is_dir() else None)])
     except JoinedUpError as exc:
         raise Failed(str(exc)) from exc
     for warning in report.warnings:

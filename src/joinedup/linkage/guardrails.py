@@ -36,24 +36,36 @@ _MACROS = (
                  AND substr(a, 3, 1) = substr(b, 4, 1) AND substr(a, 4, 1) = substr(b, 3, 1))""",
     """CREATE OR REPLACE TEMP MACRO jdu_years_apart(a, b) AS
         abs(TRY_CAST(substr(a, 1, 4) AS INTEGER) - TRY_CAST(substr(b, 1, 4) AS INTEGER))""",
-    # Forenames that differ outright: not nicknames of each other, neither among the other's
-    # names (a middle name used as a forename), neither the start of the other (Kath,
-    # Katherine), and not alike (Jaro-Winkler below 0.8) unless their first letters differ
-    # (Ella and Bella, Daisy and Maisie: twins' names rhyme, and a typing error rarely hits the
-    # first letter). An initial differs from a name that starts with another letter.
-    """CREATE OR REPLACE TEMP MACRO jdu_forenames_differ(fl, fr, vl, vr, tl, tr) AS
-        fl IS NOT NULL AND fr IS NOT NULL
-        AND NOT coalesce(list_has_any(vl, vr), false)
+    # Forenames that are not one name written two ways: not the same, neither a nickname of
+    # the other, neither among the other's names, neither the start of the other (Kath,
+    # Katherine; an initial). Alike names (Arjun, Arun) are other names here.
+    """CREATE OR REPLACE TEMP MACRO jdu_forenames_other(fl, fr, vl, vr, tl, tr) AS
+        fl IS NOT NULL AND fr IS NOT NULL AND fl <> fr
+        AND NOT coalesce(list_contains(vl, fr), false)
+        AND NOT coalesce(list_contains(vr, fl), false)
         AND NOT coalesce(list_contains(tr, fl), false)
         AND NOT coalesce(list_contains(tl, fr), false)
+        AND NOT starts_with(fl, fr) AND NOT starts_with(fr, fl)""",
+    # Forenames that differ outright: neither a nickname of the other (two diminutives of one
+    # name, Maisie and Daisy, are two names: twins' names rhyme), neither among the other's
+    # names (a middle name used as a forename), neither the start of the other (Kath,
+    # Katherine), and not alike (Jaro-Winkler below 0.8) unless their first letters differ
+    # (Ella and Bella: a typing error rarely hits the first letter). An initial differs from a
+    # name that starts with another letter.
+    """CREATE OR REPLACE TEMP MACRO jdu_forenames_differ(fl, fr, vl, vr, tl, tr) AS
+        jdu_forenames_other(fl, fr, vl, vr, tl, tr)
         AND CASE WHEN length(fl) = 1 OR length(fr) = 1
                  THEN substr(fl, 1, 1) <> substr(fr, 1, 1)
-                 ELSE NOT (least(length(fl), length(fr)) >= 3
-                           AND (starts_with(fl, fr) OR starts_with(fr, fl)))
-                      AND (jaro_winkler_similarity(fl, fr) < 0.8
-                           OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
-                               AND least(length(fl), length(fr)) >= 3))
-            END""")
+                 ELSE jaro_winkler_similarity(fl, fr) < 0.8
+                      OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
+                          AND least(length(fl), length(fr)) >= 3)
+            END""",
+    # Surnames of one family: the same, one typing error apart (Mohamed, Moamed), or sharing
+    # a part (Smith and Smith-Jones).
+    """CREATE OR REPLACE TEMP MACRO jdu_surnames_alike(sl, sr, tl, tr) AS
+        sl = sr
+        OR (least(length(sl), length(sr)) >= 4 AND damerau_levenshtein(sl, sr) <= 1)
+        OR coalesce(list_has_any(tl, tr), false)""")
 
 
 @dataclass(frozen=True, slots=True)

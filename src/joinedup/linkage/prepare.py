@@ -26,7 +26,8 @@ from joinedup.linkage.source_facts import (
 )
 
 # Prepared columns (besides unique_id and source_dataset) and the field each comes from
-# ("source": what the record's source shows, `source_facts`; "blocking": keys for blocking).
+# ("source": what the record's source shows, `source_facts`; "blocking": keys for blocking;
+# "origin": the record's system and its id there, for guardrails, never compared).
 PREPARED_COLUMNS: dict[str, str] = {
     "first_name": "name", "first_name_variants": "name", "forename_key": "name",
     "surname": "name", "surname_tokens": "name", "surname_key": "name",
@@ -39,6 +40,7 @@ PREPARED_COLUMNS: dict[str, str] = {
     "born_by": "source", "unique_source": "source",
     "address_from": "address_from", "address_to": "address_to",
     "rare_keys": "blocking", "copy_of": "blocking", "copy_unpaired": "blocking",
+    "record_source": "origin", "record_key": "origin",
 }
 COPIES_MIN_GROUP = 20
 """More records than this, identical in every prepared column, are matched as one."""
@@ -288,17 +290,19 @@ def prepare_records(
         CREATE OR REPLACE TABLE {quote(out)} AS
         WITH base AS (
             SELECT {_text(fields['id'])} AS unique_id, {name_select}, {selects},
-                {_text(fields.get("source"))} AS __source
+                {_text(fields.get("source"))} AS __source,
+                {_text(fields.get("source_record_id"))} AS __record_key
             FROM {from_sql}
         )
-        SELECT {source_sql}* EXCLUDE (__source), substr(dob, 1, 4) AS dob_year,
+        SELECT {source_sql}* EXCLUDE (__source, __record_key), substr(dob, 1, 4) AS dob_year,
            least(substr(dob, 6, 2), substr(dob, 9, 2))
                || greatest(substr(dob, 6, 2), substr(dob, 9, 2)) AS dob_dm,
            -- An adults-only source's record without a date of birth: born by this date.
            CASE WHEN dob IS NULL AND list_contains(?::VARCHAR[], __source)
                 THEN ?::VARCHAR END AS born_by,
            -- A source that lists each person once (`source_facts`): its name.
-           CASE WHEN list_contains(?::VARCHAR[], __source) THEN __source END AS unique_source
+           CASE WHEN list_contains(?::VARCHAR[], __source) THEN __source END AS unique_source,
+           __source AS record_source, __record_key AS record_key
         FROM base
     """
     params: list[object] = [] if source_name is None else [source_name]
@@ -310,7 +314,7 @@ def prepare_records(
         con.execute(f"DROP TABLE {quote(source)}")
     _check_ids(con, out, file)
     compared = [c for c in (*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras))
-                if PREPARED_COLUMNS.get(c) != "blocking"]
+                if PREPARED_COLUMNS.get(c) not in ("blocking", "origin")]
     con.execute(f"""CREATE OR REPLACE TABLE {quote(out)} AS
         SELECT t.*, r.rare_keys, {_copy_sql(compared)} FROM {quote(out)} AS t
         LEFT JOIN ({rare_keys_sql(quote(out))}) AS r USING (unique_id)""")

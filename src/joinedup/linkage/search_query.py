@@ -23,7 +23,7 @@ from joinedup.linkage.names import forename_surname, soundex, standardise_name
 
 WILDCARDS = re.compile(r"[*%?]")
 TABLE_COLUMNS: dict[str, Any] = {"born_by": None, "unique_source": None, "rare_keys": None,
-                                 "copy_of": None,
+                                 "copy_of": None, "record_source": None, "record_key": None,
                                  "copy_unpaired": False}
 """Prepared columns that say where a record stands in its whole table (an adults-only
 source, rare blocking keys, a copy of another record), not what its own fields hold, with

@@ -17,6 +17,7 @@ from joinedup.synth import mapping_yaml as my
 from joinedup.synth.calibration import Calibration, load_calibration
 from joinedup.synth.csc import CscSimulation
 from joinedup.synth.csc_factors import assign_factors
+from joinedup.synth.gazetteer import write_postcodes
 from joinedup.synth.geography import Geography, load_geography
 from joinedup.synth.identifiers import nhs_numbers
 from joinedup.synth.measure import calibration_report
@@ -125,6 +126,7 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
 
     stages.start("ground truth")
     truth_rows = write_truth(world, geo, out, output.truth, output.errors)
+    write_postcodes(out, addresses, geo)
     summary = SynthSummary(
         out=out, seed=seed, people=people, as_of=as_of,
         residents_at_as_of=int((borough.people.hh[: borough.people.n] >= 0).sum()),
@@ -176,7 +178,7 @@ def _clear(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("sources.yaml", "manifest.json"):
         (out / name).unlink(missing_ok=True)
-    manifest_dirs = ("ground_truth", "csc", "cin_census", "ssda903", "early_help",
+    manifest_dirs = ("ground_truth", "gazetteer", "csc", "cin_census", "ssda903", "early_help",
                      "adult_social_care", "education", "health", "housing", "police", "vcse",
                      "council_tax", "workforce")
     for name in manifest_dirs:

@@ -21,6 +21,7 @@ from joinedup.synth.early_help import EarlyHelp, EhTruth, eh_start
 from joinedup.synth.early_help_export import write_early_help
 from joinedup.synth.education import Pupils, Schools, make_schools, simulate_schools
 from joinedup.synth.education_export import write_education
+from joinedup.synth.gazetteer import write_schools
 from joinedup.synth.health import write_health
 from joinedup.synth.housing import write_housing
 from joinedup.synth.output import Output
@@ -62,6 +63,7 @@ def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibra
     edu_start = dt.date(window.year if window.month >= 9 else window.year - 1, 9, 1)
     world.rng = _rng(seed, 20)
     schools = make_schools(world, world.rng)
+    write_schools(out.root, schools)
     pupils = simulate_schools(world, schools, world.rng, edu_start)
     school_of = _school_of(schools, pupils)
     eh_begin = eh_start(b.window_start)

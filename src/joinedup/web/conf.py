@@ -31,6 +31,7 @@ APPS = [
     "joinedup.web.review",
     "joinedup.web.api",
     "joinedup.web.workforce",
+    "joinedup.web.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("joinedup.web.accounts.urls")),
     path("api/", include("joinedup.web.api.urls")),
     path("workforce/", include("joinedup.web.workforce.urls")),
+    path("dashboards/", include("joinedup.web.dashboards.urls")),
     path("", include("joinedup.web.core.urls")),
 ]
 

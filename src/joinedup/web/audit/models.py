@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "reason_set": "Gave a reason for access",
     "api_call": "Called the API",
     "audit_view": "Read the audit log",
+    "dashboard_drill": "Opened the named pupils behind a dashboard figure",
     "login": "Signed in",
     "logout": "Signed out",
     "session_timeout": "Was signed out after inactivity",

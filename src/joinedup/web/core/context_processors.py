@@ -23,6 +23,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         "reviews_matches": bool(role and has_capability(role, "match_review")),
         "reads_audit": bool(role and has_capability(role, "audit_read")),
         "plans_workforce": bool(role and has_capability(role, "workforce")),
+        "uses_insight": bool(role and has_capability(role, "insight")),
         "access_reason": current_reason(request) if role else None,
         "data_kind": warehouse_kind(),
     }

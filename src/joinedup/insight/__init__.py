@@ -1,0 +1,1 @@
+"""joinedup.insight: declarative dashboards (YAML) over the marts, and their usage."""

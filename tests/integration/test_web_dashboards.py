@@ -1,0 +1,130 @@
+"""Dashboards through Django's test client on a small ingested borough (marts built by the
+ingest): who sees them, filters, headline figures, CSV exports, the freshness line, pupil
+drill-down with reason and audit, and usage logging with the dashboard of dashboards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from web_world import signed_in
+
+from joinedup.config import get_settings
+from joinedup.insight.schema import load_dashboards
+from joinedup.synth import generate_borough
+from joinedup.web.accounts.models import Profile
+from joinedup.web.audit.models import AuditEvent
+from joinedup.web.dashboards.models import DashboardView
+
+pytestmark = pytest.mark.django_db
+DASHBOARDS = list(load_dashboards())
+
+
+@pytest.fixture(scope="module")
+def borough_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home whose warehouse holds a small ingested synthetic borough, marts and all."""
+    from click.testing import CliRunner
+
+    from joinedup.cli import cli
+
+    root = tmp_path_factory.mktemp("dash-web")
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOINEDUP_HOME", str(home))
+        patch.setenv("JOINEDUP_CONFIG", str(root / "none.toml"))
+        patch.delenv("JOINEDUP_SOURCES", raising=False)
+        patch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
+        get_settings.cache_clear()
+        generate_borough(out=root / "borough", people=1500, seed=11)
+        result = CliRunner().invoke(cli, ["ingest", str(root / "borough"), "--json"])
+        assert result.exit_code == 0, result.output
+    get_settings.cache_clear()
+    return home
+
+
+@pytest.fixture(autouse=True)
+def dash_home(borough_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("JOINEDUP_HOME", str(borough_home))
+    monkeypatch.setenv("JOINEDUP_CONFIG", str(borough_home / "none.toml"))
+    monkeypatch.delenv("JOINEDUP_SOURCES", raising=False)
+    monkeypatch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
+    get_settings.cache_clear()
+    yield borough_home
+    get_settings.cache_clear()
+
+
+def _analyst(team: str = "Performance") -> Client:
+    client = signed_in("analyst", name=f"analyst-{team}")
+    user = client.session.get("_auth_user_id")
+    Profile.objects.update_or_create(user_id=user, defaults={"team": team})
+    return client
+
+
+def test_every_dashboard_renders_for_insight_roles_only() -> None:
+    analyst = _analyst()
+    for key in DASHBOARDS:
+        page = analyst.get(f"/dashboards/{key}/")
+        assert page.status_code == 200, key
+        body = page.content.decode()
+        assert "synthetic wards and LSOAs" in body  # no reference data in this home
+        assert "data-jup-stale" in body or "data-jup-fresh" in body
+        assert "Download as CSV" in body or key == "scorecard"
+    for role in ("childrens_social_worker", "auditor", "administrator"):
+        assert signed_in(role).get("/dashboards/attendance/").status_code == 404
+    assert Client().get("/dashboards/").status_code == 302
+
+
+def test_scorecard_rates_against_targets_in_the_file() -> None:
+    body = _analyst().get("/dashboards/scorecard/").content.decode()
+    ratings = re.findall(r"jup-rag--(red|amber|green)\">(RED|AMBER|GREEN)<", body)
+    assert ratings and all(a.upper() == b for a, b in ratings)
+    assert "against a target of 60.0" in body
+
+
+def test_filters_narrow_tables_and_unknown_values_are_ignored() -> None:
+    analyst = _analyst()
+    page = analyst.get("/dashboards/csc_front_door/").content.decode()
+    wards = re.findall(r'<option value="(X[^"]+)"', page)
+    assert wards
+    export = analyst.get(f"/dashboards/csc_front_door/export/by_ward.csv?ward={wards[0]}")
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][0] == "Ward" and len(rows) == 2
+    everything = analyst.get("/dashboards/csc_front_door/export/by_ward.csv?ward=<b>bogus")
+    assert len(list(csv.reader(io.StringIO(everything.content.decode())))) > 2
+    logged = list(DashboardView.objects.filter(dashboard="csc_front_door")
+                  .values_list("kind", "filters"))
+    assert ("export", {"ward": [wards[0]]}) in logged and ("export", {}) in logged
+
+
+def test_pupil_drill_needs_person_access_a_reason_and_is_audited() -> None:
+    path = "/dashboards/attendance/pupils/newly_persistent_pupils/"
+    assert _analyst().get(path).status_code == 404
+    no_reason = signed_in("inclusion_officer", purpose=None, name="io-no-reason")
+    assert no_reason.get(path).status_code == 302
+    officer = signed_in("inclusion_officer", name="io")
+    page = officer.get(path)
+    assert page.status_code == 200
+    event = AuditEvent.objects.filter(action="dashboard_drill").latest("seq")
+    assert event.reason == "school_attendance_support"
+    assert "Not linked" in page.content.decode()  # this snapshot was never linked
+
+
+def test_dashboard_of_dashboards_counts_views_per_dashboard_and_team() -> None:
+    DashboardView.objects.all().delete()
+    _analyst("Performance").get("/dashboards/send/")
+    _analyst("Performance").get("/dashboards/send/")
+    _analyst("Inclusion").get("/dashboards/attendance/")
+    quiet = signed_in("auditor", name="quiet").session["_auth_user_id"]
+    Profile.objects.create(user_id=quiet, team="Never looks")
+    body = _analyst("Performance").get("/dashboards/usage/").content.decode()
+    assert "3 page views logged" in body
+    assert "Never looks" in body
+    assert re.search(r"SEND and the 20-week timescale</th>(<td[^>]*>\d+</td>)*"
+                     r"<td[^>]*>2</td></tr>", body)
+    for title in ("Early help", "Council scorecard"):
+        assert title in body.split("nobody opened in the last 90 days")[1]
