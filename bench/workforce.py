@@ -1,12 +1,18 @@
 """Benchmark: workforce planning.
 
     .venv/bin/python bench/workforce.py [--reference ../shared/data] [--runs 1000]
-        [--people 30000] [--seed 2026] [--skip-forecast] [--skip-region]
+        [--people 30000] [--seed 2026] [--skip-forecast] [--skip-region] [--pooled-only]
 
 Forecast accuracy: the forecaster on the monthly demand of a synthetic borough (built and
 ingested into a temporary folder), scored on the last 12 months it did not see, against the
 seasonal naive baseline (target: relative MASE <= 0.8); and one-year-ahead error on the real
 annual DfE referrals and social worker FTE of the ten councils.
+
+All-council backtest (issue 15): the pooled model (one model learnt across every English
+council, joinedup.workforce.pooled) against naive ("same as last year"), one year ahead at
+every origin, over all councils and over Cheshire and Merseyside plus Stockport. Target:
+relative MASE <= 0.8 and 80% intervals covering 75-85% of actuals. `--pooled-only` runs just
+this (about a second).
 
 Region plan: times `run_plan` for the Cheshire and Merseyside region (nine councils plus
 Stockport for comparison) on the real DfE figures with the baseline and the four example
@@ -29,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from joinedup.config import get_settings
+from joinedup.reference.panel import Panel, load_panel
 from joinedup.synth import generate_borough
 from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
@@ -38,6 +45,10 @@ from joinedup.workforce.dfe_demand import dfe_demand
 from joinedup.workforce.forecast import Forecast, forecast
 from joinedup.workforce.inputs import dfe_inputs
 from joinedup.workforce.plan import run_plan
+from joinedup.workforce.pooled import CLIP, RIDGE, features, fit_ridge, typical_change
+from joinedup.workforce.pooled_backtest import Backtest, relative, run_backtest, score
+from joinedup.workforce.pooled_backtest import mase_scale as mase_scale_all
+from joinedup.workforce.pooled_plan import NEED_MEASURES, backtest_origins, verdict
 from joinedup.workforce.reconcile import complete_tree, incoherence, reconcile
 from joinedup.workforce.regions import find_region, load_regions
 from joinedup.workforce.report import write_report
@@ -228,6 +239,95 @@ def dfe_annual_accuracy(reference: Path) -> None:
           f"{100 * np.mean(totals['fn']):5.1f}%   ({time.perf_counter() - started:.0f} s)")
 
 
+def _in_sample_relative(panel: Panel, measure: str, origins: list[int]) -> float:
+    """Relative MASE of the pooled model fitted on every year and scored on the same years:
+    a ceiling on what these features can do (an out-of-sample backtest can only be worse)."""
+    x, _ = features(panel, measure)
+    values = panel.values[measure]
+    logs = np.log(np.where(values > 0, values, np.nan))
+    target = np.full_like(logs, np.nan)
+    target[:, :-1] = logs[:, 1:] - logs[:, :-1]
+    s = typical_change(panel, measure)
+    rows = np.isfinite(target) & np.all(np.isfinite(x), axis=2) & np.isfinite(s)[:, None]
+    weights = np.broadcast_to((1.0 / s**2)[:, None], rows.shape)[rows]
+    beta, mu, sd, intercept = fit_ridge(x[rows], np.clip(target[rows], -CLIP, CLIP), weights,
+                                        RIDGE)
+    years = np.asarray(panel.years)
+    scored = rows & np.isin(years, origins)[None, :]
+    scale = mase_scale_all(values)[:, None] * np.ones(rows.shape)
+    scored &= np.isfinite(scale) & (scale > 0)
+    last = values[:, :-1][scored[:, :-1]]
+    actual = values[:, 1:][scored[:, :-1]]
+    growth = intercept + ((x[:, :-1][scored[:, :-1]] - mu) / sd) @ beta
+    div = scale[:, :-1][scored[:, :-1]]
+    model = np.mean(np.abs(actual - last * np.exp(growth)) / div)
+    naive = np.mean(np.abs(actual - last) / div)
+    return float(model / naive)
+
+
+def _knn_ceiling(panel: Panel, measure: str, k: int = 100) -> float:
+    """Relative error of a non-linear check: each change predicted by the median change of
+    its k nearest rows in feature space (every other council-year, earlier or later: leave
+    one out, so optimistic). In units of each council's typical change."""
+    x, _ = features(panel, measure)
+    logs = np.log(np.where(panel.values[measure] > 0, panel.values[measure], np.nan))
+    target = np.full_like(logs, np.nan)
+    target[:, :-1] = logs[:, 1:] - logs[:, :-1]
+    s = np.broadcast_to(typical_change(panel, measure)[:, None], logs.shape)
+    rows = np.isfinite(target) & np.all(np.isfinite(x), axis=2) & np.isfinite(s)
+    z = x[rows]
+    z = (z - z.mean(axis=0)) / np.where(z.std(axis=0) > 0, z.std(axis=0), 1.0)
+    y, scale = target[rows], s[rows]
+    distance = np.sum((z[:, None, :] - z[None, :, :]) ** 2, axis=2)
+    np.fill_diagonal(distance, np.inf)
+    nearest = np.argsort(distance, axis=1)[:, :k]
+    predicted = np.median(y[nearest], axis=1)
+    return float(np.mean(np.abs(y - predicted) / scale) / np.mean(np.abs(y) / scale))
+
+
+def pooled_accuracy(reference: Path) -> None:
+    """The all-council rolling-origin backtest table for the pooled model against naive."""
+    started = time.perf_counter()
+    panel = load_panel(reference)
+    region = find_region("Cheshire and Merseyside", load_regions())
+    local = [i for name in region.members if (i := panel.find(name)) is not None]
+    groups: list[tuple[str, list[int] | None]] = [
+        (f"all councils ({len(panel.codes)} DfE codes)", None),
+        (f"Cheshire and Merseyside + Stockport ({len(local)})", local)]
+    print("all-council rolling-origin backtest, one year ahead: pooled model vs naive "
+          "(same as last year)")
+    print(f"  {'measure':10} {'group':40} {'forecasts':>9} {'MASE':>6} {'naive':>6} "
+          f"{'relative':>8} {'cover':>6} {'naive':>6}  target (rel <= 0.8, cover 0.75-0.85)")
+    for need in ("referral", "sw_fte", "open_cin", "open_cp"):
+        measure = NEED_MEASURES[need]
+        origins = backtest_origins(panel, measure)
+        bt = run_backtest(panel, measure, origins)
+        for label, rows in groups:
+            p, n = score(bt, "pooled", rows), score(bt, "naive", rows)
+            ratio = relative(bt, rows)
+            met = ratio <= 0.8 and 0.75 <= p.coverage <= 0.85
+            print(f"  {measure:10} {label:40} {p.forecasts:9d} {p.mase:6.3f} {n.mase:6.3f} "
+                  f"{ratio:8.3f} {p.coverage:6.2f} {n.coverage:6.2f}  "
+                  f"{'met' if met else 'NOT met'}")
+        found = verdict(bt, need)
+        per_origin = " ".join(
+            f"{o + 1}:{relative(_one_origin(bt, k)):.2f}" for k, o in enumerate(bt.origins))
+        print(f"  {'':10} forecast years {bt.origins[0] + 1}-{bt.origins[-1] + 1}; relative "
+              f"by year {per_origin}; in-sample ceiling "
+              f"{_in_sample_relative(panel, measure, origins):.3f}; nearest-neighbour check "
+              f"{_knn_ceiling(panel, measure):.3f}; plan uses: {found.model}")
+    print(f"  ({time.perf_counter() - started:.1f} s)")
+
+
+def _one_origin(bt: Backtest, k: int) -> Backtest:
+    """The backtest restricted to its k-th origin."""
+    pick = slice(k, k + 1)
+    return Backtest(bt.measure, bt.origins[pick], bt.actual[pick], bt.scale[pick],
+                    {m: v[pick] for m, v in bt.mean.items()},
+                    {m: v[pick] for m, v in bt.lower.items()},
+                    {m: v[pick] for m, v in bt.upper.items()})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "data")
@@ -235,8 +335,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-forecast", action="store_true")
     parser.add_argument("--skip-region", action="store_true")
+    parser.add_argument("--pooled-only", action="store_true",
+                        help="only the all-council backtest of the pooled model")
     args = parser.parse_args()
     has_reference = (args.reference / "dfe").is_dir()
+    if args.pooled_only or not args.skip_forecast:
+        if has_reference:
+            pooled_accuracy(args.reference)
+        else:
+            print(f"no reference data at {args.reference}: the all-council backtest needs the "
+                  "DfE files")
+    if args.pooled_only:
+        return
     if not args.skip_forecast:
         synthetic_monthly_accuracy(args.people, args.seed,
                                    args.reference if has_reference else None)

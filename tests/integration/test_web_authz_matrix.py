@@ -387,6 +387,31 @@ def rule_workforce_export(m: Matrix) -> None:
                 m.failures.append(f"{who} GET export {name}: {got}, expected {want}")
 
 
+def _returns(who: str) -> bool:
+    return capable(who, "vcse_returns")
+
+
+def rule_vcse(m: Matrix) -> None:
+    """The VCSE return page: its role only (the matrix's member has no organisation, so the
+    page says so and a POST keeps nothing); 404 for everyone else, GET and POST alike."""
+    signed_in_page(m, "/workforce/vcse/", _returns)
+    for who, _ in m.roles():
+        if who != ANONYMOUS and not _returns(who):
+            m.expect(who, "POST", "/workforce/vcse/", 404)
+        elif _returns(who):
+            m.expect(who, "GET", "/workforce/vcse/", 200,
+                     contains=("not linked to an organisation",))
+
+
+def rule_vcse_template(m: Matrix) -> None:
+    """The template is the organisation's: 404 without one (every signed-in role here)."""
+    for who, _ in m.roles():
+        want = 302 if who == ANONYMOUS else 404
+        got = m.call(who, "GET", "/workforce/vcse/template.xlsx").status_code
+        if got != want:
+            m.failures.append(f"{who} GET vcse template: {got}, expected {want}")
+
+
 # --- dashboards (aggregate: the insight capability; pupils: insight and person_view) ----
 
 def _insight(who: str) -> bool:
@@ -442,6 +467,8 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "workforce:plan": rule_workforce_plan(""),
     "workforce:compare": rule_workforce_plan("scenarios/"),
     "workforce:export": rule_workforce_export,
+    "workforce:vcse": rule_vcse,
+    "workforce:vcse_template": rule_vcse_template,
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),

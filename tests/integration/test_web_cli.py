@@ -18,7 +18,7 @@ from joinedup.web.runtime import BIND_ENV
 
 pytestmark = pytest.mark.django_db
 ROLES = ["childrens_social_worker", "early_help_practitioner", "adult_social_worker",
-         "inclusion_officer", "analyst", "auditor", "administrator"]
+         "inclusion_officer", "analyst", "auditor", "vcse_contributor", "administrator"]
 
 
 def _run(*args: str) -> str:

@@ -17,6 +17,7 @@ from joinedup.workforce.inputs import AreaInputs
 from joinedup.workforce.plan import PlanResult
 from joinedup.workforce.regions import Region, find_region, load_regions
 from joinedup.workforce.scenarios import BASELINE, Scenario, example_scenarios, load_scenario
+from joinedup.workforce.vcse import VcseRow
 
 SOURCES = ("dfe", "csv", "warehouse")
 
@@ -145,6 +146,47 @@ def summary_table(result: PlanResult) -> Table:
     return table
 
 
+@command.command("vcse-template")
+@click.option("--organisation", required=True, help="The VCSE organisation's name.")
+@click.option("--area", "areas", multiple=True,
+              help="A council area the organisation works in (repeatable): a drop-down list.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The XLSX file to write.")
+def vcse_template_cmd(organisation: str, areas: tuple[str, ...], out: Path) -> None:
+    """Write the monthly return template (XLSX) for a voluntary or community organisation."""
+    from joinedup.workforce.vcse import write_template
+
+    path = write_template(out, organisation.strip(), list(areas))
+    output_console().print(f"Template for {organisation}: {path}", highlight=False)
+
+
+@command.command("vcse-check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organisation", default=None,
+              help="The organisation (default: the one the template was made for).")
+def vcse_check_cmd(file: Path, organisation: str | None) -> None:
+    """Check a VCSE monthly return and list every bad cell (file, row, field)."""
+    from joinedup.workforce.vcse import read_return
+
+    try:
+        rows = read_return(file.read_bytes(), file.name, organisation)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    months = sorted({f"{r.month:%Y-%m}" for r in rows})
+    output_console().print(f"{file.name}: {len(rows)} rows accepted for {rows[0].organisation}"
+                           f", {months[0]} to {months[-1]}", highlight=False)
+
+
+def _vcse_rows(files: tuple[Path, ...], store: bool, settings: Settings) -> list[VcseRow]:
+    from joinedup.workforce.vcse import read_return
+    from joinedup.workforce.vcse_plan import load_returns
+
+    rows = [row for f in files for row in read_return(f.read_bytes(), f.name, None)]
+    if store:
+        rows += load_returns(settings.web_dir / "workforce" / "vcse")
+    return rows
+
+
 @command.command("plan")
 @click.option("--from", "source", type=click.Choice(SOURCES), default=None,
               help="Where demand and supply come from: dfe (published DfE figures; the default "
@@ -163,8 +205,15 @@ def summary_table(result: PlanResult) -> Table:
                    "by side with the baseline.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder (CSV, XLSX, charts). Default: <home>/reports/workforce/<time>.")
+@click.option("--vcse", "vcse_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A VCSE monthly return (XLSX template or CSV; repeatable): its families "
+                   "add to early help demand, its hours to capacity.")
+@click.option("--vcse-store", is_flag=True,
+              help="Also use the VCSE returns uploaded through the web pages.")
 def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
-             region: str | None, scenarios: tuple[str, ...], out: Path | None) -> None:
+             region: str | None, scenarios: tuple[str, ...], out: Path | None,
+             vcse_files: tuple[Path, ...], vcse_store: bool) -> None:
     """Make a five-year plan of practitioner FTE needed against supply, and write a report.
 
     Demand is forecast; workload turns it into required FTE (caseload caps and statutory
@@ -180,11 +229,27 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
                           else "warehouse")
         chosen = _scenarios(scenarios)
         inputs = _inputs(kind, counts, areas, chosen_region, settings, err)
+        vcse_notes: list[str] = []
+        if vcse_files or vcse_store:
+            from joinedup.workforce.assumptions import default_assumptions
+            from joinedup.workforce.vcse_plan import attach_returns
+
+            inputs, vcse_notes = attach_returns(
+                inputs, _vcse_rows(vcse_files, vcse_store, settings),
+                default_assumptions().staffing.productive_hours)
         from joinedup.workforce.plan import run_plan
         from joinedup.workforce.report import write_report
 
+        forecaster = None
+        if kind == "dfe":
+            from joinedup.workforce.pooled_plan import dfe_forecaster, verdicts_for
+
+            reference = _reference(settings)
+            forecaster = dfe_forecaster(reference)
         result = run_plan(inputs, chosen, region=chosen_region.name if chosen_region else None,
+                          forecaster=forecaster,
                           progress=lambda message: err.print(message, highlight=False))
+        result.extra_notes.extend(vcse_notes)
         folder = out or settings.reports_dir / "workforce" / datetime.now().strftime(
             "%Y%m%dT%H%M%S")
         err.print(f"writing the report to {folder}", highlight=False)
@@ -193,6 +258,13 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
         raise Failed(str(exc)) from exc
     console = output_console()
     console.print(summary_table(result))
+    if kind == "dfe":
+        for found in verdicts_for(_reference(settings)).values():
+            # The plan projects social worker supply from starters and leavers; the FTE
+            # forecast's backtest is shown as evidence, not used.
+            use = " (shown, not used: supply is projected)" if found.need == "sw_fte" else ""
+            console.print(f"Forecast of {found.need}{use}: {found.describe()}",
+                          highlight=False)
     flags = result.quality()
     if flags:
         console.print(f"{len(flags)} data quality flag(s) (not smoothed): see "

@@ -65,6 +65,9 @@ class Forecast:
     scores: dict[str, float] = field(default_factory=dict)
     coverage: float | None = None
     notes: tuple[str, ...] = ()
+    # How the model was chosen, in words, when not by this series' own backtest (the
+    # all-council backtest of joinedup.workforce.pooled_plan); "" otherwise.
+    method: str = ""
 
     def periods(self) -> list[date]:
         """The future period of each forecast value."""

@@ -48,6 +48,28 @@ class SupplyBase:
 
 
 @dataclass(frozen=True, slots=True)
+class Partner:
+    """A partner organisation's work in an area, from its returns, held at its recent level.
+
+    ``families`` (open cases of ``case_class`` a month) add to the area's demand; ``fte``
+    (practitioner hours as full-time equivalents) is capacity beside the council's ``role``.
+    """
+
+    organisation: str
+    area: str
+    case_class: str
+    role: str
+    families: float
+    hours_per_month: float
+    fte: float
+    months_returned: int
+    first: str
+    last: str
+    coverage: float  # months returned of the twelve up to the latest month returned
+    needs: str
+
+
+@dataclass(frozen=True, slots=True)
 class AreaInputs:
     """Everything the plan reads about one area."""
 
@@ -63,9 +85,18 @@ class AreaInputs:
     quality: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     comparison: bool = False
+    partners: tuple[Partner, ...] = ()
 
     def as_comparison(self) -> AreaInputs:
         return replace(self, comparison=True)
+
+    def partner_open(self, case_class: str) -> float:
+        """Open cases of ``case_class`` partner organisations support, summed."""
+        return sum(p.families for p in self.partners if p.case_class == case_class)
+
+    def partner_fte(self, role: str) -> float:
+        """Partner organisations' FTE beside the council's ``role``, summed."""
+        return sum(p.fte for p in self.partners if p.role == role)
 
 
 def jump_flags(area: str, label: str, values: Mapping[int, float | None],

@@ -66,6 +66,7 @@ class RolePlan:
     sims_required: Array  # runs × quarters
     sims_statutory: Array
     sims_available: Array
+    partner: float = 0.0  # partner organisations' FTE beside the council's, held flat
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +212,8 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
     for role in role_names:
         has_demand = any(assumptions.cases[c].role == role and
                          (path.open[c].any() or path.new[c].any()) for c in CASE_CLASSES)
-        if not has_demand and role not in inputs.supply:
+        partner = inputs.partner_fte(role)
+        if not has_demand and role not in inputs.supply and not partner:
             continue
         base = inputs.supply.get(role)
         rules = assumptions.supply[role]
@@ -233,28 +235,32 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
         statutory = mean_need.statutory_fte / share + fast
         sims_required = sims_need.fte / share + fast
         sims_statutory = sims_need.statutory_fte / share + fast
-        start = supply_start(role, base, assumptions, scenario, float(required[0]), own, notes)
-        supply = project_supply(start, required)
+        start = supply_start(role, base, assumptions, scenario,
+                             max(float(required[0]) - partner, 0.0), own, notes)
+        # The council recruits towards what partner organisations do not already cover.
+        supply = project_supply(start, np.maximum(required - partner, 0.0))
         turnover_runs = np.clip(start.turnover + sim.turnover_sd * turnover_noise, 0.0, 0.95)
         hires_runs = np.maximum(1.0 + sim.hires_sd * hires_noise, 0.0)
-        sims_supply = project_supply(start, sims_required, turnover=turnover_runs,
+        sims_supply = project_supply(start, np.maximum(sims_required - partner, 0.0),
+                                     turnover=turnover_runs,
                                      hires_factor=hires_runs)
         q_required = by_quarter(sims_required, groups)
         q_statutory = by_quarter(sims_statutory, groups)
-        q_available = by_quarter(sims_supply.available, groups)
+        # Partner organisations' capacity is beside the council's staff, held at its level.
+        q_available = by_quarter(sims_supply.available + partner, groups)
         risk = simulate_risk(q_required, q_statutory, q_available)
         rows = gap_rows(
             scenario.name, inputs.area, role, labels, required=by_quarter(required, groups),
             statutory=by_quarter(statutory, groups),
             permanent=by_quarter(supply.permanent, groups),
             agency=by_quarter(supply.agency, groups),
-            available=by_quarter(supply.available, groups),
+            available=by_quarter(supply.available + partner, groups),
             vacancies=by_quarter(supply.vacancies, groups), risk=risk, costs=assumptions.costs)
         roles[role] = RolePlan(
             role=role, months=path.months, required=required, statutory=statutory,
             case_holding=mean_need.fte, fast=fast, binding=mean_need.binding(), supply=supply,
             start=start, quarters=labels, rows=rows, sims_required=q_required,
-            sims_statutory=q_statutory, sims_available=q_available)
+            sims_statutory=q_statutory, sims_available=q_available, partner=partner)
     return AreaPlan(area=inputs.area, scenario=scenario.name, comparison=inputs.comparison,
                     demand=path, roles=roles, fast=fast_shown, notes=tuple(notes))
 
@@ -294,7 +300,7 @@ def region_rows(result: PlanResult) -> list[QuarterRow]:
                 statutory=by_quarter(total(lambda p: p.statutory), groups),
                 permanent=by_quarter(total(lambda p: p.supply.permanent), groups),
                 agency=by_quarter(total(lambda p: p.supply.agency), groups),
-                available=by_quarter(total(lambda p: p.supply.available), groups),
+                available=by_quarter(total(lambda p: p.supply.available + p.partner), groups),
                 vacancies=by_quarter(total(lambda p: p.supply.vacancies), groups),
                 risk=risk, costs=result.assumptions[scenario.name].costs))
     return out

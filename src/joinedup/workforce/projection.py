@@ -151,6 +151,14 @@ def project_demand(inputs: AreaInputs, months: int, forecaster: Forecaster,
             opened["early_help"] = got["open_early_help"]
         else:
             opened["early_help"] = new["early_help"] * early_help_months
+    for name in CASE_CLASSES:
+        held = inputs.partner_open(name)
+        if held > 0:
+            # Partner organisations' returns add up with the council's own (combine: sum).
+            opened[name] = opened[name] + held
+            notes.append(f"{inputs.area}: {held:,.0f} families a month supported by partner "
+                         f"organisations added to open {name.replace('_', ' ')} cases "
+                         "(their latest three months' level, held over the plan)")
     spread = np.mean(spreads, axis=0) if spreads else zeros
     return DemandPath(months=dates, new=new, open=opened, referrals=referrals,
                       contacts=got.get("contact"), spread=spread, forecasts=tuple(forecasts),

@@ -169,11 +169,22 @@ def quality_table(result: PlanResult) -> list[Row]:
     return rows + [{"kind": "note", "message": note} for note in result.notes()]
 
 
+def partner_table(result: PlanResult) -> list[Row]:
+    """Partner (VCSE) organisations' returns in each area: what they add and their coverage."""
+    return [{"organisation": p.organisation, "area": p.area, "needs": p.needs,
+             "families_a_month": _round(p.families), "hours_a_month": _round(p.hours_per_month),
+             "fte_equivalent": _round(p.fte), "adds_to_demand": p.case_class,
+             "capacity_beside": p.role, "months_returned": p.months_returned,
+             "first_month": p.first, "last_month": p.last,
+             "coverage_last_12_months": _round(p.coverage)}
+            for item in result.inputs for p in item.partners]
+
+
 TABLES: dict[str, Callable[[PlanResult], list[Row]]] = {
     "plan_by_year": year_table, "scenarios": scenario_table, "gap_by_quarter": gap_table,
     "supply_by_quarter": supply_table, "workload_by_quarter": workload_table,
     "fast_needs": fast_table, "demand": demand_table, "flow": flow_table,
-    "data_quality": quality_table,
+    "data_quality": quality_table, "vcse": partner_table,
 }
 
 

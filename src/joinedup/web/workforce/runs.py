@@ -25,12 +25,14 @@ from typing import Any
 
 from joinedup.config import Settings
 from joinedup.errors import ConfigError
+from joinedup.workforce.assumptions import default_assumptions
 from joinedup.workforce.inputs import AreaInputs
 from joinedup.workforce.plan import PlanResult, forecasts_of, run_plan
 from joinedup.workforce.projection import Forecaster
 from joinedup.workforce.regions import find_region, load_regions
 from joinedup.workforce.report import TABLES, WORKBOOK, write_report
 from joinedup.workforce.scenarios import BASELINE, Scenario
+from joinedup.workforce.vcse_plan import attach_returns, load_returns, returns_digest
 
 SOURCES = {
     "council": "One council's published DfE figures",
@@ -57,6 +59,11 @@ def plans_dir(settings: Settings) -> Path:
     return settings.web_dir / "workforce" / "plans"
 
 
+def vcse_dir(settings: Settings) -> Path:
+    """Where VCSE organisations' uploaded returns are kept (one JSON file each)."""
+    return settings.web_dir / "workforce" / "vcse"
+
+
 def _snapshot_id(settings: Settings) -> str:
     current = settings.warehouse_dir / "CURRENT"
     try:
@@ -74,6 +81,8 @@ def plan_key(request: PlanRequest, settings: Settings) -> str:
         "snapshot": _snapshot_id(settings) if request.source == "warehouse" else "",
         "reference": str(settings.reference_data or "") if request.source in (
             "council", "region") else "",
+        # A new VCSE return makes a new plan.
+        "vcse": returns_digest(load_returns(vcse_dir(settings))),
     }
     text = json.dumps(ident, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:KEY_LENGTH]
@@ -133,7 +142,8 @@ def backtest_table(result: PlanResult) -> list[Row]:
                     "baseline": fc.baseline,
                     "mase_vs_baseline": None if relative is None else round(relative, 3),
                     "interval_coverage": None if fc.coverage is None else round(fc.coverage, 3),
-                    "interval_level": fc.level})
+                    "interval_level": fc.level,
+                    "method": fc.method or "this series' own rolling-origin backtest"})
     return out
 
 
@@ -167,8 +177,18 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
     work.mkdir(parents=True)
     try:
         inputs, region = _inputs(request, settings, work)
+        inputs, vcse_notes = attach_returns(inputs, load_returns(vcse_dir(settings)),
+                                            default_assumptions().staffing.productive_hours)
+        forecaster = FORECASTER
+        if forecaster is None and request.source in ("council", "region"):
+            from joinedup.workforce.pooled_plan import dfe_forecaster
+
+            # The pooled model where the all-council backtest says it wins; else each
+            # series' own choice. Either way the backtest table says which and why.
+            forecaster = dfe_forecaster(_reference(settings))
         result = run_plan(inputs, (BASELINE, *request.scenarios), region=region,
-                          forecaster=FORECASTER)
+                          forecaster=forecaster)
+        result.extra_notes.extend(vcse_notes)
         write_report(result, work / "report")
         tables = {name: build(result) for name, build in TABLES.items()}
         tables["backtest"] = backtest_table(result)

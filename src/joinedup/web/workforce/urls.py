@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from joinedup.web.workforce import views
+from joinedup.web.workforce import vcse_views, views
 
 app_name = "workforce"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
             views.export, name="export"),
     path("scenarios/", views.scenarios, name="scenarios"),
     path("methodology/", views.methodology, name="methodology"),
+    path("vcse/", vcse_views.returns, name="vcse"),
+    path("vcse/template.xlsx", vcse_views.template, name="vcse_template"),
 ]

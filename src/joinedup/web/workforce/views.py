@@ -32,17 +32,23 @@ CAPABILITY = "workforce"
 ROLE_ORDER = ("social_worker", "early_help_worker")
 
 
-def requires_workforce(view: View) -> View:
-    """"Not found" for roles without the workforce capability."""
+def requires(capability: str) -> Callable[[View], View]:
+    """A view decorator: "not found" for roles without ``capability``."""
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        role = role_of(request.user)
-        if not role or not has_capability(role, CAPABILITY):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            role = role_of(request.user)
+            if not role or not has_capability(role, capability):
+                raise Http404("No such page")
+            return view(request, *args, **kwargs)
 
-    return cast(View, wrapper)
+        return cast(View, wrapper)
+
+    return decorate
+
+
+requires_workforce = requires(CAPABILITY)
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -139,6 +145,7 @@ def plan(request: HttpRequest, key: str) -> HttpResponse:
         "fast_needs": [r for r in tables["fast_needs"]
                        if r["area"] == area and r["scenario"] == baseline],
         "quality": tables["data_quality"],
+        "vcse": [r for r in tables.get("vcse", []) if r["area"] == area],
     })
     return render(request, "workforce/plan.html", context)
 
