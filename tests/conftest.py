@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,21 +75,32 @@ def postgres_url() -> str:
 
 
 @pytest.fixture
-def fresh_postgres(postgres_url: str) -> Iterator[str]:
-    """The URL of a new, empty database on that server, dropped afterwards."""
+def postgres_databases(postgres_url: str) -> Iterator[Callable[[], str]]:
+    """Makes new, empty databases on that server (their URLs), all dropped afterwards."""
     import secrets
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
-    name = f"joinedup_t_{secrets.token_hex(6)}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
-    finally:
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"joinedup_t_{secrets.token_hex(6)}"
         with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        for name in made:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_postgres(postgres_databases: Callable[[], str]) -> str:
+    """The URL of a new, empty database on that server, dropped afterwards."""
+    return postgres_databases()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -31,7 +31,8 @@ def test_the_wheel_carries_what_the_app_serves(tmp_path: Path) -> None:
         "__pycache__", "vendor", "*.egg-info"))
     (src / "node_modules").symlink_to(node_modules)
     env = {**os.environ, "PYTHONPATH": str(src / "src")}
-    subprocess.run([sys.executable, "-c",
+    # -S: no site-packages, as in the image's build stage, where nothing is installed yet.
+    subprocess.run([sys.executable, "-S", "-c",
                     "from joinedup.web.assets import build_assets; build_assets()"],
                    cwd=src, env=env, check=True, timeout=120)
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",

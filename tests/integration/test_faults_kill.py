@@ -3,8 +3,9 @@
 Whenever a run dies, whatever CURRENT names must be a complete snapshot with the same
 contents as before (a kill after the switch may leave the new one served: it must be just as
 complete), every snapshot that is listed must be whole, and the next run must start clean.
-The kill times are drawn from the window in which a run of this machine has its half-built
-snapshot on disk, measured first; the seed is in the test id, so a failure can be replayed.
+Every other kill comes at a random moment from the run's start (the lock, the clean-up, the
+build), the others at a random moment after its half-built snapshot appears, within the
+build's length as measured first on this machine; the seed is in the failure message.
 
 Two runs at once: the second is refused with a message naming the first's pid.
 """
@@ -109,9 +110,16 @@ def _kill_many(pipeline: Pipeline, command: str, tables: tuple[str, ...], kills:
     rng = random.Random(seed)
     mid_build = 0
     for n in range(kills):
-        delay = rng.uniform(early * 0.8, late * 1.05)
         child = subprocess.Popen(pipeline.argv(command), env=pipeline.env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if n % 2:
+            # From when the build file appears: a shared machine's start-up time varies too
+            # much for a clock from the start to land there reliably.
+            while child.poll() is None and not list(store.root.glob(".building-*.duckdb")):
+                time.sleep(0.005)
+            delay = rng.uniform(0, (late - early) * 1.1)
+        else:
+            delay = rng.uniform(0, late * 1.05)  # anywhere: the lock, clean-up, the build
         try:
             child.wait(timeout=delay)
         except subprocess.TimeoutExpired:
