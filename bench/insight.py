@@ -109,7 +109,7 @@ def time_pages(home: Path, requests: int) -> None:
     pages = [f"/dashboards/{key}/" for key in load_dashboards()] + \
         ["/dashboards/attendance/?phase=Secondary", "/dashboards/csc_front_door/map/",
          "/dashboards/usage/"]
-    from joinedup.web.dashboards import cache
+    from joinedup.web.core import snapshot_cache as cache
 
     print(f"pages: {requests} requests each after one warm-up (server side, in process); "
           "milliseconds")

@@ -13,9 +13,9 @@ from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
 from joinedup.insight import maps, query
 from joinedup.insight.suppress import HIDDEN, suppress_areas
+from joinedup.web.core.snapshot_cache import cached
 from joinedup.web.dashboards import present, usage
 from joinedup.web.dashboards.access import record_level, requires_insight
-from joinedup.web.dashboards.cache import cached
 from joinedup.web.dashboards.views import _dashboard, _unavailable
 from joinedup.web.familycontext.served import SERVED
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from joinedup.insight.schema import Dashboard, load_dashboards
 from joinedup.marts import freshness, infos
 from joinedup.web.accounts.reason import requires_reason
 from joinedup.web.audit.record import record
+from joinedup.web.core.snapshot_cache import cached
 from joinedup.web.dashboards import present, usage
 from joinedup.web.dashboards.access import (
     may_drill,
@@ -28,8 +30,12 @@ from joinedup.web.dashboards.access import (
     record_level,
     requires_insight,
 )
-from joinedup.web.dashboards.cache import cached, frozen
 from joinedup.web.familycontext.served import SERVED
+
+
+def frozen(chosen: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The filter choices as a cache key."""
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in chosen.items()))
 
 
 @cache
