@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from joinedup.cli import cli
 from joinedup.linkage import LinkageError
 from joinedup.linkage.fields import EXTRA_PREFIX
 from joinedup.linkage.model import build_settings
@@ -101,3 +104,29 @@ def test_missing_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(LinkageError, match="openjdk-17-jre-headless"):
         start_session(SparkOptions())
+
+
+def _people_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "people.csv"
+    path.write_text("id,first_name,surname,dob\n1,Ann,Lee,2001-02-03\n2,Anne,Lee,2001-02-03\n"
+                    "3,Bob,Khan,1990-01-01\n", encoding="utf-8")
+    return path
+
+
+def test_the_command_refuses_a_spark_setting_that_is_not_key_value(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [
+        "match", "dedupe", str(_people_csv(tmp_path)), "--out", str(tmp_path / "out.csv"),
+        "--engine", "spark", "--spark-conf", "spark.executor.memory"])
+    assert result.exit_code == 2
+    assert "KEY=VALUE" in result.output
+
+
+def test_the_command_without_pyspark_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    result = CliRunner().invoke(cli, [
+        "match", "dedupe", str(_people_csv(tmp_path)), "--out", str(tmp_path / "out.csv"),
+        "--engine", "spark"])
+    assert isinstance(result.exception, LinkageError)
+    assert "joinedup[spark]" in str(result.exception)
+    assert not (tmp_path / "out.csv").exists()

@@ -41,7 +41,7 @@ from joinedup.linkage.model import (
 )
 from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, quote
 from joinedup.linkage.resolve import ClusterRules, cluster_predictions
-from joinedup.linkage.spark_engine import SparkOptions, predict_on_spark
+from joinedup.linkage.spark_engine import SparkOptions, predict_on_spark, require_spark
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
@@ -167,6 +167,8 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     if options.engine not in ENGINES:
         raise LinkageError(f"unknown engine {options.engine!r}: use one of "
                            f"{', '.join(ENGINES)}.")
+    if options.engine == "spark":
+        require_spark(options.spark)
     link_type: LinkType = (
         "dedupe_only" if len(inputs) == 1
         else "link_and_dedupe" if options.also_dedupe else "link_only"

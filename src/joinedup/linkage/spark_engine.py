@@ -86,15 +86,23 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def require_spark(options: SparkOptions) -> None:
+    """Fail now, before the records are read and a model trained, if Spark cannot run:
+    pyspark missing, or no Java for a local master."""
+    if options.session is not None:
+        return
+    _pyspark()
+    if options.master.startswith("local") and not java_available():
+        raise LinkageError(f"no Java found to run Spark. {INSTALL_JAVA}.")
+
+
 def start_session(options: SparkOptions) -> tuple[Any, bool]:
     """(SparkSession, whether joinedup started it and so stops it)."""
     if options.session is not None:
         return options.session, False
-    _pyspark()
+    require_spark(options)
     from pyspark.sql import SparkSession
 
-    if options.master.startswith("local") and not java_available():
-        raise LinkageError(f"no Java found to run Spark. {INSTALL_JAVA}.")
     builder = (
         SparkSession.builder.master(options.master).appName("joinedup match")
         .config("spark.driver.memory", options.driver_memory)
