@@ -9,16 +9,16 @@ CI=true, where it must run (.ci/run installs Debian's JRE).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from engine_world import engine_records
 
 from joinedup.linkage import InputTable, MatchOptions, run_match
-from joinedup.linkage.spark_engine import SparkOptions, java_available
+from joinedup.linkage.spark_engine import SparkOptions, java_available, start_session
 
 # A JVM that compiles less and collects simply starts and warms up in half the time; the
 # job is a few thousand pairs.
@@ -52,13 +52,25 @@ class Outcome:
     output: list[dict[str, object]]
 
 
-def _run(options: MatchOptions) -> Outcome:
+def _inputs(link: bool) -> list[InputTable]:
     table = engine_records().drop_columns(["truth"])
-    run = run_match([InputTable(table, name="world")], options)
+    if not link:
+        return [InputTable(table, name="world")]
+    # Two systems: every third record in one, the rest in the other.
+    ids = table.column("id").to_pylist()
+    first = [n for n, record in enumerate(ids) if int(record[1:]) % 3 == 0]
+    second = [n for n, record in enumerate(ids) if int(record[1:]) % 3 != 0]
+    return [InputTable(table.take(first), name="care.csv"),
+            InputTable(table.take(second), name="schools.csv")]
+
+
+def _run(options: MatchOptions, link: bool = False) -> Outcome:
+    run = run_match(_inputs(link), options)
+    side = "source_dataset_{0} || ':' || " if link else ""
     try:
         pairs = {(str(a), str(b)): (float(p), float(w)) for a, b, p, w in run.con.execute(
-            f'SELECT unique_id_l, unique_id_r, match_probability, match_weight '
-            f'FROM "{run.predictions}"').fetchall()}
+            f"SELECT {side.format('l')}unique_id_l, {side.format('r')}unique_id_r, "
+            f'match_probability, match_weight FROM "{run.predictions}"').fetchall()}
         return Outcome(pairs, dict(run.clusters.cluster_of),
                        {frozenset((a, b)) for a, b, _ in run.clusters.held_apart},
                        run.output_table().to_pylist())
@@ -76,15 +88,26 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def outcomes(model: Path, tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[tuple[Outcome, Outcome]]:
-    staging = tmp_path_factory.mktemp("spark-staging")
-    duckdb_run = _run(MatchOptions(model=model))
+def spark_session() -> Iterator[Any]:
+    """One local Spark for the module (starting one is most of the time)."""
+    spark, _ = start_session(SparkOptions(shuffle_partitions=2, config=QUICK_JVM))
+    yield spark
+    spark.stop()
+
+
+def _both(model: Path, spark: Any, staging: Path, link: bool = False) -> tuple[Outcome, Outcome]:
+    options = {"also_dedupe": True} if link else {}
+    duckdb_run = _run(MatchOptions(model=model, **options), link)
     spark_run = _run(MatchOptions(model=model, engine="spark", spark=SparkOptions(
-        shuffle_partitions=2, staging=staging, config=QUICK_JVM)))
-    yield duckdb_run, spark_run
+        session=spark, staging=staging), **options), link)
     assert not any(staging.iterdir()), "the staging folder is cleared after the run"
-    shutil.rmtree(staging, ignore_errors=True)
+    return duckdb_run, spark_run
+
+
+@pytest.fixture(scope="module")
+def outcomes(model: Path, spark_session: Any, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[Outcome, Outcome]:
+    return _both(model, spark_session, tmp_path_factory.mktemp("spark-staging"))
 
 
 def test_spark_scores_the_same_pairs_with_the_same_weights(
@@ -120,3 +143,13 @@ def test_the_set_tests_what_matters(outcomes: tuple[Outcome, Outcome]) -> None:
     mixed = {c for c in sizes if len({truth[r] for r, k in on_duckdb.cluster_of.items()
                                       if k == c}) > 1}
     assert len(mixed) < 0.1 * len(sizes)
+
+
+def test_linking_two_files_on_spark_gives_the_same_links(
+        model: Path, spark_session: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """link_and_dedupe: pairs carry each record's source, on both engines alike."""
+    on_duckdb, on_spark = _both(model, spark_session, tmp_path_factory.mktemp("link"), link=True)
+    assert {a.split(":")[0] for a, _ in on_duckdb.pairs} == {"care", "schools"}
+    assert set(on_spark.pairs) == set(on_duckdb.pairs)
+    assert on_spark.cluster_of == on_duckdb.cluster_of
+    assert on_spark.output == on_duckdb.output

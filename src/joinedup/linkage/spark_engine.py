@@ -191,6 +191,8 @@ def predict_on_spark(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
     say = progress or (lambda _message: None)
     model = spark_settings(settings)  # fails on SQL it cannot carry before Spark starts
     _pyspark()
+    from py4j.protocol import Py4JError  # type: ignore[import-untyped]
+    from pyspark.errors import PySparkException
     from splink import Linker, SparkAPI
     from splink.internals.exceptions import SplinkException
 
@@ -202,7 +204,7 @@ def predict_on_spark(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
             spark.sparkContext.setCheckpointDir((folder / "checkpoints").as_uri())
             api = SparkAPI(  # type: ignore[no-untyped-call]
                 spark_session=spark, register_udfs_automatically=False,
-                           break_lineage_method=options.break_lineage)
+                break_lineage_method=options.break_lineage)
             frames = []
             for number, table in enumerate(tables):
                 path = folder / f"records_{number}.parquet"
@@ -215,8 +217,12 @@ def predict_on_spark(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
                 predictions = linker.inference.predict(warning_mode="never")
                 out = folder / "predictions"
                 predictions.as_spark_dataframe().write.mode("overwrite").parquet(out.as_uri())
-            except SplinkException as exc:
-                raise LinkageError(f"scoring on Spark failed: {exc}") from exc
+            except (SplinkException, PySparkException, Py4JError) as exc:
+                # Spark's messages run to pages of JVM stack; the first lines say what failed.
+                summary = " ".join(str(exc).strip().splitlines()[:3])
+                raise LinkageError(f"scoring on Spark failed: {summary}. Check that the "
+                                   "executors can read and write the staging folder and "
+                                   "have duckdb, pyarrow and pandas.") from exc
             say("reading the scored pairs back into DuckDB")
             con.execute(f'CREATE OR REPLACE TABLE "{PREDICTIONS_TABLE}" AS '
                         "SELECT * FROM read_parquet(?)", [str(out / "*.parquet")])
