@@ -4,10 +4,12 @@ does not know is refused by name."""
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -16,8 +18,8 @@ from joinedup.linkage import LinkageError
 from joinedup.linkage.fields import EXTRA_PREFIX
 from joinedup.linkage.model import build_settings
 from joinedup.linkage.prepare import PREPARED_COLUMNS
-from joinedup.linkage.spark_engine import SparkOptions, start_session
-from joinedup.linkage.spark_sql import spark_settings, to_spark
+from joinedup.linkage.spark_engine import SparkOptions, _duckdb_function, start_session
+from joinedup.linkage.spark_sql import DUCKDB_FUNCTIONS, spark_settings, to_spark
 
 EVERY_COLUMN = {*PREPARED_COLUMNS, "forename_surname", EXTRA_PREFIX + "birth_place"}
 
@@ -130,3 +132,22 @@ def test_the_command_without_pyspark_says_what_to_install(
     assert isinstance(result.exception, LinkageError)
     assert "joinedup[spark]" in str(result.exception)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_spark_functions_compute_duckdbs_values_and_keep_nulls() -> None:
+    """The body of each `jdu_*` UDF, called as Spark calls it (a batch of pairs): DuckDB's
+    own values, and NULL (never NaN, which Spark orders above every number) for NULL."""
+    pd = pytest.importorskip("pandas")
+    left = pd.Series(["albert", "martha", None, "ab", "sk1 1aa"], dtype=object)
+    right = pd.Series(["walter", "marhta", "x", "ba", "sk1 1ab"], dtype=object)
+    con = duckdb.connect()
+    for name in DUCKDB_FUNCTIONS:
+        got = _duckdb_function(name)(left, right)
+        assert got.isna().tolist() == [False, False, True, False, False], name
+        assert not any(isinstance(v, float) and math.isnan(v) for v in got.tolist()), name
+        for a, b, value in zip(left, right, got, strict=True):
+            if a is not None and not (name == "hamming" and len(a) != len(b)):
+                expected = con.execute(f"SELECT CAST({name}(?, ?) AS DOUBLE)", [a, b]).fetchone()
+                assert expected is not None and value == expected[0], (name, a, b)
+    jaro_winkler = _duckdb_function("jaro_winkler_similarity")(left, right)
+    assert round(float(jaro_winkler[0]), 3) == 0.822  # Splink's Spark UDF says 0.789
