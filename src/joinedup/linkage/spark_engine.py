@@ -88,11 +88,12 @@ def java_available() -> bool:
 
 def require_spark(options: SparkOptions) -> None:
     """Fail now, before the records are read and a model trained, if Spark cannot run:
-    pyspark missing, or no Java for a local master."""
+    pyspark missing, or no Java (a session joinedup starts has its driver JVM on this
+    machine, whatever the master)."""
     if options.session is not None:
         return
     _pyspark()
-    if options.master.startswith("local") and not java_available():
+    if not java_available():
         raise LinkageError(f"no Java found to run Spark. {INSTALL_JAVA}.")
 
 
@@ -201,7 +202,9 @@ def predict_on_spark(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
     try:
         with _staging(options) as folder:
             register_functions(spark)
-            spark.sparkContext.setCheckpointDir((folder / "checkpoints").as_uri())
+            if options.break_lineage in ("parquet", "delta_lake_files", "checkpoint"):
+                # Splink writes its intermediate tables under the checkpoint folder.
+                spark.sparkContext.setCheckpointDir((folder / "checkpoints").as_uri())
             api = SparkAPI(  # type: ignore[no-untyped-call]
                 spark_session=spark, register_udfs_automatically=False,
                 break_lineage_method=options.break_lineage)
