@@ -47,7 +47,7 @@ class SparkOptions:
 
     master: str = "local[2]"
     """Spark master URL: local[N] in this process, spark://host:7077 for a standalone
-    cluster, yarn, k8s://..., or a Spark Connect / Databricks session passed as `session`."""
+    cluster, yarn, k8s://...; on Databricks pass the notebook's session as `session`."""
     driver_memory: str = "2g"
     """Memory of the driver JVM when joinedup starts it (local mode does all work there)."""
     shuffle_partitions: int = 8
