@@ -26,8 +26,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml package.json package-lock.json
 	$(BIN)/joinedup web build-assets
 	touch $@
 
+# The spark extra (pyspark) lets the Spark equivalence test run; it also needs Java
+# (.ci/run installs Debian's JRE), and skips without it outside CI.
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ".[dev,postgres]"
+	$(BIN)/pip install --quiet -e ".[dev,postgres,spark]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -20,6 +20,17 @@ memory is its own:
   (`bench/plain_splink.py`, which `bench/linkage_eval.py` runs too, there with the Splink
   examples' own blocking rules).
 
+- **referrals** (after joinedup, unless `--referrals 0`): the latency of scoring one incoming
+  record against the person index that run built (`SearchIndex` over the snapshot's search
+  tables, the path Family Context's search takes): `--referrals` records drawn from the index
+  at random, each typed with one kind of noise (`bench/search.py`'s `noisy_query`: typo,
+  nickname, surname first, day/month swap, no postcode, NHS number only), are searched one by
+  one; p50/p95/p99 and the share whose top candidate is the record's own person are printed.
+  The records stay in the index (a real referral's person usually has other records there),
+  so the hit rate is an upper bound; the latency is the point. Target (issue 17): p95 <= 50 ms
+  at a million records. `bench/search.py` measures the same on a million records made by
+  filling a 20,000-person borough with synthetic people, holding its queries out.
+
 It prints both, the time ratio and both F1s, and asserts nothing. Targets (issue 3): joinedup
 within 90 s and under 8 GiB for a million records on two cores; plain Splink took about
 155 s for a million noisy person records.
@@ -158,11 +169,69 @@ def run_plain_splink(home: Path, joinedup_blocking: bool = True,
             "clusters": cluster_scores(known, {k: truth[k] for k in known}).as_dict()}
 
 
-def _child(which: str, home: Path) -> dict[str, Any]:
+def run_referrals(home: Path, queries: int, seed: int = 17) -> dict[str, Any]:
+    """Search the linked snapshot's person index for `queries` noisy copies of its records."""
+    import random
+    import statistics
+
+    from joinedup.linkage.search import SearchIndex
+    from joinedup.linkage.warehouse_link import model_path
+    from joinedup.warehouse.snapshots import SnapshotStore
+    from search import KINDS, noisy_query
+
+    settings = _settings(home)
+    store = SnapshotStore.from_settings(settings)
+    current = store.current_id()
+    if current is None:
+        raise SystemExit("no linked snapshot: run the joinedup step first")
+    snapshot = store.path(current)
+    started = time.perf_counter()
+    index = SearchIndex.open(snapshot, model_path(settings))
+    load = time.perf_counter() - started
+    import duckdb
+
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        relation = con.sql(f"""
+            SELECT p.first_name, p.surname, p.sex, p.postcode, p.dob, p.nhs_number,
+                   s.person_id
+            FROM person_record AS p JOIN search_record AS s
+              ON s.source = p.source AND s.source_record_id = p.source_record_id
+            ORDER BY hash(p.source, p.source_record_id, {seed}) LIMIT {queries}""")
+        records = [dict(zip(relation.columns, row, strict=True))
+                   for row in relation.fetchall()]
+    rng = random.Random(seed)
+    times: list[float] = []
+    cpu: list[float] = []  # the query's own CPU time: what contention for the cores hides
+    hits = 0
+    for record in records:
+        query = noisy_query(record, rng.choice(KINDS))
+        began, cpu_began = time.perf_counter(), time.thread_time()
+        try:
+            found = index.search(query, limit=20)
+        except Exception:  # a query left with nothing to search on counts as no answer
+            found = []
+        times.append(time.perf_counter() - began)
+        cpu.append(time.thread_time() - cpu_began)
+        hits += bool(found) and found[0].person_id == record["person_id"]
+
+    def ms(q: float, values: list[float] = times) -> float:
+        ordered = sorted(values)
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"cpu_p50_ms": ms(0.5, cpu), "cpu_p95_ms": ms(0.95, cpu),
+            "records": index.records, "queries": len(times), "load_seconds": round(load, 1),
+            "p50_ms": ms(0.5), "p95_ms": ms(0.95), "p99_ms": ms(0.99),
+            "mean_ms": round(1000 * statistics.fmean(times), 1),
+            "top_is_own_person": round(hits / max(1, len(times)), 3),
+            "peak_memory_mb": round(_peak_mb()),
+            "load_average": [round(x, 1) for x in os.getloadavg()]}
+
+
+def _child(which: str, home: Path, *extra: str) -> dict[str, Any]:
     """Run one system in a fresh process (peak memory is then that system's own)."""
     _say(f"running {which}")
-    done = subprocess.run([sys.executable, __file__, "--child", which, "--home", str(home)],
-                          check=True, stdout=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, __file__, "--child", which, "--home", str(home),
+                           *extra], check=True, stdout=subprocess.PIPE, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
@@ -181,20 +250,31 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--home", type=Path, default=Path("/tmp/joinedup-bench-linkage"))
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--referrals", type=int, default=1_000,
+                        help="incoming records searched against the index (0: none)")
+    parser.add_argument("--skip-link", action="store_true",
+                        help="reuse the last joinedup link of --home (for --referrals)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--child", choices=("joinedup", "splink"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("joinedup", "splink", "referrals"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "referrals":
+        print(json.dumps(run_referrals(args.home, args.referrals)))
+        return
     if args.child:
         run = run_joinedup if args.child == "joinedup" else run_plain_splink
         print(json.dumps(run(args.home)))
         return
     records = ensure_borough(args.home, args.people, args.seed)
     _say(f"{records:,} person records")
-    results = [_child("joinedup", args.home)]
+    results = [] if args.skip_link else [_child("joinedup", args.home)]
     if not args.skip_baseline:
         results.append(_child("splink", args.home))
     summary: dict[str, Any] = {"records": records, "people": args.people, "cores":
                                os.cpu_count(), "results": results}
+    if args.referrals:
+        summary["referrals"] = _child("referrals", args.home,
+                                      "--referrals", str(args.referrals))
     if len(results) == 2:
         summary["time_ratio_joinedup_over_splink"] = round(
             results[0]["seconds"] / results[1]["seconds"], 2)
@@ -207,6 +287,13 @@ def main() -> None:
         print(_line(result))
     if "time_ratio_joinedup_over_splink" in summary:
         print(f"time ratio joinedup / plain Splink: {summary['time_ratio_joinedup_over_splink']}")
+    if "referrals" in summary:
+        ref = summary["referrals"]
+        print(f"referral search: {ref['queries']:,} queries against {ref['records']:,} records "
+              f"(index load {ref['load_seconds']} s): p50 {ref['p50_ms']} ms  p95 "
+              f"{ref['p95_ms']} ms  p99 {ref['p99_ms']} ms (CPU p50 {ref['cpu_p50_ms']} ms, p95 "
+              f"{ref['cpu_p95_ms']} ms); top candidate is the record's own "
+              f"person {ref['top_is_own_person']:.1%}; load average {ref['load_average']}")
 
 
 if __name__ == "__main__":

@@ -82,6 +82,22 @@ class Settings(BaseSettings):
             "that totals cannot reveal them (joinedup.opendata.disclosure)."
         ),
     )
+    spark_master: str = Field(
+        default="local[2]",
+        description=(
+            "Where `joinedup match --engine spark` scores pairs: local[N] starts Spark in "
+            "the process on N cores (needs Java 17+ and the `spark` extra); spark://host:7077 "
+            "uses a standalone cluster (see docs/matching.md, Running on Spark)."
+        ),
+    )
+    spark_staging: Path | None = Field(
+        default=None,
+        description=(
+            "Folder for the Parquet files `--engine spark` exchanges with Spark. Unset: a "
+            "temporary folder, which suits local[N]; on a cluster, a folder this machine and "
+            "every executor can read and write (a shared mount)."
+        ),
+    )
     access_policy: Path | None = Field(
         default=None,
         description=(

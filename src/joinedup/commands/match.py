@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.status import Status
 
+from joinedup.config import get_settings
 from joinedup.errors import SourceError
 from joinedup.linkage import (
     DEFAULT_MAX_CLUSTER_SIZE,
@@ -32,7 +33,8 @@ from joinedup.linkage import (
     run_match,
     write_output,
 )
-from joinedup.linkage.pipeline import DEFAULT_MIN_AVERAGE_WEIGHT
+from joinedup.linkage.pipeline import DEFAULT_MIN_AVERAGE_WEIGHT, ENGINES
+from joinedup.linkage.spark_engine import SparkOptions
 from joinedup.sources.files import Fixes
 from joinedup.sources.table_file import LINE_COLUMN, FileTable, read_table_file, write_rejects
 
@@ -163,14 +165,45 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
                           "in the header line)."),
         click.option("--sheet", default=None,
                      help="Worksheet of XLSX input (default: the first)."),
+        click.option("--engine", type=click.Choice(ENGINES), default="duckdb",
+                     show_default=True,
+                     help="Where blocked pairs are scored: duckdb in this process, or spark "
+                          "(Splink's Spark backend; needs Java and the spark extra). Both "
+                          "give the same clusters."),
+        click.option("--spark-master", default=None, metavar="URL",
+                     help="Spark master for --engine spark: local[N], spark://host:7077, ... "
+                          "(default: the spark_master setting, local[2])."),
+        click.option("--spark-staging", type=click.Path(path_type=Path), default=None,
+                     help="Folder shared with the Spark executors for the Parquet files "
+                          "exchanged (default: the spark_staging setting, else a temporary "
+                          "folder)."),
+        click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
+                     help="A Spark setting for --engine spark (repeat for several), e.g. "
+                          "spark.executor.memory=8g."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
+def _spark(kwargs: dict[str, Any]) -> SparkOptions:
+    settings = get_settings()
+    config = []
+    for item in kwargs["spark_conf"]:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE, e.g. "
+                                     "spark.executor.memory=8g.", param_hint="--spark-conf")
+        config.append((key.strip(), value.strip()))
+    return SparkOptions(master=kwargs["spark_master"] or settings.spark_master,
+                        staging=kwargs["spark_staging"] or settings.spark_staging,
+                        config=tuple(config))
+
+
 def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptions:
     return MatchOptions(
+        engine=kwargs["engine"],
+        spark=_spark(kwargs),
         threshold=kwargs["threshold"],
         max_cluster_size=kwargs["max_cluster_size"],
         min_average_weight=kwargs["min_average_weight"],

@@ -5,9 +5,9 @@ ends with an else level. Levels run from most to least specific; a pair lands in
 level whose condition holds. m and u probabilities are learnt (see `model`), except where a
 level's weight is set by policy (the one-digit-different identifier levels).
 
-Library levels are written by Splink for each backend. Custom levels are DuckDB SQL marked
-with their base dialect, so Splink's SQL translator can carry them to Spark; functions
-without a Spark twin (jaro_winkler_similarity) need checking before a Spark run.
+Levels are DuckDB SQL (Splink renders its library levels for DuckDB, where models are
+trained). `spark_sql` rewrites a saved model for the Spark engine and refuses SQL it does not
+know, so a new kind of level here needs a line there (and in `conditions`, for search).
 """
 
 from __future__ import annotations

@@ -361,18 +361,23 @@ def _function(function: Callable[..., Any], kind: str, parts: Sequence[Node]) ->
     return lambda env: _apply(function, kind, [part(env) for part in parts], env.n, env.memo)
 
 
+def parse_condition(sql: str) -> exp.Expression:
+    """A model's SQL condition (DuckDB) as a sqlglot tree; LinkageError if it is not one."""
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise LinkageError(f"cannot parse the model's condition {sql!r}: {exc}") from exc
+    if not isinstance(tree, exp.Expression):
+        raise LinkageError(f"cannot parse the model's condition {sql!r}")
+    return tree
+
+
 def compile_condition(sql: str) -> Condition:
     """A level's SQL condition as a function: Env -> which right records satisfy it.
 
     Raises LinkageError naming the part of the SQL that is not understood.
     """
-    try:
-        tree = sqlglot.parse_one(sql, read="duckdb")
-    except sqlglot.errors.ParseError as exc:
-        raise LinkageError(f"cannot parse the level condition {sql!r}: {exc}") from exc
-    if not isinstance(tree, exp.Expression):
-        raise LinkageError(f"cannot parse the level condition {sql!r}")
-    node = _compile(tree)
+    node = _compile(parse_condition(sql))
 
     def condition(env: Env) -> BoolArray:
         return _truth(node(env), env.n).true

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -41,10 +41,13 @@ from joinedup.linkage.model import (
 )
 from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, quote
 from joinedup.linkage.resolve import ClusterRules, cluster_predictions
+from joinedup.linkage.spark_engine import SparkOptions, predict_on_spark, require_spark
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
 DEFAULT_MIN_AVERAGE_WEIGHT = 0.0
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,12 @@ class MatchOptions:
     new_from: str | None = None
     """Incremental: score only pairs with a record id >= this (ids compare as text), so
     records already linked are not compared with each other again. Needs a saved model."""
+    engine: Engine = "duckdb"
+    """Where blocked pairs are scored: "duckdb" (this process), or "spark" (Splink's Spark
+    backend, `spark_engine`). Standardising, training and clustering run in DuckDB either
+    way, so both engines give the same clusters."""
+    spark: SparkOptions = field(default_factory=SparkOptions)
+    """Where and how Spark runs, for engine "spark"."""
 
 
 @dataclass
@@ -155,6 +164,11 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                            "(e.g. 0.9).")
     if not 1 <= len(inputs) <= 2:
         raise LinkageError("give one table to dedupe or two to link.")
+    if options.engine not in ENGINES:
+        raise LinkageError(f"unknown engine {options.engine!r}: use one of "
+                           f"{', '.join(ENGINES)}.")
+    if options.engine == "spark":
+        require_spark(options.spark)
     link_type: LinkType = (
         "dedupe_only" if len(inputs) == 1
         else "link_and_dedupe" if options.also_dedupe else "link_only"
@@ -192,11 +206,14 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         if options.save_model is not None:
             say(f"saving the model to {options.save_model}")
             save_model(linker, options.save_model)
-        say("scoring blocked pairs")
-        # Every blocked pair is kept: clustering weighs the evidence against links too.
-        predictions = linker.inference.predict(warning_mode="never")
         settings = linker.misc.save_model_to_json()
-        table = predictions.physical_name
+        # Every blocked pair is kept: clustering weighs the evidence against links too.
+        if options.engine == "spark":
+            table = predict_on_spark(con, [p.table for p in prepared], settings,
+                                     options.spark, say)
+        else:
+            say("scoring blocked pairs")
+            table = linker.inference.predict(warning_mode="never").physical_name
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
