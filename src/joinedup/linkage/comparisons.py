@@ -360,6 +360,8 @@ _BUILDERS: dict[str, tuple[str, Any]] = {
     "uprn": ("uprn", uprn_comparison),
     "nhs_number": ("nhs_number", lambda: identifier_comparison("nhs_number", "NHS number")),
     "upn": ("upn", lambda: identifier_comparison("upn", "Unique pupil number")),
+    "person_number": ("person_number",
+                      lambda: identifier_comparison("person_number", "Person number")),
 }
 
 

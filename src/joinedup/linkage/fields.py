@@ -31,6 +31,10 @@ FIELDS: dict[str, str] = {
     "uprn": "Unique Property Reference Number.",
     "nhs_number": "NHS number (ten digits, spaces allowed).",
     "upn": "Unique pupil number (thirteen characters).",
+    "person_number": "Another number that identifies the person wherever it is given: a "
+                     "National Insurance number, a council's client index number, a social "
+                     "security number. Letters and digits are kept; a shared number outweighs "
+                     "one field recorded wrong (docs/matching.md, guardrails).",
     "address_from": "Date the record's address was held from (council tax liability or "
                     "tenancy start); any date format dob takes.",
     "address_to": "Date the record's address was held until (empty: still there).",
@@ -56,6 +60,7 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "address": ("full_address", "address_line"),
     "nhs_number": ("nhs_no", "nhs", "nhs_num"),
     "upn": ("unique_pupil_number", "pupil_number"),
+    "person_number": ("ni_number", "national_insurance_number", "nino"),
     "address_from": ("address_start", "moved_in"),
     "address_to": ("address_end", "moved_out"),
 }

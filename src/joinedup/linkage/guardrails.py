@@ -60,6 +60,9 @@ _MACROS = (
                       OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
                           AND least(length(fl), length(fr)) >= 3)
             END""",
+    # One identifier on both records: the same NHS number, UPN or person number.
+    """CREATE OR REPLACE TEMP MACRO jdu_shared_number(nl, nr, ul, ur, pl, pr) AS
+        coalesce(nl = nr, false) OR coalesce(ul = ur, false) OR coalesce(pl = pr, false)""",
     # Surnames of one family: the same, one typing error apart (Mohamed, Moamed), or sharing
     # a part (Smith and Smith-Jones).
     """CREATE OR REPLACE TEMP MACRO jdu_surnames_alike(sl, sr, tl, tr) AS

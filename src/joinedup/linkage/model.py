@@ -234,7 +234,8 @@ def no_weaker_than_else(linker: Any) -> list[str]:
 
 # The exact level of each strong identifier: a value shared by a handful of records in a
 # million, which a random sample of pairs does not meet.
-IDENTIFIER_LEVELS = frozenset({("nhs_number", "same number"), ("upn", "same number")})
+IDENTIFIER_LEVELS = frozenset({("nhs_number", "same number"), ("upn", "same number"),
+                               ("person_number", "same number")})
 
 
 def u_from_value_counts(linker: Any, con: duckdb.DuckDBPyConnection,

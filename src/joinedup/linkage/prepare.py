@@ -37,6 +37,7 @@ PREPARED_COLUMNS: dict[str, str] = {
     "postcode": "postcode", "postcode_sector": "postcode", "postcode_district": "postcode",
     "postcode_area": "postcode",
     "address": "address", "uprn": "uprn", "nhs_number": "nhs_number", "upn": "upn",
+    "person_number": "person_number",
     "born_by": "source", "unique_source": "source",
     "address_from": "address_from", "address_to": "address_to",
     "rare_keys": "blocking", "copy_of": "blocking", "copy_unpaired": "blocking",
@@ -106,6 +107,17 @@ def _upn_sql(column: str | None) -> str:
         return "NULL::VARCHAR"
     compact = f"upper(regexp_replace({_text(column)}, '[^A-Za-z0-9]', '', 'g'))"
     return f"CASE WHEN length({compact}) = 13 THEN {compact} END"
+
+
+def _person_number_sql(column: str | None) -> str:
+    """Letters and digits, upper case. A value of one repeated character (000000000,
+    XXXXXX) or shorter than four is a placeholder: no number."""
+    if column is None:
+        return "NULL::VARCHAR"
+    compact = f"upper(regexp_replace({_text(column)}, '[^A-Za-z0-9]', '', 'g'))"
+    return (f"CASE WHEN length({compact}) >= 4 "
+            f"AND length(replace({compact}, substr({compact}, 1, 1), '')) > 0 "
+            f"THEN {compact} END")
 
 
 def _sex_sql(column: str | None) -> str:
@@ -280,6 +292,7 @@ def prepare_records(
         "uprn": _digits_sql(fields.get("uprn"), None),
         "nhs_number": _digits_sql(fields.get("nhs_number"), 10),
         "upn": _upn_sql(fields.get("upn")),
+        "person_number": _person_number_sql(fields.get("person_number")),
         "address_from": _dob_sql(fields.get("address_from")),
         "address_to": _dob_sql(fields.get("address_to")),
         **{EXTRA_PREFIX + column: _clean_text_sql(column) for column in mapping.extras},

@@ -43,14 +43,17 @@ NODE_SEPARATOR = ":"
 # 1,225 pairs); in a bigger one (only ever a chain the size cap will break) the scored pairs.
 ALL_PAIRS_MAX = 200
 # SQL on two prepared records aliased l and r: no forename on one side, the same surname and
-# date of birth ("Baby of Smith"): not a direct link, or it could bridge twins.
+# date of birth ("Baby of Smith"): not a direct link, or it could bridge twins; unless the
+# two share an identifying number, which twins never do.
+_SHARED_NUMBER = ("jdu_shared_number(l.nhs_number, r.nhs_number, l.upn, r.upn, "
+                  "l.person_number, r.person_number)")
 UNNAMED_SAME_BIRTH = ("(l.first_name IS NULL OR r.first_name IS NULL) "
-                      "AND l.dob = r.dob AND l.surname = r.surname")
+                      f"AND l.dob = r.dob AND l.surname = r.surname AND NOT {_SHARED_NUMBER}")
 # An initial and a surname name a household, not a person ("A MAHMOOD" at the address of
 # Aisha and Ahmed Mahmood): such a record links directly only where a date of birth (allowing
 # a typing error) or an identifier agrees too.
 INITIAL_ONLY = ("(length(l.first_name) = 1 OR length(r.first_name) = 1) "
-                "AND NOT coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn, false) "
+                f"AND NOT {_SHARED_NUMBER} "
                 "AND NOT coalesce(l.dob IS NOT NULL AND r.dob IS NOT NULL "
                 "AND NOT jdu_dob_unrelated(l.dob, r.dob), false)")
 # ... and two records at different postcodes held at different times.
@@ -118,7 +121,17 @@ def _copy_edges(con: duckdb.DuckDBPyConnection, view: str,
 
 
 def _people_sql(prepared: Sequence[PreparedTable]) -> str:
-    return " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+    """Every prepared record, with what the whole input says about its date of birth (for
+    "parent and child named alike", `guardrails.yaml`): how many records give its full name
+    with that date, and how many its identifying number with that date."""
+    union = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+    number = "coalesce(nhs_number, person_number, upn)"
+    return f"""SELECT *,
+        CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
+             THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
+        CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
+             THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records
+        FROM ({union})"""
 
 
 def _node_sql(linking: bool, side: str) -> str:

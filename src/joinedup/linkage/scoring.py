@@ -30,7 +30,8 @@ from joinedup.linkage.model import LinkageError
 # Splink saves a custom comparison's class name as its description, so the names live here.
 DESCRIPTIONS = {"first_name": "forename", "surname": "surname", "dob": "date of birth",
                 "sex": "sex", "postcode": "postcode", "address": "address", "uprn": "UPRN",
-                "nhs_number": "NHS number", "upn": "UPN"}
+                "nhs_number": "NHS number", "upn": "UPN",
+                "person_number": "person number"}
 
 
 @dataclass(frozen=True, slots=True)

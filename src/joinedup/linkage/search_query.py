@@ -158,8 +158,8 @@ def standard_record(first_name: str | None = None, surname: str | None = None,
                     upn: str | None = None, address_from: str | None = None,
                     address_to: str | None = None) -> dict[str, Any]:
     """One record's prepared columns (those of `prepare.PREPARED_COLUMNS`), from its own
-    fields; values must already be `trimmed`. Address and UPRN are not searched on and stay
-    empty, and so do the `TABLE_COLUMNS`."""
+    fields; values must already be `trimmed`. Address, UPRN and person number are not searched on
+    and stay empty, and so do the `TABLE_COLUMNS`."""
     standard_date = standard_dob(dob)
     return {
         **standard_names(first_name, surname, middle_names, full_name),
@@ -170,6 +170,7 @@ def standard_record(first_name: str | None = None, surname: str | None = None,
         "uprn": None,
         "nhs_number": standard_nhs_number(nhs_number),
         "upn": standard_upn(upn),
+        "person_number": None,
         "dob_year": standard_date[:4] if standard_date else None,
         "dob_dm": (min(standard_date[5:7], standard_date[8:10])
                    + max(standard_date[5:7], standard_date[8:10])) if standard_date else None,
