@@ -83,3 +83,22 @@ def test_a_field_of_the_same_name_wins_over_a_guess_and_columns_overrides() -> N
     mapping = resolve_mapping(["record_id", "person_id", "surname"], {"id": "person_id"})
     assert mapping.fields["id"] == "person_id" and "id" not in mapping.guessed
     assert "surname" not in resolve_mapping(["id", "last_name", "dob"], {"surname": None}).fields
+
+
+def test_a_person_number_is_guessed_from_an_ni_number_column_and_placeholders_dropped(
+        ) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from joinedup.linkage.prepare import prepare_records
+
+    mapping = resolve_mapping(["id", "forename", "NI Number"], {})
+    assert mapping.fields["person_number"] == "NI Number"
+    con = duckdb.connect()
+    con.register("incoming", pa.table({
+        "id": ["1", "2", "3", "4"], "forename": ["Ann", "Bob", "Cy", "Di"],
+        "NI Number": ["qq 12 34 56 c", "AAAAAAAAA", "", "X1"]}))
+    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
+    prepare_records(con, "raw", mapping, "p")
+    got = dict(con.execute("SELECT unique_id, person_number FROM p").fetchall())
+    assert got == {"1": "QQ123456C", "2": None, "3": None, "4": None}

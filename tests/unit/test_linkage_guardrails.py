@@ -366,3 +366,20 @@ def test_a_date_only_one_record_gives_is_a_typing_error_when_the_number_agrees()
          "postcode": "LE4 6AB", "nhs_number": "9434765919"},
     ])
     assert _same(clusters, "a", "c")
+
+
+def test_a_shared_number_outweighs_a_date_typed_wrong_on_a_record_with_names_swapped() -> None:
+    clusters = _cluster([
+        {"id": "a", "first_name": "Kyra", "surname": "Wilde", "dob": "1922-06-01",
+         "postcode": "SK2 6PL", "nhs_number": "9434765919"},
+        {"id": "b", "first_name": "Wilde", "surname": "Kyra", "dob": "1909-08-15",
+         "postcode": "SK2 6PL", "nhs_number": "9434765919"},
+    ])
+    assert _same(clusters, "a", "b")
+    apart = _cluster([
+        {"id": "a", "first_name": "Kyra", "surname": "Wilde", "dob": "1922-06-01",
+         "postcode": "SK2 6PL"},
+        {"id": "b", "first_name": "Wilde", "surname": "Kyra", "dob": "1909-08-15",
+         "postcode": "SK2 6PL"},
+    ])
+    assert not _same(apart, "a", "b")
