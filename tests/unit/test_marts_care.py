@@ -45,6 +45,17 @@ def test_assessments_within_45_working_days(snap: Snapshot) -> None:
     assert _sum(snap, "assessments_within_45") == 1
 
 
+def test_bank_holidays_are_not_working_days(snap: Snapshot) -> None:
+    snap.person("csc", "c")
+    # From Thursday 28 March 2024, Good Friday, Easter Monday and the two May holidays put
+    # the 45th working day on 5 June; counting weekdays alone it would be 30 May.
+    snap.event("csc", "c", "assessment", "2024-03-28", end="2024-06-05")
+    snap.event("csc", "c", "assessment", "2024-03-28", end="2024-06-06")
+    snap.build()
+    assert _sum(snap, "assessments_completed") == 2
+    assert _sum(snap, "assessments_within_45") == 1
+
+
 def test_contacts_cp_plans_and_care_stocks_at_month_end(snap: Snapshot) -> None:
     snap.person("csc", "c")
     snap.event("csc", "c", "contact", "2024-01-03", detail="Progress to referral")

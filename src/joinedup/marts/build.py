@@ -18,11 +18,12 @@ import duckdb
 from joinedup.config import Settings
 from joinedup.errors import MartError, WarehouseError
 from joinedup.marts import catalogue
+from joinedup.marts.holidays import bank_holidays_between
 from joinedup.marts.reference import GAZETTEER_FOLDER, load_gazetteer
 from joinedup.warehouse.snapshots import BUILDING_PREFIX, SUFFIX, SnapshotStore
 
-_STAGING_TABLES = ("_mart_source", "_mart_person", "_mart_calendar", "_mart_enrolment",
-                   "_mart_sen", "_mart_ehc")
+_STAGING_TABLES = ("_mart_bank_holiday", "_mart_source", "_mart_person", "_mart_calendar",
+                   "_mart_enrolment", "_mart_sen", "_mart_ehc")
 _MODEL_TABLES = ("event", "person_record", "source_freshness")
 _MART_SERVICE = {"attendance_pupil": "education", "attendance": "education",
                  "exclusions": "education", "school_roll": "education", "send": "education",
@@ -70,6 +71,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, gazetteer: Path | None = None,
                            skipped=f"the snapshot has no {', '.join(missing)} table")
     try:
         geography = load_gazetteer(con, gazetteer)
+        con.execute("CREATE OR REPLACE TEMP TABLE _mart_bank_holiday (day DATE)")
+        con.executemany("INSERT INTO _mart_bank_holiday VALUES (?)",
+                        [[day] for day in bank_holidays_between(1990, 2059)])
         con.execute(catalogue.sql("_staging"))
         built = []
         for mart in catalogue.MARTS:

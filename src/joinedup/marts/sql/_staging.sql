@@ -20,12 +20,15 @@ JOIN _mart_source AS s USING (source)
 LEFT JOIN mart_postcode AS g ON g.postcode = p.postcode
 GROUP BY p.source, p.source_record_id;
 
--- Working days: a running count of Mondays to Fridays, so the working days between two
--- dates is a subtraction (bank holidays are not in the extract; see docs/insight.md).
+-- Working days: a running count of Mondays to Fridays that are not bank holidays in England
+-- (_mart_bank_holiday, from `marts.holidays`), so the working days between two dates is a
+-- subtraction.
 CREATE OR REPLACE TEMP TABLE _mart_calendar AS
 SELECT d::DATE AS day,
-       sum(CASE WHEN isodow(d) <= 5 THEN 1 ELSE 0 END) OVER (ORDER BY d) AS workday_no
-FROM range(DATE '1990-01-01', DATE '2060-01-01', INTERVAL 1 DAY) AS t(d);
+       sum(CASE WHEN isodow(d) <= 5 AND h.day IS NULL THEN 1 ELSE 0 END)
+           OVER (ORDER BY d) AS workday_no
+FROM range(DATE '1990-01-01', DATE '2060-01-01', INTERVAL 1 DAY) AS t(d)
+LEFT JOIN _mart_bank_holiday AS h ON h.day = d::DATE;
 
 -- School enrolments of the education source: which school a pupil was at on a date.
 CREATE OR REPLACE TEMP TABLE _mart_enrolment AS
