@@ -47,8 +47,12 @@ def test_vcse_return_from_the_browser_into_the_plan(page: Any, web_server: Serve
     page.fill("#password", password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
-    page.goto("/workforce/vcse/")
+    # Reachable from the home page: the service navigation and the home page link to it.
+    page.get_by_role("link", name="send your organisation's monthly return").click()
+    page.wait_for_load_state()
     assert page.title() == "Monthly return – joinedup Family Context"
+    assert page.get_by_role("link", name="Monthly return").get_attribute(
+        "aria-current") == "page"
     assert_accessible(page)
 
     with page.expect_download() as download:

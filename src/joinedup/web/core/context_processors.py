@@ -26,6 +26,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         "uses_insight": bool(role and has_capability(role, "insight")),
         "reviews_discounts": bool(role and has_capability(role, "spd_review")),
         "gets_gp_alerts": bool(role and has_capability(role, "gp_alerts")),
+        "sends_vcse_returns": bool(role and has_capability(role, "vcse_returns")),
         "access_reason": current_reason(request) if role else None,
         "data_kind": warehouse_kind(),
     }
