@@ -236,3 +236,24 @@ def test_xlsx_and_parquet_are_read_too(tmp_path: Path) -> None:
                    parquet)
     out = tmp_path / "from-parquet.csv"
     _matched_all(_match(parquet, out), out, rows)
+
+
+def test_no_cell_of_the_output_or_the_rejected_rows_runs_as_a_spreadsheet_formula(
+        tmp_path: Path) -> None:
+    rows = _rows()
+    rows[0][0] = "=2+5*cmd"  # an id a spreadsheet would run
+    lines = _text(rows).split("\r\n")
+    lines[5] = '@SUM(1+1)*cmd|"/C calc"!A0,Ann'  # a ragged row: its raw text is listed
+    path = tmp_path / "hostile.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = _match(path, out)
+    assert result.exit_code == 0, result.output
+    ids = _clusters(out)
+    assert "'=2+5*cmd" in ids
+    raw = [r["raw"] for r in _rejected(out)]
+    assert len(raw) == 1 and raw[0].startswith("'@SUM")
+    for text in (out.read_text(encoding="utf-8"),
+                 out.with_name("out.rejected.csv").read_text(encoding="utf-8")):
+        for line in csv.reader(text.splitlines()):
+            assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line)

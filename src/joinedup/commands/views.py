@@ -16,6 +16,7 @@ from rich.table import Table
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
+from joinedup.model.spreadsheet import safe_row
 from joinedup.views.common import to_jsonable
 from joinedup.views.errors import AccountNotFound
 from joinedup.views.gp_alerts import CSV_COLUMNS as GP_CSV_COLUMNS
@@ -155,7 +156,8 @@ def _csv_to(handle: object, rows: Sequence[Mapping[str, object]],
             columns: Sequence[str] = CSV_COLUMNS) -> None:
     writer = csv.DictWriter(handle, fieldnames=columns)  # type: ignore[arg-type]
     writer.writeheader()
-    writer.writerows(rows)
+    # Names and addresses come from the sources: none may run as a spreadsheet formula.
+    writer.writerows(safe_row(row) for row in rows)
 
 
 @command.group("gp-alerts")

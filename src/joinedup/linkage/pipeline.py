@@ -42,6 +42,7 @@ from joinedup.linkage.model import (
 from joinedup.linkage.prepare import PreparedTable, one_row, prepare_records, quote
 from joinedup.linkage.resolve import ClusterRules, cluster_predictions
 from joinedup.linkage.spark_engine import SparkOptions, predict_on_spark, require_spark
+from joinedup.model.spreadsheet import safe_select_sql
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_CLUSTER_SIZE = 50
@@ -306,9 +307,14 @@ def write_output(run: MatchRun, out: Path) -> None:
     """Write record_id, cluster_id, match_probability (+ source) as CSV."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        run.con.register("__joinedup_output", run.output_table())
-        # DuckDB quotes a value only when it must; the path is bound, not pasted.
-        run.con.execute("COPY __joinedup_output TO ? (FORMAT csv, HEADER)", [str(out)])
+        table = run.output_table()
+        run.con.register("__joinedup_output", table)
+        # DuckDB quotes a value only when it must; the path is bound, not pasted. Ids that a
+        # spreadsheet would run as a formula are written as text (`model.spreadsheet`).
+        columns = [(name, "VARCHAR" if pa.types.is_string(kind) else "OTHER")
+                   for name, kind in zip(table.column_names, table.schema.types, strict=True)]
+        run.con.execute(f"COPY ({safe_select_sql(columns, '__joinedup_output')}) TO ? "
+                        "(FORMAT csv, HEADER)", [str(out)])
         run.con.unregister("__joinedup_output")
     except (OSError, duckdb.Error) as exc:
         raise LinkageError(f"cannot write {out}: {exc}") from exc

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.errors import OpenDataError
+from joinedup.model.spreadsheet import safe_cell
 from joinedup.opendata.spec import DatasetSpec
 from joinedup.opendata.store import Change, Published, Status, Store
 
@@ -156,9 +157,6 @@ def _sortable(value: Any) -> tuple[int, Any]:
     return (0, value) if isinstance(value, (int, float)) else (1, str(value))
 
 
-# Spreadsheet programs run a cell starting with one of these as a formula (OWASP, "CSV
-# injection"); a leading apostrophe makes it text. Numbers are written as numbers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SUPPRESSED = "c"  # DfE's and ONS's symbol for a confidential (hidden) value
 
 
@@ -179,8 +177,8 @@ def _csv_cell(value: Any, controlled: bool) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # Text a spreadsheet would run as a formula gets an apostrophe (`model.spreadsheet`).
+    return str(safe_cell(str(value)))
 
 
 def controlled_columns(spec: DatasetSpec) -> list[str]:

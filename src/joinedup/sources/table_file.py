@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from joinedup.errors import SourceError
+from joinedup.model.spreadsheet import safe_cell
 from joinedup.sources.csv_reader import MAX_LINE_BYTES, open_csv, sniff_utf16
 from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.parquet_reader import open_parquet
@@ -198,8 +199,8 @@ def write_rejects(path: Path, files: Iterable[FileTable]) -> int:
         writer.writerow(["file", "line", "field", "reason", "raw"])
         for item in files:
             for reject in item.rejects:
-                writer.writerow([item.shown, reject.row, reject.field or "", reject.reason,
-                                 reject.raw])
+                writer.writerow([safe_cell(cell) for cell in (
+                    item.shown, reject.row, reject.field or "", reject.reason, reject.raw)])
                 written += 1
     return written
 

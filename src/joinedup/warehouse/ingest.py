@@ -21,6 +21,7 @@ import duckdb
 from joinedup import __version__
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError
+from joinedup.model.spreadsheet import safe_select_sql
 from joinedup.sources.mapping import SourceConfig, load_sources_file
 from joinedup.warehouse import reconcile
 from joinedup.warehouse.runinfo import (
@@ -148,8 +149,12 @@ def _pause_for_tests(done: int, source: str) -> None:
 def _export_quarantine(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     # COPY cannot take its target as a bound parameter, so the literal is escaped instead.
     literal = target.as_posix().replace("'", "''")
+    # The raw text of rejected rows is the most hostile text joinedup ever writes out: a
+    # reviewer opens this file in a spreadsheet, so no cell may run as a formula.
+    columns = [(str(r[0]), str(r[1])) for r in con.execute("DESCRIBE quarantine").fetchall()]
     con.execute(
-        f"COPY (SELECT * FROM quarantine ORDER BY ALL) TO '{literal}' (FORMAT csv, HEADER true)"
+        f"COPY ({safe_select_sql(columns, 'quarantine')} ORDER BY ALL) TO '{literal}' "
+        "(FORMAT csv, HEADER true)"
     )
 
 

@@ -16,6 +16,7 @@ import yaml
 from numpy.typing import NDArray
 from openpyxl import Workbook
 
+from joinedup.model.spreadsheet import safe_row
 from joinedup.workforce.assumptions import CLASS_LABELS
 from joinedup.workforce.gap import QuarterRow, by_quarter, quarter_groups
 from joinedup.workforce.plan import PlanResult, forecasts_of
@@ -188,12 +189,14 @@ TABLES: dict[str, Callable[[PlanResult], list[Row]]] = {
 }
 
 
-def _write_csv(path: Path, rows: list[Row]) -> None:
+def write_csv(path: Path, rows: list[Row]) -> None:
+    """Rows as CSV, columns in first-seen order; text that a spreadsheet would run as a
+    formula (a team or area name from an upload) is written as text."""
     columns = list(dict.fromkeys(k for row in rows for k in row))
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
 
 
 def _write_xlsx(path: Path, tables: dict[str, list[Row]]) -> None:
@@ -219,7 +222,7 @@ def write_report(result: PlanResult, out: Path) -> list[Path]:
     written: list[Path] = []
     for name, rows in tables.items():
         path = out / f"{name}.csv"
-        _write_csv(path, rows)
+        write_csv(path, rows)
         written.append(path)
     _write_xlsx(out / WORKBOOK, tables)
     written.append(out / WORKBOOK)

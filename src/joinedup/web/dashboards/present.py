@@ -11,9 +11,9 @@ from typing import Any
 
 from joinedup.insight.query import TableResult
 from joinedup.insight.schema import Chart
+from joinedup.model.spreadsheet import safe_cell
 
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def show(value: Any, unit: str) -> str:
@@ -37,8 +37,8 @@ def cells(result: TableResult) -> list[list[str]]:
 def csv_cell(value: Any) -> Any:
     """A cell safe to open in a spreadsheet: text starting with = + - @ (or a tab or carriage
     return) is prefixed with ' so it is never run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return safe_cell(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

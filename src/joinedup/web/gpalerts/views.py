@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from joinedup.errors import JoinedUpError
+from joinedup.model.spreadsheet import safe_row
 from joinedup.views.gp_alerts import CSV_COLUMNS, csv_rows
 from joinedup.web.accounts.reason import requires_capability
 from joinedup.web.audit.record import record
@@ -63,7 +64,7 @@ def export(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(csv_rows(current))
+    writer.writerows(safe_row(row) for row in csv_rows(current))
     record(request, "gp_alerts_export", practice=practice,
            person_ids=sorted({a.person_id for a in current}))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

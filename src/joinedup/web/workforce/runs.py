@@ -12,7 +12,6 @@ The folder appears whole or not at all (written beside it, then renamed).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -30,7 +29,7 @@ from joinedup.workforce.inputs import AreaInputs
 from joinedup.workforce.plan import PlanResult, forecasts_of, run_plan
 from joinedup.workforce.projection import Forecaster
 from joinedup.workforce.regions import find_region, load_regions
-from joinedup.workforce.report import TABLES, WORKBOOK, write_report
+from joinedup.workforce.report import TABLES, WORKBOOK, write_csv, write_report
 from joinedup.workforce.scenarios import BASELINE, Scenario
 from joinedup.workforce.vcse_plan import attach_returns, load_returns, returns_digest
 
@@ -147,14 +146,6 @@ def backtest_table(result: PlanResult) -> list[Row]:
     return out
 
 
-def _write_csv(path: Path, rows: list[Row]) -> None:
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def _describe(request: PlanRequest, result: PlanResult) -> dict[str, Any]:
     areas = list(dict.fromkeys(p.area for p in result.areas))
     return {
@@ -192,7 +183,7 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
         write_report(result, work / "report")
         tables = {name: build(result) for name, build in TABLES.items()}
         tables["backtest"] = backtest_table(result)
-        _write_csv(work / "report" / "backtest.csv", tables["backtest"])
+        write_csv(work / "report" / "backtest.csv", tables["backtest"])
         (work / "tables.json").write_text(json.dumps(tables), encoding="utf-8")
         (work / "meta.json").write_text(json.dumps(_describe(request, result)),
                                         encoding="utf-8")
