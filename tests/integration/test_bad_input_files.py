@@ -159,3 +159,30 @@ def test_inside_a_callers_transaction(tmp_path: Path) -> None:
         load_source(con, source("bad.csv"), tmp_path)
     con.execute("ROLLBACK")
     assert rows(con, "person_record") == 0
+
+
+def test_a_zipped_extract_is_refused_with_what_it_holds(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "extract.csv", "w") as archive:
+        archive.writestr("people.csv", "id,name\n1,Ann\n")
+        archive.writestr("events.csv", "id,event\n")
+    con = fails(tmp_path, source("extract.csv"),
+                r"file extract\.csv: this is a zip archive \(holding people\.csv, "
+                r"events\.csv\), not a table: unzip it")
+    assert rows(con, "person_record") == 0
+
+
+def test_a_workbook_or_parquet_file_declared_as_csv_says_which_it_is(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id", "name"])
+    book.save(tmp_path / "book.csv")
+    fails(tmp_path, source("book.csv"), r"file book\.csv: this is an Excel workbook, but its "
+          r"mapping says format: csv: set format: xlsx")
+    pq.write_table(pa.table({"id": ["1"]}), tmp_path / "table.csv")
+    fails(tmp_path, source("table.csv"), r"file table\.csv: this is a Parquet file, but its "
+          r"mapping says format: csv: set format: parquet")

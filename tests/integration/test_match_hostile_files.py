@@ -257,3 +257,13 @@ def test_no_cell_of_the_output_or_the_rejected_rows_runs_as_a_spreadsheet_formul
                  out.with_name("out.rejected.csv").read_text(encoding="utf-8")):
         for line in csv.reader(text.splitlines()):
             assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line)
+
+
+def test_a_zip_archive_is_refused_with_what_it_holds(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "people.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("people.csv", _text(_rows()))
+    message = _error(_match(path, tmp_path / "out.csv"), path)
+    assert "zip archive (holding people.csv)" in message and "unzip it" in message

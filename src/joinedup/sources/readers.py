@@ -13,6 +13,7 @@ from joinedup.sources.mapping import FileFormat, FileMapping
 from joinedup.sources.parquet_reader import open_parquet
 from joinedup.sources.raw import RawSource
 from joinedup.sources.ssda903 import open_ssda903
+from joinedup.sources.table_file import refuse_other_format
 from joinedup.sources.xlsx_reader import open_xlsx
 
 
@@ -36,6 +37,8 @@ class ReaderCache:
 def open_reader(con: duckdb.DuckDBPyConnection, fm: FileMapping, path: Path, shown: str,
                 cache: ReaderCache) -> RawSource:
     """Open ``path`` as ``fm.format``; file-level problems raise SourceError here."""
+    if fm.format in (FileFormat.CSV, FileFormat.SSDA903):
+        refuse_other_format(path, shown, fm.format.value)
     if fm.format is FileFormat.CSV:
         return open_csv(con, path, shown, encoding=fm.encoding, delimiter=fm.delimiter)
     if fm.format is FileFormat.SSDA903:

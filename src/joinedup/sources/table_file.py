@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,41 @@ def _delimiter_name(delimiter: str | None) -> str:
                                                                           repr(delimiter))
 
 
+def _refuse_plain_zip(path: Path, shown: str) -> None:
+    """An XLSX workbook is a zip archive; a zip archive that is not one (an extract sent
+    zipped) is refused with what it holds. Only the archive's list of names is read: nothing
+    is extracted, so a zip bomb costs nothing here."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: the workbook reader says so
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return
+    inside = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+    raise SourceError(f"this is a zip archive (holding {inside or 'nothing'}), not a table: "
+                      "unzip it and give joinedup the file inside.", file=shown)
+
+
+def refuse_other_format(path: Path, shown: str, declared: str) -> None:
+    """A file declared as text (CSV) whose first bytes say it is a zip archive, a workbook
+    or Parquet: refused with what it is, instead of a screen of unreadable rows. A file that
+    cannot be opened is left to the reader, which says why."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return
+    if head == b"PK\x03\x04":
+        _refuse_plain_zip(path, shown)
+        raise SourceError(f"this is an Excel workbook, but its mapping says format: "
+                          f"{declared}: set format: xlsx in its mapping, or save it as CSV.",
+                          file=shown)
+    if head == b"PAR1":
+        raise SourceError(f"this is a Parquet file, but its mapping says format: {declared}: "
+                          "set format: parquet in its mapping.", file=shown)
+
+
 def table_format(path: Path, shown: str, fixes: Fixes = SOURCES_YAML) -> TableFormat:
     """The file's format from its first bytes (a Parquet or XLSX file named .csv is still
     read right), else its extension; anything else is read as CSV."""
@@ -89,6 +125,7 @@ def table_format(path: Path, shown: str, fixes: Fixes = SOURCES_YAML) -> TableFo
     if head == b"PAR1" or suffix in (".parquet", ".pq"):
         return TableFormat.PARQUET
     if head == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
+        _refuse_plain_zip(path, shown)
         return TableFormat.XLSX
     if head[:4] == b"\xd0\xcf\x11\xe0" or suffix == ".xls":
         raise SourceError("this is an old Excel .xls workbook, which cannot be read. Open it "
