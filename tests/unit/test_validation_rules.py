@@ -302,3 +302,20 @@ def test_any_column_name_is_safe_in_sql() -> None:
     reason = quarantine(con)[0][3]
     assert reason.endswith(f'[column "{odd}"]') and "Male, it's" in reason
     assert json.loads(one(con, "SELECT raw FROM quarantine"))[odd] == "Other"
+
+
+@pytest.mark.parametrize(("good", "bad", "date_format"), [
+    # Every format docs/mappings.md lists ("Date formats"), with a value it must refuse.
+    ("2010-02-28", "28/02/2010", "%Y-%m-%d"),
+    ("28/02/2010", "2010-02-28", "%d/%m/%Y"),
+    ("28.02.2010", "28/02/2010", "%d.%m.%Y"),
+    ("28-Feb-2010", "28-Fev-2010", "%d-%b-%Y"),
+    ("28/02/2010 14:05", "28/02/2010 25:05", "%d/%m/%Y %H:%M"),
+    ("28 February 2010", "30 February 2010", "%d %B %Y"),
+    ("28/02/10", "28/02/2010x", "%d/%m/%y"),
+])
+def test_every_documented_date_format_reads_and_refuses(good: str, bad: str,
+                                                        date_format: str) -> None:
+    _, loaded = check_rule("DOB", "dob", good, bad, f"not a date in the format {date_format}",
+                           date_format=date_format)
+    assert loaded == dt.date(2010, 2, 28)
