@@ -47,6 +47,16 @@ def test_ingest_refreshes_open_data_and_a_lost_source_keeps_its_last_version(
     assert flow is not None and any(r["ward_code"] == "ALL" for r in flow.rows)
     named = [r for r in flow.rows if r["ward_code"] not in ("ALL", "unknown")]
     assert named and all(r["ward_name"] and r["ward_name"] != r["ward_code"] for r in named)
+    rates = store.published("children-in-need-and-looked-after-rates-by-ward")
+    assert rates is not None
+    shown = [r for r in rates.rows if r["ward_code"] == "ALL" and r["children"]]
+    assert shown, "the borough's child health record gives the children in each ward"
+    for r in shown:  # a rate is its count over the children, per 10,000
+        if r["children_in_need"] is not None:
+            assert r["cin_rate_per_10000"] == pytest.approx(
+                r["children_in_need"] / r["children"] * 10_000, rel=1e-3)
+        assert r["children_looked_after"] is None or (
+            r["children_looked_after"] <= (r["children_in_need"] or 0))
     before = store.published("childrens-social-work-workforce")
 
     monkeypatch.setenv("JOINEDUP_REFERENCE_DATA", str(home / "gone"))

@@ -12,7 +12,7 @@ from joinedup.sources.schema import create_model_tables
 
 AS_AT = dt.date(2024, 10, 30)
 SOURCES = (("education", "education"), ("csc", "childrens_social_care"),
-           ("eh", "early_help"))
+           ("eh", "early_help"), ("chis", "health"))
 
 
 def d(text: str) -> dt.date:
@@ -33,9 +33,10 @@ class Snapshot:
         self.postcodes: list[tuple[str, str, str]] = []
 
     def person(self, source: str, rid: str, postcode: str | None = "SK1 1AA",
-               sex: str = "F") -> None:
-        self.con.execute("INSERT INTO person_record (source, source_record_id, postcode, sex) "
-                         "VALUES (?, ?, ?, ?)", [source, rid, postcode, sex])
+               sex: str = "F", dob: str | None = None) -> None:
+        self.con.execute("INSERT INTO person_record (source, source_record_id, postcode, sex, "
+                         "dob) VALUES (?, ?, ?, ?, ?)",
+                         [source, rid, postcode, sex, d(dob) if dob else None])
 
     def event(self, source: str, rid: str, event_type: str, on: str, *,
               end: str | None = None, category: str | None = None,

@@ -145,3 +145,27 @@ def test_freshness_turns_stale_after_the_allowed_days(snap: Snapshot) -> None:
     assert (fresh.stale, fresh.age_days) == (False, 7)
     assert (stale.stale, stale.age_days) == (True, 8)
     assert "30 October 2024" in stale.message and "stale" in stale.message
+
+
+def test_children_in_need_and_looked_after_at_31_march_with_the_children_living_there(
+        snap: Snapshot) -> None:
+    snap.postcode("SK1 1AA", "E01000001", "E05000001")
+    snap.person("csc", "a")
+    snap.event("csc", "a", "referral", "2023-06-01")  # a day, not an episode: not counted
+    snap.event("csc", "a", "cla_episode", "2024-01-01")  # open on 31 March 2024
+    snap.person("csc", "b")
+    snap.event("csc", "b", "cin_plan", "2023-01-01", end="2023-12-01")  # open 31 March 2023
+    snap.person("csc", "c")
+    snap.event("csc", "c", "assessment", "2023-01-01", end="2023-03-31")  # ended that day
+    for rid, dob in (("ten", "2010-05-01"), ("adult", "2005-04-01"), ("later", "2024-05-01")):
+        snap.person("chis", rid, dob=dob)
+    snap.build()
+
+    def row(year: str) -> object:
+        return snap.con.execute(
+            "SELECT ward_code, children_in_need, children_looked_after, children "
+            "FROM mart_child_rates WHERE financial_year = ?", [year]).fetchall()
+
+    # 2005-04-01 is 17 on 31 March 2023 and 18 (an adult) on 31 March 2024.
+    assert row("2022-23") == [("E05000001", 1, 0, 2)]
+    assert row("2023-24") == [("E05000001", 1, 1, 1)]

@@ -35,6 +35,8 @@ MARTS: tuple[MartSpec, ...] = (
                           "deadline", record_level=True),
     MartSpec("csc_flow", "Children's social care contacts, referrals, re-referrals, "
                          "assessments, child protection and care, by month and area"),
+    MartSpec("child_rates", "Children in need and looked after at 31 March, and the children "
+                            "living in each area then, by year and area"),
     MartSpec("early_help", "Early help episodes started, closed and open by month, area "
                            "and route"),
     MartSpec("area_summary", "Headline measures of every mart by ward and LSOA, per year"),

@@ -5,7 +5,7 @@ CREATE OR REPLACE TEMP TABLE _mart_source AS
 SELECT service, arg_max(source, data_current_as_of) AS source,
        max(data_current_as_of) AS as_at
 FROM source_freshness
-WHERE service IN ('education', 'childrens_social_care', 'early_help')
+WHERE service IN ('education', 'childrens_social_care', 'early_help', 'health')
 GROUP BY service;
 
 -- Where each person record lives now: its postcode through the postcode lookup. A record
