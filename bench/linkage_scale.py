@@ -2,6 +2,7 @@
 `link` against a plain Splink run on the same records, side by side.
 
     .venv/bin/python bench/linkage_scale.py [--people 370000] [--home DIR] [--json]
+        [--incremental 5000]
 
 A borough of `--people` residents (370,000 give about a million person records) is generated
 and ingested into `--home` once (kept for later runs; reference data from
@@ -20,6 +21,11 @@ memory is its own:
   (`bench/plain_splink.py`, which `bench/linkage_eval.py` runs too, there with the Splink
   examples' own blocking rules).
 
+- **incremental** (`--incremental N`, after the rest): N records held out of the
+  snapshot, the rest linked in full, then the N put back and `joinedup link` run as the
+  nightly run would (incremental), timed; a full re-run with the same model follows and the
+  records whose person differs between the two are counted. Target (issue 17): 5,000 new
+  records in under 30 s at a million, with 0 differing.
 - **referrals** (after joinedup, unless `--referrals 0`): the latency of scoring one incoming
   record against the person index that run built (`SearchIndex` over the snapshot's search
   tables, the path Family Context's search takes): `--referrals` records drawn from the index
@@ -227,6 +233,77 @@ def run_referrals(home: Path, queries: int, seed: int = 17) -> dict[str, Any]:
             "load_average": [round(x, 1) for x in os.getloadavg()]}
 
 
+def _republish(home: Path, sql: str, parquet: Path | None = None) -> None:
+    """A new snapshot: the current one with `sql` applied (`held` is the held-out records'
+    parquet file when given)."""
+    from joinedup.warehouse.snapshots import SnapshotStore
+
+    store = SnapshotStore.from_settings(_settings(home))
+    with store.lock():
+        current = store.current_id()
+        with store.build(seed=current) as build:
+            if parquet is not None:
+                literal = parquet.as_posix().replace("'", "''")
+                build.con.execute(f"CREATE TEMP VIEW held AS SELECT * FROM "
+                                  f"read_parquet('{literal}')")
+            build.con.execute(sql)
+            build.commit()
+
+
+def _partition(home: Path) -> dict[str, frozenset[str]]:
+    """record -> every record of its person, from the current snapshot's person_link."""
+    from joinedup.warehouse.snapshots import SnapshotStore
+
+    with SnapshotStore.from_settings(_settings(home)).open_current() as con:
+        rows = con.execute("SELECT source || chr(31) || source_record_id, person_id "
+                           "FROM person_link").fetchall()
+    people: dict[str, set[str]] = {}
+    for record, person in rows:
+        people.setdefault(str(person), set()).add(str(record))
+    return {record: frozenset(group) for group in people.values() for record in group}
+
+
+def run_incremental(home: Path, new: int) -> dict[str, Any]:
+    """Issue 17, item 4: a day's `new` records added to the index without a full dedupe.
+
+    `new` person records (drawn at random) are held out of the current snapshot, the rest
+    linked in full with a fresh model (the index), then the held-out records come back as
+    the day's extract and `joinedup link` runs as it would that night (incremental: only
+    pairs with a new record are scored, known people keep their ids). A full re-run with
+    the same model follows, and the two are compared record by record: a record counts as
+    different when the set of records in its person differs."""
+    from joinedup.linkage.warehouse_link import link_warehouse
+
+    settings = _settings(home)
+    held = home / "bench-held-out.parquet"
+    literal = held.as_posix().replace("'", "''")
+    _republish(home, f"""COPY (SELECT * FROM person_record
+        ORDER BY hash(source, source_record_id, 17) LIMIT {int(new)}) TO '{literal}'
+        (FORMAT parquet);
+        DELETE FROM person_record WHERE (source, source_record_id) IN
+            (SELECT (source, source_record_id) FROM read_parquet('{literal}'))""")
+    _say(f"held out {new:,} records; linking the rest in full (the index)")
+    link_warehouse(settings, retrain=True, full=True, progress=_say)
+    _republish(home, "INSERT INTO person_record SELECT * FROM held", held)
+    _say("the day's records are back: linking as the nightly run would")
+    started = time.perf_counter()
+    incremental = link_warehouse(settings, progress=_say)
+    seconds = time.perf_counter() - started
+    after_incremental = _partition(home)
+    _say("a full re-run with the same model, to compare")
+    started = time.perf_counter()
+    full = link_warehouse(settings, full=True, progress=_say)
+    full_seconds = time.perf_counter() - started
+    after_full = _partition(home)
+    differ = sum(after_incremental.get(record) != group for record, group in after_full.items())
+    held.unlink(missing_ok=True)
+    return {"new_records": incremental.new_records, "mode": incremental.mode,
+            "mode_reason": incremental.mode_reason, "records": incremental.records,
+            "seconds": round(seconds, 1), "full_seconds": round(full_seconds, 1),
+            "full_mode": full.mode, "records_in_a_different_person": differ,
+            "peak_memory_mb": round(_peak_mb())}
+
+
 def _child(which: str, home: Path, *extra: str) -> dict[str, Any]:
     """Run one system in a fresh process (peak memory is then that system's own)."""
     _say(f"running {which}")
@@ -255,11 +332,18 @@ def main() -> None:
     parser.add_argument("--skip-link", action="store_true",
                         help="reuse the last joinedup link of --home (for --referrals)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--child", choices=("joinedup", "splink", "referrals"),
+    parser.add_argument("--incremental", type=int, default=0, metavar="N",
+                        help="afterwards, add a day's N new records to the index and time "
+                             "the incremental link against a full re-run (issue 17: 5,000 "
+                             "records in under 30 s, same clusters); 0: skip")
+    parser.add_argument("--child", choices=("joinedup", "splink", "referrals", "incremental"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "referrals":
         print(json.dumps(run_referrals(args.home, args.referrals)))
+        return
+    if args.child == "incremental":
+        print(json.dumps(run_incremental(args.home, args.incremental)))
         return
     if args.child:
         run = run_joinedup if args.child == "joinedup" else run_plain_splink
@@ -275,6 +359,9 @@ def main() -> None:
     if args.referrals:
         summary["referrals"] = _child("referrals", args.home,
                                       "--referrals", str(args.referrals))
+    if args.incremental:
+        summary["incremental"] = _child("incremental", args.home,
+                                        "--incremental", str(args.incremental))
     if len(results) == 2:
         summary["time_ratio_joinedup_over_splink"] = round(
             results[0]["seconds"] / results[1]["seconds"], 2)
@@ -294,6 +381,12 @@ def main() -> None:
               f"{ref['p95_ms']} ms  p99 {ref['p99_ms']} ms (CPU p50 {ref['cpu_p50_ms']} ms, p95 "
               f"{ref['cpu_p95_ms']} ms); top candidate is the record's own "
               f"person {ref['top_is_own_person']:.1%}; load average {ref['load_average']}")
+    if "incremental" in summary:
+        inc = summary["incremental"]
+        print(f"incremental: {inc['new_records']:,} new records added to {inc['records']:,} "
+              f"in {inc['seconds']} s ({inc['mode']} run: {inc['mode_reason']}); a full "
+              f"re-run took {inc['full_seconds']} s; records whose person differs: "
+              f"{inc['records_in_a_different_person']:,} (goal: 5,000 in under 30 s, 0)")
 
 
 if __name__ == "__main__":
