@@ -226,3 +226,38 @@ def test_rule_is_checked():
         DisclosureRule(threshold=0)
     with pytest.raises(DisclosureError, match="rounding"):
         DisclosureRule(rounding=0)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_one_sum_in_closed_form_agrees_with_linear_programming(seed: int) -> None:
+    import random
+
+    import numpy as np
+
+    from joinedup.opendata.feasible import Constraint, Feasibility, _optimise
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 8)
+    counts = [rng.choice([0, 1, 2, 3, 7, 20, 150]) for _ in range(n)]
+    positions = [("c", i) for i in range(n)] + [("total", 0)]
+    values = {("c", i): counts[i] for i in range(n)} | {("total", 0): sum(counts)}
+    constraint = Constraint(("total", 0), tuple(("c", i) for i in range(n)))
+    lower = rng.choice([0.0, 1.0])
+    # What the protector hides: with zeros published (lower 1), only non-zero values.
+    eligible = [p for p in positions if values[p] > 0 or lower == 0.0]
+    if not eligible:
+        return
+    hidden = set(rng.sample(eligible, rng.randint(1, len(eligible))))
+    published = {p: float(v) for p, v in values.items() if p not in hidden}
+    feasibility = Feasibility(positions, [constraint], published, hidden_at_least=lower)
+    for p in feasibility.hidden:
+        got = feasibility.range_of(p)
+        if feasibility._a_eq is None:
+            assert (got.low, got.high) == (lower, float("inf"))
+            continue
+        objective = np.zeros(len(feasibility.hidden))
+        objective[feasibility.hidden.index(p)] = 1.0
+        low = _optimise(objective, feasibility._a_eq, feasibility._b_eq, lower)
+        high = -_optimise(-objective, feasibility._a_eq, feasibility._b_eq, lower)
+        assert got.low == pytest.approx(low)
+        assert got.high == pytest.approx(high) or (high == float("inf") == got.high)

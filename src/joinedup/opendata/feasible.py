@@ -71,11 +71,39 @@ class Feasibility(Generic[P]):
         self._b_eq = np.array(rhs) if rows else None
 
     def range_of(self, position: P) -> Range:
+        column = self._index[position]
+        if self._a_eq is None or not self._a_eq[:, column].any():
+            return Range(low=self._lower, high=math.inf)  # in no sum with anything hidden
+        if self._a_eq.shape[0] == 1:
+            return self._one_sum(column)
         objective = np.zeros(len(self.hidden))
         objective[self._index[position]] = 1.0
         low = _optimise(objective, self._a_eq, self._b_eq, self._lower)
         high = _optimise(-objective, self._a_eq, self._b_eq, self._lower)
         return Range(low=low, high=-high if math.isfinite(high) else math.inf)
+
+
+    def _one_sum(self, column: int) -> Range:
+        """The range when one sum ties the hidden values (a list of counts and its total, the
+        dashboards' long tables), in closed form instead of two linear programmes: a
+        school-by-school list of 400 counts would otherwise cost 800 of them per check.
+
+        The equation is sum(a_i x_i) = b with every a_i = +1 or -1 and x_i >= L. Where all
+        signs agree (the total published: the hidden counts add up to what it leaves), each
+        x is at least L and at most what the sum leaves once the others take L. Where they
+        differ (the total hidden too), the larger side can grow without bound."""
+        assert self._a_eq is not None and self._b_eq is not None
+        row, rhs, lower = self._a_eq[0], float(self._b_eq[0]), self._lower
+        sign = row[column]
+        same = [i for i, a in enumerate(row) if a == sign]
+        other = [i for i, a in enumerate(row) if a == -sign]
+        if other:
+            # x = sign * b - (same others) + (other side): unbounded above; at its lowest
+            # when the same side takes what it can (unbounded) unless it is alone.
+            low = lower if len(same) > 1 else max(lower, sign * rhs + lower * len(other))
+            return Range(low=low, high=math.inf)
+        left = sign * rhs - lower * (len(same) - 1)
+        return Range(low=lower if len(same) > 1 else left, high=left)
 
 
 def feasible_ranges(
