@@ -50,6 +50,30 @@ def test_who_viewed_and_what_user_viewed(monkeypatch: pytest.MonkeyPatch) -> Non
         "JP00000001", "JP00000001"]
 
 
+def test_who_viewed_includes_the_pages_that_listed_the_person(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    noon = dt.datetime(2026, 6, 10, 11, 0, tzinfo=UTC)
+    _at(monkeypatch, noon)
+    # A sibling shown on her brother's family page, then among the named pupils behind a
+    # dashboard figure; a third event mentions her id outside the list of people shown.
+    append("family_view", username="ann", role="childrens_social_worker",
+           person_id="JP00000002", reason="child_protection",
+           detail={"person_ids": ["JP00000002", "JP00000007"]})
+    _at(monkeypatch, noon + dt.timedelta(minutes=1))
+    append("dashboard_drill", username="ina", role="inclusion_officer", reason="attendance",
+           detail={"dashboard": "attendance", "person_ids": ["JP00000007", "JP00000009"]})
+    _at(monkeypatch, noon + dt.timedelta(minutes=2))
+    append("search", username="ann", detail={"note": "JP00000007"})
+    _view(monkeypatch, noon + dt.timedelta(minutes=3), "bob", "JP00000007")
+    seen = queries.who_viewed("JP00000007")
+    assert [(a.username, a.action, a.person_id) for a in seen] == [
+        ("ann", "family_view", "JP00000007"), ("ina", "dashboard_drill", "JP00000007"),
+        ("bob", "person_view", "JP00000007")]
+    assert [a.action for a in queries.who_viewed(
+        "JP00000007", since=noon + dt.timedelta(minutes=1))] == [
+        "dashboard_drill", "person_view"]
+
+
 def test_days_are_london_days(monkeypatch: pytest.MonkeyPatch) -> None:
     start, end = queries.day_bounds(DAY)
     assert start == dt.datetime(2026, 6, 9, 23, 0, tzinfo=UTC)

@@ -64,13 +64,28 @@ def _accesses(**filters: object) -> list[Access]:
 
 def who_viewed(person_id: str, since: dt.datetime | None = None,
                until: dt.datetime | None = None) -> list[Access]:
-    """Every person-level event about one person, oldest first."""
-    filters: dict[str, object] = {"person_id": person_id}
+    """Every event that showed something about one person, oldest first: the person-level
+    views of them, and the pages that listed them among others (a family page showing a
+    sibling, search results, the named pupils behind a dashboard figure, a GP practice's
+    alerts, a discount review naming the adults at an address), whose events carry the
+    people shown in ``person_ids``. A subject access request must see those too."""
+    filters: dict[str, object] = {}
     if since is not None:
         filters["at__gte"] = since
     if until is not None:
         filters["at__lt"] = until
-    return _accesses(**filters)
+    direct = _accesses(person_id=person_id, **filters)
+    seen = {access.seq for access in direct}
+    # The JSON text is searched first so that only the few events naming the person are
+    # read; the list itself decides (an id inside another field does not count).
+    rows = (AuditEvent.objects.filter(detail__icontains=person_id, **filters)
+            .exclude(seq__in=seen).order_by("seq")
+            .values_list("seq", "at", "username", "role", "action", "reason",
+                         "case_reference", "detail"))
+    listed = [Access(seq, at, username, role, action, person_id, reason, case_reference)
+              for seq, at, username, role, action, reason, case_reference, detail in rows
+              if isinstance(detail, dict) and person_id in (detail.get("person_ids") or ())]
+    return sorted([*direct, *listed], key=lambda access: access.seq)
 
 
 def what_user_viewed(username: str, since: dt.datetime | None = None,
