@@ -53,7 +53,7 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     ))
     console.rule("1. Synthetic borough")
     ctx.invoke(synth_cmd.command, people=people, seed=seed, out=settings.sources_dir,
-               electoral_register=True)
+               electoral_register=True, debts=True)
     console.rule("2. Ingest into a new warehouse snapshot")
     ctx.invoke(ingest_cmd.command, dir_or_config=settings.sources_dir, as_json=False)
     if not skip_link:
