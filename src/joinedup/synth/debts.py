@@ -53,7 +53,7 @@ HA_STOCK_SHARE = 3
 # deprived area: 0.04 + 0.16 * deprivation.
 RATES: dict[str, tuple[float, float]] = {
     "council_tax": (0.60, 0.030), "hb": (0.22, 0.006), "sundry": (0.20, 0.012),
-    "rates": (0.30, 0.050), "rent": (0.60, 0.100)}
+    "rates": (0.30, 0.050), "rent": (0.65, 0.180)}
 SOLE_TRADER_SHARE = 0.05  # of 25 to 64 year old household leads, with rated premises
 INVALID_SHARE = 0.006  # rows broken beyond loading (impossible date, "TBC" balance)
 
@@ -192,13 +192,15 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
     for i in broken:
         out.error(source.name, rel, i + 2, "debt.raised_date", "impossible_date", True)
     money = [f"{b:.2f}" for b in balance]
-    for i in np.flatnonzero(rng.random(n) < INVALID_SHARE / 2):
-        money[int(i)] = "TBC"
-        out.error(source.name, rel, int(i) + 2, "debt.balance", "invalid_value", True)
+    for k in np.flatnonzero(rng.random(n) < INVALID_SHARE / 2):
+        money[int(k)] = "TBC"
+        out.error(source.name, rel, int(k) + 2, "debt.balance", "invalid_value", True)
     dob = fmt_dates(table.dob, fmt)
     upper = source.name != HA_SOURCE  # the council's systems shout; the partner's does not
-    name = (lambda x: ascii_upper(str(x)) if x else None) if upper else (
-        lambda x: str(x) if x else None)
+
+    def name(x: object) -> str | None:
+        return (ascii_upper(str(x)) if upper else str(x)) if x else None
+
     a = world.addresses
     out.csv(source.name, rel, {
         "DEBTOR_REF": record_ids, "DEBT_REF": [f"{r}/1" for r in record_ids],
