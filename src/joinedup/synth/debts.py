@@ -7,7 +7,7 @@ its own data sharing agreement.
 Who owes what is drawn per household on the extract date. Debt clusters: a household in
 hardship (more likely in a deprived area) is much more likely to owe several creditors at once,
 which is what makes a single affordable arrangement worth offering. The rates are
-parameters (`RATES`); with them about one household in seven owes something and about one in
+parameters (`RATES`); with them about one household in eight owes something and about one in
 five of those owes more than one creditor, in line with the share of UK households behind on
 a household bill (Financial Conduct Authority, Financial Lives survey 2024: about 1 in 9
 adults in arrears on domestic bills or credit commitments).
