@@ -118,7 +118,12 @@ def write_debts(world: World, out: Output, extract: dt.date, rng: np.random.Gene
 
     def owes(kind: str, eligible: NDArray[np.bool_]) -> NDArray[np.bool_]:
         hard, easy = RATES[kind]
-        return eligible & (rng.random(len(leads)) < np.where(hardship, hard, easy))
+        chosen = eligible & (rng.random(len(leads)) < np.where(hardship, hard, easy))
+        if not chosen.any() and eligible.any():
+            # A tiny borough may draw no one: an extract is never empty, so the most
+            # deprived eligible household owes it.
+            chosen[int(np.flatnonzero(eligible)[np.argmax(dep[eligible])])] = True
+        return chosen
 
     everyone = np.ones(len(leads), dtype=bool)
     # The sundry debtor is any adult of the household (a care charge, a trade waste bill).
