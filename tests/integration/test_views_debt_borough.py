@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from debt_world import PEOPLE, SEED, DebtWorld, debt_home, debt_world, reference
 
+from joinedup.access.policy import CARD_SERVICES
 from joinedup.cli import cli
 from joinedup.synth.debts import HA_SOURCE, SOURCES
 from joinedup.views import queries
@@ -49,6 +50,11 @@ def test_ingest_loads_quarantines_and_records_the_agreement(debt_world: DebtWorl
         "SELECT source, field FROM quarantine WHERE source IN (SELECT unnest(?::VARCHAR[]))",
         [DEBT_SOURCES])
     assert bad and {f for _, f in bad} <= {"debt.raised_date", "debt.balance", "person.dob"}
+    # No debt source has a Family Context card: debts and tenancies never reach practitioners.
+    services = {s for (s,) in debt_world.query(
+        "SELECT DISTINCT service FROM source_freshness WHERE source IN "
+        "(SELECT unnest(?::VARCHAR[]))", [DEBT_SOURCES])}
+    assert services and not services & set(CARD_SERVICES)
     agreement = debt_world.query("SELECT source, organisation, reference, review_by "
                                  "FROM source_agreement")
     assert agreement == [(HA_SOURCE, "Pennine Vale Housing Association", "DSA-2026-014",

@@ -13,6 +13,7 @@ SERVICES: dict[str, str] = {
     "vcse": "Voluntary and community sector",
     "council_tax": "Council tax",
     "revenues_and_benefits": "Revenues and benefits (overpayments, sundry debts, business rates)",
+    "partner_debts": "Debts a partner shares for recovery only, under its data sharing agreement",
     "electoral_registration": "Electoral registration",
     "workforce": "Workforce",
 }

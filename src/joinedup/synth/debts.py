@@ -93,8 +93,10 @@ SOURCES = (
                "%d-%b-%Y", 2400.0, {"REM1": "reminder", "FIN": "final_notice",
                                     "SUMM": "court_action", "LO": "liability_order",
                                     "EA": "enforcement_agent", "HOLD": "on_hold"}, "NNDR"),
+    # Not "housing": a service with no Family Context card, so the association's accounts
+    # are used for what its agreement says (debt recovery) and never shown to practitioners.
     DebtSource(HA_SOURCE, "pennine_vale", f"{HA_NAME} rent accounts (partner extract)",
-               "housing", "rent_arrears", HA_NAME, "%d/%m/%Y", 610.0,
+               "partner_debts", "rent_arrears", HA_NAME, "%d/%m/%Y", 610.0,
                {"ARR1": "reminder", "ARR2": "final_notice", "NOSP": "court_action",
                 "CCJ": "liability_order", "UC-APA": "deduction", "HOLD": "on_hold"}, "PV"),
 )
