@@ -112,8 +112,8 @@ def test_the_queue_against_the_planted_truth(debt_world: DebtWorld) -> None:
                                                     for d in h.debts}) == 1
                 and next(iter(homes)) in truly)
     found = {really(d.source, d.debt_id) for h in waiting for d in h.debts} & truly
-    assert right / len(waiting) >= 0.8  # 0.9 measured at 3,000 residents (docs)
-    assert len(found) / len(truly) >= 0.8  # 1.0 measured
+    assert right / len(waiting) >= 0.8  # 0.89 measured at 3,000 residents (docs)
+    assert len(found) / len(truly) >= 0.8  # 0.96 measured
 
 
 def test_cli_writes_the_queue_as_csv(debt_home: DebtWorld, tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ Who owes what is drawn per household on the extract date. Debt clusters: a house
 hardship (more likely in a deprived area) is much more likely to owe several creditors at once,
 which is what makes a single affordable arrangement worth offering. The rates are
 parameters (`RATES`); with them about one household in eight owes something and about one in
-five of those owes more than one creditor, in line with the share of UK households behind on
-a household bill (Financial Conduct Authority, Financial Lives survey 2024: about 1 in 9
-adults in arrears on domestic bills or credit commitments).
+five of those owes more than one creditor. That is set to be of the order of the share of UK
+adults the Financial Conduct Authority's Financial Lives survey finds behind on domestic bills
+or credit commitments (roughly one in ten); check the survey's exact figure before quoting it.
 
 Each source has its own file layout, date format and recovery codes, as real systems do, and
 its own random stream, so adding the debts leaves every other extract byte-identical. A few
@@ -181,8 +181,9 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
     # Tenants not in arrears are in credit or level (rent paid in advance shows as credit).
     balance = np.where(owing, balance, -np.round(rng.exponential(40.0, n), 2) * (
         rng.random(n) < 0.5))
-    codes = list(source.stages)
-    stage = [_stage(codes, int(d), rng) if o else "" for d, o in zip(age, owing, strict=True)]
+    hold = next(code for code, stage in source.stages.items() if stage == "on_hold")
+    ladder = [code for code in source.stages if code != hold]
+    stage = [_stage(ladder, int(d), rng) if o else "" for d, o in zip(age, owing, strict=True)]
     has_arr = owing & (rng.random(n) < 0.35) & (age > 45)
     weekly = source.name == HA_SOURCE
     instal = np.where(weekly, balance / rng.integers(20, 80, n), balance / rng.integers(6, 24, n))
@@ -190,8 +191,8 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
     arr_start = raised + (rng.random(n) * (age - 30)).astype(np.int64) + 30
     freq = np.where(weekly, "W", np.where(rng.random(n) < 0.8, "M", "F")).astype(object)
     # An arrangement usually holds recovery where it had got to.
-    stage = [("HOLD" if "HOLD" in codes and h and rng.random() < 0.5 else s)
-             for s, h in zip(stage, has_arr, strict=True)]
+    stage = [(hold if h and rng.random() < 0.5 else s) for s, h in zip(stage, has_arr,
+                                                                          strict=True)]
     fmt = source.date_format
     raised_text = fmt_dates(raised, fmt)
     rel = f"{source.folder}/{source.name}.csv"
@@ -244,8 +245,8 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
     return entry
 
 
-def _stage(codes: list[str], age: int, rng: np.random.Generator) -> str:
-    """The stage a debt of this age has usually reached: the older, the further on."""
-    ladder = [c for c in codes if c != "HOLD"]
+def _stage(ladder: list[str], age: int, rng: np.random.Generator) -> str:
+    """The stage a debt of this age has usually reached: the older, the further on (a hold
+    comes only with an arrangement, never from age)."""
     step = min(len(ladder) - 1, int(age / 75 + rng.integers(-1, 2)))
     return ladder[max(step, 0)]
