@@ -16,6 +16,7 @@ from debt_world import PEOPLE, SEED, DebtWorld, debt_home, debt_world, reference
 
 from joinedup.access.policy import CARD_SERVICES
 from joinedup.cli import cli
+from joinedup.model.spreadsheet import safe_row
 from joinedup.synth.debts import HA_SOURCE, SOURCES
 from joinedup.views import queries
 from joinedup.views.debt import CSV_COLUMNS, csv_rows, debt_view, partner_scope, queue, scoped
@@ -125,7 +126,7 @@ def test_cli_writes_the_queue_as_csv(debt_home: DebtWorld, tmp_path: Path) -> No
     with open_current(settings=_settings(debt_home)) as con:
         households = debt_view(con)
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert rows == csv_rows(queue(households))
+    assert rows == [safe_row(r) for r in csv_rows(queue(households))]
     every = CliRunner().invoke(cli, ["views", "debt", "list", "--all", "--csv", "-"])
     assert every.exit_code == 0
     assert len(every.output.strip().splitlines()) == len(households) + 1

@@ -197,3 +197,16 @@ def test_a_zero_or_credit_balance_is_not_a_debt_of_the_view() -> None:
     assert empty == [] and queue(empty) == []
     one = dataclasses.replace(_world()[0], people=())
     assert one.debts == ()
+
+
+def test_the_cli_csv_never_runs_as_a_formula(tmp_path: Any) -> None:
+    from joinedup.commands.debt_views import _write_csv
+
+    hostile = _world()
+    h1 = find_household(hostile, "H1")
+    person = dataclasses.replace(h1.people[0], name="=HYPERLINK(\"http://x\")")
+    h1 = dataclasses.replace(h1, people=(person, *h1.people[1:]), address="@SUM(A1)")
+    path = tmp_path / "q.csv"
+    _write_csv([h1], path)
+    text = path.read_text(encoding="utf-8")
+    assert "'@SUM(A1)" in text and ",@SUM" not in text

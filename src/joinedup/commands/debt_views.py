@@ -17,6 +17,7 @@ from rich.table import Table
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
+from joinedup.model.spreadsheet import safe_row
 from joinedup.views import queries
 from joinedup.views.debt import (
     CSV_COLUMNS,
@@ -149,4 +150,5 @@ def _write_csv(households: list[HouseholdDebts], path: Path) -> None:
 def _csv_to(handle: TextIO, rows: list[dict[str, str]]) -> None:
     writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    # Names and addresses come from the sources: none may run as a spreadsheet formula.
+    writer.writerows(safe_row(row) for row in rows)
