@@ -165,6 +165,7 @@ def test_a_partner_sees_only_households_owing_it_and_only_its_own_debts() -> Non
     households = _world([{"person_id": "P2", "service": "adult_social_care"}])
     mine = scoped(households, partner_scope(HA))
     assert [h.key for h in mine] == ["H1", "H3"]
+    assert [h.rank for h in mine] == [1, 2]
     h1 = find_household(mine, "H1")
     assert [d.debt_id for d in h1.debts] == ["H1"]
     assert {d.source for h in mine for d in h.debts} == {HA}
@@ -177,6 +178,18 @@ def test_a_partner_sees_only_households_owing_it_and_only_its_own_debts() -> Non
     assert find_household(mine, "H3").flags == ()
     with pytest.raises(JoinedUpError):
         find_household(mine, "H2")
+
+
+def test_a_partners_queue_is_ordered_on_what_it_may_see() -> None:
+    # H3 owes the partner more than H1 does, but far less to everyone: the partner's order
+    # follows its own balances among households with the same number of creditors.
+    debts_h1 = [_debt("ctax_recovery", "C1", "P1", "9000.00"), _debt(HA, "H1", "P1", "10.00")]
+    debts_h3 = [_debt("ctax_recovery", "C4", "P4", "1.00"), _debt(HA, "H2", "P4", "500.00")]
+    households = assemble(debts_h1 + debts_h3, [_stay("P1", "H1"), _stay("P4", "H3")], [], [],
+                          [], [_name("P1", "Ann"), _name("P4", "Di")], on=ON, settings=SETTINGS)
+    assert [h.key for h in queue(households)] == ["H1", "H3"]
+    mine = scoped(households, partner_scope(HA))
+    assert [(h.key, h.rank) for h in mine] == [("H3", 1), ("H1", 2)]
 
 
 def test_csv_rows_are_the_listed_households() -> None:

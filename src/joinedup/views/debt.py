@@ -307,7 +307,9 @@ def scoped(households: Iterable[HouseholdDebts], scope: DebtScope) -> list[House
         shown = h if scope.creditor_source is None else _partner_cut(h, scope.creditor_source)
         if shown is not None:
             out.append(_with_flags(shown, scope.flags))
-    return out
+    # A partner's queue is ranked on what it may see (creditor count, its own balances): the
+    # council's order would hint at what the household owes others.
+    return rank(out) if scope.partner else out
 
 
 def _partner_cut(h: HouseholdDebts, source: str) -> HouseholdDebts | None:
@@ -320,9 +322,8 @@ def _partner_cut(h: HouseholdDebts, source: str) -> HouseholdDebts | None:
     if not people:
         return None
     stay = {"household_id": h.household_id, "address": h.address, "postcode": h.postcode}
-    cut = _household(h.key, stay if h.household_id else None, tuple(people), h.flags,
-                     creditor_count=h.creditor_count)
-    return dataclasses.replace(cut, rank=h.rank)
+    return _household(h.key, stay if h.household_id else None, tuple(people), h.flags,
+                      creditor_count=h.creditor_count)
 
 
 def _with_flags(h: HouseholdDebts, detail: FlagDetail) -> HouseholdDebts:
