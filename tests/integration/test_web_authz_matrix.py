@@ -280,7 +280,26 @@ def rule_logout(m: Matrix) -> None:
 
 def rule_reason(m: Matrix) -> None:
     signed_in_page(m, "/accounts/reason/", lambda who: practitioner(who) or capable(
-        who, "spd_review") or capable(who, "gp_alerts"))
+        who, "spd_review") or capable(who, "gp_alerts") or sees_debts(who))
+
+
+def sees_debts(who: str) -> bool:
+    return capable(who, "debt_view") or capable(who, "tenant_debts")
+
+
+def rule_debt(path: str) -> Callable[[Matrix], None]:
+    """The one view of debt: the two debt roles are sent to give a reason for this work (the
+    matrix's revenues officer has a discount review reason, which does not carry over; the
+    housing association's has none), every other role gets 404."""
+
+    def rule(m: Matrix) -> None:
+        for who, _ in m.roles():
+            if who == ANONYMOUS:
+                m.expect(who, "GET", path, 302, location=SIGN_IN)
+            else:
+                m.expect(who, "GET", path, 302 if sees_debts(who) else 404)
+
+    return rule
 
 
 def rule_gp_export(m: Matrix) -> None:
@@ -504,6 +523,8 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "gpalerts:alerts": lambda m: signed_in_page(m, "/gp-alerts/",
                                                 lambda who: capable(who, "gp_alerts")),
     "gpalerts:export": rule_gp_export,
+    "debt:list": rule_debt("/debt/"),
+    "debt:household": rule_debt("/debt/HH00000001/"),
     "api:gp_alerts": rule_api_gp_alerts,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),

@@ -18,7 +18,8 @@ from joinedup.web.runtime import BIND_ENV
 
 pytestmark = pytest.mark.django_db
 ROLES = ["childrens_social_worker", "early_help_practitioner", "adult_social_worker",
-         "inclusion_officer", "revenues_officer", "gp_practice", "analyst", "auditor",
+         "inclusion_officer", "revenues_officer", "gp_practice", "housing_association",
+         "analyst", "auditor",
          "vcse_contributor", "administrator"]
 
 

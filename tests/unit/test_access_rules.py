@@ -30,14 +30,25 @@ def test_the_roles_in_policy_order() -> None:
     # The inclusion officer sees pupils (person_view) but is not a practitioner above; the
     # revenues officer and GP practice see people only through their own single views.
     assert role_codes(POLICY) == (*PRACTITIONERS, "inclusion_officer", "revenues_officer",
-                                  "gp_practice", *NO_PEOPLE)
+                                  "gp_practice", "housing_association", *NO_PEOPLE)
 
 
 def test_the_revenues_officer_sees_no_person_pages_but_gives_a_reason() -> None:
     assert not can_view_people("revenues_officer", POLICY)
     assert all(visible_fields("revenues_officer", s, POLICY) == () for s in CARD_SERVICES)
     assert has_capability("revenues_officer", "spd_review", POLICY)
-    assert [p.code for p in purposes_for("revenues_officer", POLICY)] == ["council_tax_review"]
+    assert has_capability("revenues_officer", "debt_view", POLICY)
+    assert [p.code for p in purposes_for("revenues_officer", POLICY)] == [
+        "council_tax_review", "debt_recovery"]
+
+
+def test_housing_association_staff_see_only_their_tenants_debts() -> None:
+    role = "housing_association"
+    assert not can_view_people(role, POLICY)
+    assert has_capability(role, "tenant_debts", POLICY)
+    assert not has_capability(role, "debt_view", POLICY)
+    assert not has_capability(role, "spd_review", POLICY)
+    assert [p.code for p in purposes_for(role, POLICY)] == ["debt_recovery"]
 
 
 def test_inclusion_officer_sees_pupils_and_dashboards_not_adults() -> None:

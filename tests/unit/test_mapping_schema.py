@@ -77,3 +77,35 @@ def test_duplicate_source_names(tmp_path: Path) -> None:
     text = GOOD + GOOD.split("sources:\n", 1)[1]
     with pytest.raises(MappingError, match="unique"):
         load_sources_file(_write(tmp_path, text))
+
+
+AGREEMENT = """    agreement:
+      organisation: Hope Trust
+      reference: DSA-7
+      signed: 2026-04-01
+      review_by: 2027-03-31
+      purpose: Support for families the trust and the council both help.
+      legal_basis: UK GDPR Article 6(1)(f) for the trust.
+"""
+
+
+def test_a_partner_source_records_its_agreement(tmp_path: Path) -> None:
+    text = GOOD.replace("    files:\n", AGREEMENT + "    files:\n", 1)
+    parsed, _ = load_sources_file(_write(tmp_path, text))
+    agreement = parsed.sources[0].agreement
+    assert agreement is not None
+    assert (agreement.organisation, agreement.reference) == ("Hope Trust", "DSA-7")
+    assert load_sources_file(_write(tmp_path, GOOD))[0].sources[0].agreement is None
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("review_by: 2027-03-31", "review_by: 2025-03-31"), "must come after signed"),
+    (("      reference: DSA-7\n", ""), "reference"),
+    (("      organisation: Hope Trust\n", "      organisation: Hope Trust\n      owner: x\n"),
+     "owner"),
+])
+def test_an_incomplete_agreement_says_what_is_wrong(tmp_path: Path, change: tuple[str, str],
+                                                    message: str) -> None:
+    text = GOOD.replace("    files:\n", AGREEMENT.replace(*change) + "    files:\n", 1)
+    with pytest.raises(MappingError, match=message):
+        load_sources_file(_write(tmp_path, text))

@@ -53,7 +53,7 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     ))
     console.rule("1. Synthetic borough")
     ctx.invoke(synth_cmd.command, people=people, seed=seed, out=settings.sources_dir,
-               electoral_register=True)
+               electoral_register=True, debts=True)
     console.rule("2. Ingest into a new warehouse snapshot")
     ctx.invoke(ingest_cmd.command, dir_or_config=settings.sources_dir, as_json=False)
     if not skip_link:
@@ -78,7 +78,9 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
         "`joinedup snapshots show` for row counts per table, "
-        "`joinedup review list` for the pairs waiting for a reviewer, `joinedup marts list` "
+        "`joinedup review list` for the pairs waiting for a reviewer, `joinedup views debt "
+        "list` for the households owing more than one creditor (sign in as the revenues "
+        "officer or the housing association and open One view of debt), `joinedup marts list` "
         "for the dashboards' marts (sign in as the analyst or the inclusion officer and open "
         "Dashboards), `joinedup opendata list` for the open datasets (served without sign-in "
         "at /open-data/, with the transparency page at /open-data/transparency/).\n"

@@ -38,8 +38,14 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
               default=False, show_default=True,
               help="Add the electoral register extract (for the single person discount "
                    "review); every other file stays the same.")
+@click.option("--debts/--no-debts", "debts", default=False, show_default=True,
+              help="Add the five debt extracts (council tax arrears, housing benefit "
+                   "overpayments, sundry debts, sole traders' business rates, a housing "
+                   "association's rent accounts) for the one view of debt; every other file "
+                   "stays the same.")
 def command(people: int | None, seed: int | None, out: Path | None,
-            as_of: dt.date | None, electoral_register: bool = False) -> None:
+            as_of: dt.date | None, electoral_register: bool = False,
+            debts: bool = False) -> None:
     """Generate the synthetic borough modelled on Stockport: every source system's extract,
     out/sources.yaml mapping them onto the common model, ground truth and a manifest."""
     settings = get_settings()
@@ -58,7 +64,7 @@ def command(people: int | None, seed: int | None, out: Path | None,
 
         summary = generate_borough(out=out, people=people, seed=seed,
                                    reference_data=reference, as_of=as_of, progress=progress,
-                                   electoral_register=electoral_register)
+                                   electoral_register=electoral_register, debts=debts)
     _report(console, summary)
 
 

@@ -213,3 +213,13 @@ def gp_list(on: dt.date | None, practice: str | None, threshold: float | None, r
                       (a.ended if a.kind == "ended" else a.since or "").__str__(),
                       a.worker_name or "", a.worker_phone or "", f"{a.confidence:.3f}")
     output_console().print(table)
+
+
+def _add_debt() -> None:
+    # The debt view lives in its own module (views.py would grow past a readable size).
+    from joinedup.commands.debt_views import debt
+
+    command.add_command(debt)
+
+
+_add_debt()

@@ -3,6 +3,7 @@
 from joinedup.model.entities import (
     ENTITIES,
     AddressRecord,
+    Debt,
     EntityInfo,
     Event,
     Involvement,
@@ -16,6 +17,7 @@ __all__ = [
     "ENTITIES",
     "AddressRecord",
     "Check",
+    "Debt",
     "EntityInfo",
     "Event",
     "FieldSpec",

@@ -12,6 +12,8 @@ SERVICES: dict[str, str] = {
     "police": "Police",
     "vcse": "Voluntary and community sector",
     "council_tax": "Council tax",
+    "revenues_and_benefits": "Revenues and benefits (overpayments, sundry debts, business rates)",
+    "partner_debts": "Debts a partner shares for recovery only, under its data sharing agreement",
     "electoral_registration": "Electoral registration",
     "workforce": "Workforce",
 }
@@ -65,6 +67,32 @@ EVENT_TYPES: dict[str, str] = {
     "vcse_support": "Voluntary sector support episode",
     "council_tax_account": "Council tax account (category SPD when single person discount)",
     "death": "Death recorded",
+}
+
+# Debts a person owes, by kind (one creditor's recovery team or a partner each).
+DEBT_TYPES: dict[str, str] = {
+    "council_tax_arrears": "Council tax arrears",
+    "housing_benefit_overpayment": "Housing benefit overpayment",
+    "sundry_debt": "Sundry debt (an invoice the council raised)",
+    "business_rates": "Business rates arrears (a sole trader's, so a person's own debt)",
+    "rent_arrears": "Rent arrears",
+}
+
+# How far recovery has gone, in the order it usually escalates. Sources map their own codes
+# onto these, so one household's debts can be compared across creditors.
+RECOVERY_STAGES: dict[str, str] = {
+    "reminder": "Reminder sent",
+    "final_notice": "Final notice or letter before action",
+    "court_action": "Summons, claim or notice seeking possession",
+    "liability_order": "Liability order or county court judgment",
+    "deduction": "Deductions from earnings or benefits",
+    "enforcement_agent": "With enforcement agents",
+    "on_hold": "Recovery on hold",
+}
+
+PAYMENT_FREQUENCIES: dict[str, str] = {
+    "weekly": "Weekly", "fortnightly": "Fortnightly", "four_weekly": "Every four weeks",
+    "monthly": "Monthly",
 }
 
 EMPLOYMENT_TYPES: dict[str, str] = {"permanent": "Permanent", "agency": "Agency"}

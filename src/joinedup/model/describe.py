@@ -43,6 +43,9 @@ def render_code_lists() -> str:
         ("Services", codes.SERVICES),
         ("Event types", codes.EVENT_TYPES),
         ("Relationship types", codes.RELATIONSHIP_TYPES),
+        ("Debt types", codes.DEBT_TYPES),
+        ("Recovery stages", codes.RECOVERY_STAGES),
+        ("Payment frequencies", codes.PAYMENT_FREQUENCIES),
         ("Assessment factors (CIN census codes)", codes.ASSESSMENT_FACTORS),
     ):
         lines.append(f"### {title}")

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from joinedup.model.codes import (
+    DEBT_TYPES,
     EMPLOYMENT_TYPES,
     EVENT_TYPES,
     INVOLVEMENT_STATUS,
+    PAYMENT_FREQUENCIES,
+    RECOVERY_STAGES,
     RELATIONSHIP_TYPES,
     SERVICES,
     SEX,
@@ -106,6 +109,32 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Debt:
+    """Money a person owes a creditor: its balance, how far recovery has gone and any
+    arrangement to pay. One row per debt as the creditor's system holds it."""
+
+    source: str = spec(_SOURCE, required=True, system=True)
+    debt_id: str = spec("The creditor's reference for the debt (account, invoice, claim).",
+                        required=True)
+    source_record_id: str = spec("The source's own identifier of the person who owes it.",
+                                 required=True)
+    debt_type: str = spec("Kind of debt.", FieldType.CODE, required=True, codes=DEBT_TYPES)
+    creditor: str = spec("Who the debt is owed to (the team or organisation recovering it).",
+                         required=True)
+    raised_date: dt.date = spec("When the debt arose (bill, invoice or first arrears).",
+                                FieldType.DATE, required=True)
+    balance: Decimal = spec("Amount still owed, in pounds (0 or less: nothing owed).",
+                            FieldType.DECIMAL, required=True)
+    recovery_stage: str | None = spec("How far recovery has gone.", FieldType.CODE,
+                                      codes=RECOVERY_STAGES)
+    arrangement_amount: Decimal | None = spec("Instalment agreed, in pounds, if an arrangement "
+                                              "to pay is in place.", FieldType.DECIMAL)
+    arrangement_frequency: str | None = spec("How often the instalment is due.", FieldType.CODE,
+                                             codes=PAYMENT_FREQUENCIES)
+    arrangement_start: dt.date | None = spec("When the arrangement began.", FieldType.DATE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Relationship:
     """A relationship a source declares between two of its person records."""
 
@@ -167,6 +196,7 @@ ENTITIES: dict[str, EntityInfo] = {
         EntityInfo("involvement", "involvement", Involvement, ("source", "involvement_id"),
                    Involvement.__doc__ or ""),
         EntityInfo("event", "event", Event, ("source", "event_id"), Event.__doc__ or ""),
+        EntityInfo("debt", "debt", Debt, ("source", "debt_id"), Debt.__doc__ or ""),
         EntityInfo("relationship", "relationship", Relationship, (),
                    Relationship.__doc__ or ""),
         EntityInfo("practitioner", "practitioner", Practitioner, ("source", "staff_id"),

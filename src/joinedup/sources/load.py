@@ -179,7 +179,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: 
     Rows failing validation go to ``quarantine``; a file that cannot be read at all raises
     SourceError and leaves nothing of itself in the tables. ``on_file`` is called with each
     file's result as soon as it is loaded (for progress bars). Finally one row describing the
-    source is written to ``source_freshness``.
+    source is written to ``source_freshness`` (and its data sharing agreement, for a
+    partner's extract, to ``source_agreement``).
     """
     create_model_tables(con)
     install_macros(con)
@@ -204,4 +205,10 @@ def load_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, base_dir: 
         [source.name, source.system, source.service, source.data_current_as_of,
          source.coverage_start, source.coverage_end, outcome.rows_loaded],
     )
+    if source.agreement is not None:
+        a = source.agreement
+        con.execute("DELETE FROM source_agreement WHERE source = ?", [source.name])
+        con.execute("INSERT INTO source_agreement VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [source.name, a.organisation, a.reference, a.signed, a.review_by,
+                     a.purpose, a.legal_basis])
     return outcome

@@ -134,6 +134,26 @@ class FileMapping(_Strict):
     targets: Annotated[tuple[TargetMapping, ...], Field(min_length=1)]
 
 
+class Agreement(_Strict):
+    """The data sharing agreement under which a partner organisation sends its extract.
+
+    Recorded with the source (and in the warehouse's ``source_agreement`` table) so anyone
+    shown the partner's data can see on what terms it was shared and when that is reviewed.
+    """
+
+    organisation: Annotated[str, Field(min_length=2)]
+    reference: Annotated[str, Field(min_length=2)]
+    signed: dt.date
+    review_by: dt.date
+    purpose: Annotated[str, Field(min_length=10)]
+    legal_basis: Annotated[str, Field(min_length=10)]
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.review_by <= self.signed:
+            raise ValueError(f"agreement {self.reference}: review_by {self.review_by} must "
+                             f"come after signed {self.signed}")
+
+
 class SourceConfig(_Strict):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     system: str
@@ -141,6 +161,8 @@ class SourceConfig(_Strict):
     data_current_as_of: dt.date
     coverage_start: dt.date | None = None
     coverage_end: dt.date | None = None
+    # A partner's extract (not the council's own systems) names its data sharing agreement.
+    agreement: Agreement | None = None
     files: Annotated[tuple[FileMapping, ...], Field(min_length=1)]
 
     @field_validator("service")

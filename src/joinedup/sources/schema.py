@@ -41,6 +41,16 @@ FRESHNESS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rows_loaded", "BIGINT"),
 )
 
+AGREEMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "VARCHAR"),
+    ("organisation", "VARCHAR"),
+    ("reference", "VARCHAR"),
+    ("signed", "DATE"),
+    ("review_by", "DATE"),
+    ("purpose", "VARCHAR"),
+    ("legal_basis", "VARCHAR"),
+)
+
 
 def quote_ident(name: str) -> str:
     """A DuckDB identifier, quoted so any column name from any extract is safe in SQL."""
@@ -58,9 +68,11 @@ def _create(con: duckdb.DuckDBPyConnection, table: str,
 
 
 def create_model_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every model table, ``quarantine`` and ``source_freshness`` (idempotent)."""
+    """Create every model table, ``quarantine``, ``source_freshness`` and
+    ``source_agreement`` (idempotent)."""
     for info in ENTITIES.values():
         columns = tuple((spec.name, sql_type(spec)) for spec in info.fields)
         _create(con, info.table, columns + LINEAGE_COLUMNS)
     _create(con, "quarantine", QUARANTINE_COLUMNS)
     _create(con, "source_freshness", FRESHNESS_COLUMNS)
+    _create(con, "source_agreement", AGREEMENT_COLUMNS)

@@ -17,6 +17,8 @@ from joinedup.synth import mapping_yaml as my
 from joinedup.synth.calibration import Calibration, load_calibration
 from joinedup.synth.csc import CscSimulation
 from joinedup.synth.csc_factors import assign_factors
+from joinedup.synth.debts import FOLDERS as DEBT_FOLDERS
+from joinedup.synth.debts import write_debts
 from joinedup.synth.electoral_register import write_electoral_register
 from joinedup.synth.gazetteer import write_postcodes
 from joinedup.synth.geography import Geography, load_geography
@@ -83,7 +85,7 @@ class _Stages:
 
 def generate_borough(out: Path, people: int, seed: int, reference_data: Path | None = None,
                      as_of: dt.date | None = None, progress: Progress | None = None,
-                     electoral_register: bool = False) -> SynthSummary:
+                     electoral_register: bool = False, debts: bool = False) -> SynthSummary:
     """Generate a synthetic borough of about ``people`` residents into ``out``.
 
     Writes ``out/sources.yaml`` (every extract mapped onto the common model), the extracts
@@ -93,6 +95,8 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
     With ``electoral_register`` an electoral register extract is added (its own random
     stream, so every other file stays byte-identical); it is off by default because it adds
     a source to every link run and so moves the matching figures measured without it.
+    With ``debts`` the five debt extracts of the one view of debt are added the same way
+    (their own random stream; off by default for the same reason).
     """
     if people < 100:
         raise JoinedUpError(f"--people {people} is too small: use at least 100 residents.")
@@ -129,6 +133,9 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
     extract = as_of - dt.timedelta(days=1)  # live systems' extracts end the day before
     if electoral_register:
         entries.insert(-1, write_electoral_register(world, output, extract, _rng(seed, 8)))
+    if debts:
+        for entry in write_debts(world, output, extract, _rng(seed, 9)):
+            entries.insert(-1, entry)
     (out / "sources.yaml").write_text(my.dump(entries), encoding="utf-8")
     stages.finish("extracts")
 
@@ -190,7 +197,7 @@ def _clear(out: Path) -> None:
         (out / name).unlink(missing_ok=True)
     manifest_dirs = ("ground_truth", "gazetteer", "csc", "cin_census", "ssda903", "early_help",
                      "adult_social_care", "education", "health", "housing", "police", "vcse",
-                     "council_tax", "workforce", "electoral_register")
+                     "council_tax", "workforce", "electoral_register", *DEBT_FOLDERS)
     for name in manifest_dirs:
         if (out / name).is_dir():
             shutil.rmtree(out / name)

@@ -152,3 +152,70 @@ def social_care_spells(con: duckdb.DuckDBPyConnection, sources: list[str],
 def people(con: duckdb.DuckDBPyConnection, person_ids: list[str]) -> list[Row]:
     """Golden records (names, date of birth) of these people."""
     return lead_names(con, person_ids)
+
+
+def debts_owed(con: duckdb.DuckDBPyConnection, on: dt.date) -> list[Row]:
+    """Debts with something still owed that had arisen by `on`, with the debtor's person (None
+    when matching left the record unlinked) and match probability."""
+    return _rows(con, """
+        SELECT d.source, d.debt_id, d.source_record_id, d.debt_type, d.creditor,
+               d.raised_date, d.balance, d.recovery_stage, d.arrangement_amount,
+               d.arrangement_frequency, d.arrangement_start, l.person_id, l.match_probability
+        FROM debt AS d LEFT JOIN person_link AS l USING (source, source_record_id)
+        WHERE d.balance > 0 AND d.raised_date <= ?
+        ORDER BY d.source, d.debt_id
+    """, [on])
+
+
+def people_in_source(con: duckdb.DuckDBPyConnection, source: str) -> list[Row]:
+    """Every person with a record in `source` (a partner's clients, e.g. its tenants)."""
+    return _rows(con, """
+        SELECT DISTINCT person_id FROM person_link WHERE source = ? ORDER BY person_id
+    """, [source])
+
+
+def open_service_flags(con: duckdb.DuckDBPyConnection, person_ids: list[str],
+                       services: list[str], excluded_sources: list[str], on: dt.date,
+                       ) -> list[Row]:
+    """Which of these services each person has an open involvement with on `on`: the
+    person and the service code only, never what the involvement is or who holds it."""
+    if not person_ids:
+        return []
+    return _rows(con, """
+        SELECT DISTINCT l.person_id, f.service
+        FROM involvement AS i
+        JOIN person_link AS l USING (source, source_record_id)
+        JOIN (SELECT DISTINCT source, service FROM source_freshness) AS f USING (source)
+        WHERE l.person_id IN (SELECT unnest(?::VARCHAR[]))
+          AND f.service IN (SELECT unnest(?::VARCHAR[]))
+          AND i.source NOT IN (SELECT unnest(?::VARCHAR[]))
+          AND i.start_date <= ? AND (i.end_date IS NULL OR i.end_date > ?)
+          AND coalesce(i.status, 'open') <> 'closed'
+        ORDER BY 1, 2
+    """, [person_ids, services, excluded_sources or [""], on, on])
+
+
+def last_looked_after(con: duckdb.DuckDBPyConnection, person_ids: list[str],
+                      event_type: str, on: dt.date) -> list[Row]:
+    """For each of these people ever looked after, the last day they were (`on` while an
+    episode is open) and their date of birth: enough to tell a care leaver, nothing more."""
+    if not person_ids:
+        return []
+    return _rows(con, """
+        SELECT l.person_id, max(coalesce(e.end_date, ?)) AS last_day, min(p.dob) AS dob
+        FROM event AS e
+        JOIN person_link AS l USING (source, source_record_id)
+        JOIN person_index AS p ON p.person_id = l.person_id
+        WHERE l.person_id IN (SELECT unnest(?::VARCHAR[])) AND e.event_type = ?
+          AND e.event_date <= ?
+        GROUP BY l.person_id ORDER BY l.person_id
+    """, [on, person_ids, event_type, on])
+
+
+def source_agreements(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Partners' data sharing agreements as recorded with their sources (none before any)."""
+    have = {r["table_name"] for r in _rows(
+        con, "SELECT table_name FROM information_schema.tables", [])}
+    if "source_agreement" not in have:
+        return []
+    return _rows(con, "SELECT * FROM source_agreement ORDER BY source", [])

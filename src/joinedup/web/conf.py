@@ -34,6 +34,7 @@ APPS = [
     "joinedup.web.dashboards",
     "joinedup.web.spd",
     "joinedup.web.gpalerts",
+    "joinedup.web.debt",
     "joinedup.web.opendata",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboards/", include("joinedup.web.dashboards.urls")),
     path("spd/", include("joinedup.web.spd.urls")),
     path("gp-alerts/", include("joinedup.web.gpalerts.urls")),
+    path("debt/", include("joinedup.web.debt.urls")),
     # The public portal: no sign-in, its own views, API and cache rules (web/opendata).
     path("open-data/api/v1/", include("joinedup.web.opendata.api_urls")),
     path("open-data/", include("joinedup.web.opendata.urls")),

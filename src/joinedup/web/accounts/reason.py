@@ -84,17 +84,22 @@ def requires_reason(view: View) -> View:
     return cast(View, wrapper)
 
 
-def requires_capability(capability: str) -> Callable[[View], View]:
+def requires_capability(*capabilities: str,
+                        purposes: tuple[str, ...] = ()) -> Callable[[View], View]:
     """For pages of a capability that shows people but not person pages (discount reviews,
-    GP alerts): "not found" for roles without it, and the reason form first."""
+    GP alerts, the one view of debt): "not found" for roles with none of `capabilities`, and
+    the reason form first. With `purposes`, a reason given for other work (a discount review
+    before a debt) does not carry over: the form is asked again, so the audit records why
+    this page was opened."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             role = role_of(request.user)
-            if role is None or not has_capability(role, capability):
+            if role is None or not any(has_capability(role, c) for c in capabilities):
                 raise Http404("No such page")
-            if current_reason(request) is None:
+            reason = current_reason(request)
+            if reason is None or (purposes and reason.purpose not in purposes):
                 return HttpResponseRedirect(reason_url(request.get_full_path()))
             return view(request, *args, **kwargs)
 

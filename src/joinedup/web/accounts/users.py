@@ -27,6 +27,9 @@ DEMO_TEAMS = {
     # A GP user's team is their practice's ODS code; P88600 is the synthetic borough's first
     # practice, so the demo account has alerts to show.
     "gp_practice": "P88600",
+    # A partner's user's team is the source its extract is loaded as (with its data sharing
+    # agreement): the synthetic borough's housing association.
+    "housing_association": "ha_pennine_vale",
 }
 
 

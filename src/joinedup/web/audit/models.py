@@ -27,6 +27,8 @@ ACTIONS: dict[str, str] = {
     "spd_list": "Opened the single person discount review list",
     "spd_view": "Opened a single person discount review",
     "spd_outcome": "Recorded a single person discount review outcome",
+    "debt_list": "Opened the one view of debt list",
+    "debt_view": "Opened a household's debts",
     "gp_alert_sent": "A GP alert was sent to a practice",
     "gp_alerts_view": "Opened a practice's GP alerts",
     "gp_alerts_export": "Exported a practice's GP alerts",

@@ -25,6 +25,8 @@ def service(request: HttpRequest) -> dict[str, object]:
         "plans_workforce": bool(role and has_capability(role, "workforce")),
         "uses_insight": bool(role and has_capability(role, "insight")),
         "reviews_discounts": bool(role and has_capability(role, "spd_review")),
+        "sees_debts": bool(role and (has_capability(role, "debt_view")
+                                     or has_capability(role, "tenant_debts"))),
         "gets_gp_alerts": bool(role and has_capability(role, "gp_alerts")),
         "sends_vcse_returns": bool(role and has_capability(role, "vcse_returns")),
         "access_reason": current_reason(request) if role else None,

@@ -1,0 +1,139 @@
+"""The one view of debt pages on the small borough with debts: who may open them, the reason
+they must give, what a revenues officer and a housing association's officer each see (and
+never see), and the audit of every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from debt_world import DebtWorld, debt_home, debt_world
+from django.contrib.auth.models import User
+from django.test import Client
+
+from joinedup.synth.debts import HA_SOURCE
+from joinedup.views.debt import HouseholdDebts, debt_view, partner_scope, queue, scoped
+from joinedup.warehouse.snapshots import open_current
+from joinedup.web.accounts.models import Profile
+from joinedup.web.accounts.reason import SESSION_KEY
+from joinedup.web.accounts.roles import assign_role
+from joinedup.web.audit.models import AuditEvent
+
+__all__ = ["debt_home", "debt_world"]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+KEY = re.compile(r'href="/debt/([A-Za-z0-9_:\-]+)/"')
+
+
+def _client(role: str, *, team: str = "", purpose: str | None = "debt_recovery",
+            name: str | None = None) -> Client:
+    user = User.objects.create_user(name or f"{role}-{team or 'x'}-{purpose}",
+                                    password="correct-horse-battery-9")
+    assign_role(user, role)
+    Profile.objects.update_or_create(user=user, defaults={"team": team})
+    client = Client()
+    client.force_login(user)
+    if purpose:
+        session = client.session
+        session[SESSION_KEY] = {"case_reference": "DEBT/2026/7", "purpose": purpose}
+        session.save()
+    return client
+
+
+def _households(world: DebtWorld) -> list[HouseholdDebts]:
+    from joinedup.config import Settings
+
+    with open_current(settings=Settings(home=world.home)) as con:
+        return debt_view(con)
+
+
+def _audit(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+
+
+def test_only_revenues_and_partner_roles_open_the_view(debt_home: DebtWorld) -> None:
+    for role in ("childrens_social_worker", "adult_social_worker", "analyst", "auditor",
+                 "gp_practice", "administrator"):
+        client = _client(role, purpose=None)
+        assert client.get("/debt/").status_code == 404, role
+        assert b'href="/debt/"' not in client.get("/").content, role
+    for role, team in (("revenues_officer", ""), ("housing_association", HA_SOURCE)):
+        assert b'href="/debt/"' in _client(role, team=team, purpose=None).get("/").content
+
+
+def test_a_reason_for_this_work_comes_first(debt_home: DebtWorld) -> None:
+    none = _client("revenues_officer", purpose=None, name="rev-none")
+    response = none.get("/debt/")
+    assert response.status_code == 302 and "/accounts/reason/" in response["Location"]
+    # A reason given for a discount review does not cover looking at debts.
+    spd = _client("revenues_officer", purpose="council_tax_review", name="rev-spd")
+    response = spd.get("/debt/")
+    assert response.status_code == 302 and "/accounts/reason/" in response["Location"]
+    assert not _audit("debt_list")
+
+
+def test_revenues_officer_sees_the_queue_and_a_household(debt_home: DebtWorld) -> None:
+    households = _households(debt_home)
+    waiting = queue(households)
+    client = _client("revenues_officer")
+    listed = client.get("/debt/")
+    assert listed.status_code == 200
+    keys = KEY.findall(listed.content.decode())
+    assert keys == [h.key for h in waiting[:50]]
+    event = _audit("debt_list")[-1]
+    assert event.reason == "debt_recovery" and event.case_reference == "DEBT/2026/7"
+    assert event.detail["households"] == keys
+    assert len(KEY.findall(client.get("/debt/?show=all").content.decode())) == min(
+        50, len(households))
+    top = waiting[0]
+    page = client.get(f"/debt/{top.key}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    for d in top.debts:
+        assert d.creditor in html and d.debt_id in html
+    event = _audit("debt_view")[-1]
+    assert event.detail["household"] == top.key
+    assert event.person_id == top.people[0].person_id
+    assert client.get("/debt/HH99999999/").status_code == 404
+
+
+def test_flags_are_shown_without_social_care_details(debt_home: DebtWorld) -> None:
+    flagged = next(h for h in _households(debt_home) if h.flags)
+    client = _client("revenues_officer", name="rev-flags")
+    html = client.get(f"/debt/{flagged.key}/").content.decode()
+    assert "Known to" in html or "Care leaver" in html or "early help" in html
+    people = [p.person_id for p in flagged.people]
+    details = debt_home.query(
+        "SELECT DISTINCT i.worker_name, i.team, i.involvement_type FROM involvement AS i "
+        "JOIN person_link AS l USING (source, source_record_id) "
+        "WHERE l.person_id IN (SELECT unnest(?::VARCHAR[])) AND i.worker_name IS NOT NULL",
+        [people])
+    for worker, team, kind in details:
+        assert worker not in html and (team or "@@") not in html and kind not in html
+
+
+def test_housing_association_sees_only_its_tenants_debts(debt_home: DebtWorld) -> None:
+    households = _households(debt_home)
+    mine = scoped(households, partner_scope(HA_SOURCE))
+    client = _client("housing_association", team=HA_SOURCE)
+    html = client.get("/debt/?show=all").content.decode()
+    assert KEY.findall(html) == [h.key for h in mine[:50]]
+    assert "DSA-2026-014" in html
+    assert "Council tax recovery team" not in html
+    theirs = next(h for h in households if h.key not in {m.key for m in mine})
+    assert client.get(f"/debt/{theirs.key}/").status_code == 404
+    shared = next((m for m in mine if m.other_creditors), mine[0])
+    page = client.get(f"/debt/{shared.key}/").content.decode()
+    assert "Pennine Vale Housing Association" in page
+    for other in ("Council tax recovery team", "Sundry debt recovery team",
+                  "Benefits overpayment recovery team", "Known to adult social care",
+                  "Known to children&#x27;s social care"):
+        assert other not in page
+    assert _audit("debt_view")[-1].detail["creditor"] == HA_SOURCE
+
+
+def test_a_partner_user_without_an_agreement_sees_nothing(debt_home: DebtWorld) -> None:
+    for team in ("", "housing"):
+        client = _client("housing_association", team=team, name=f"ha-{team or 'none'}")
+        html = client.get("/debt/").content.decode()
+        assert "not linked to a partner organisation" in html
+        assert not KEY.findall(html)
