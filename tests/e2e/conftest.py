@@ -74,3 +74,25 @@ def page(browser: Any, axe_source: str, web_server: Server,
     """
     with browser_tab(browser, axe_source, web_server.url, problems) as tab:
         yield tab
+
+
+@pytest.fixture(scope="session")
+def single_views_server(tmp_path_factory: pytest.TempPathFactory,
+                        chromium: object) -> Iterator[Server]:
+    """One linked borough with the electoral register and the debt extracts, served. The
+    single views' browser tests (discount review, GP alerts, debts) share it: each world
+    costs a generation, an ingest and a link."""
+    from joinedup.config import Settings
+    from joinedup.linkage.warehouse_link import link_warehouse
+    from joinedup.synth import generate_borough
+    from joinedup.warehouse.ingest import run_ingest
+
+    root = tmp_path_factory.mktemp("single-views-web")
+    generate_borough(out=root / "borough", people=2_000, seed=11, electoral_register=True,
+                     debts=True)
+    settings = Settings(home=root / "home")
+    run_ingest(root / "borough" / "sources.yaml", settings)
+    link_warehouse(settings)
+    with serve_home(root / "home") as server:
+        yield server
+

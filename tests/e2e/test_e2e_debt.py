@@ -14,28 +14,16 @@ from e2e_support import (
     Server,
     assert_accessible,
     browser_tab,
-    serve_home,
     sign_in,
 )
-
-from joinedup.config import Settings
-from joinedup.linkage.warehouse_link import link_warehouse
-from joinedup.synth import generate_borough
-from joinedup.warehouse.ingest import run_ingest
 
 pytestmark = pytest.mark.browser
 PURPOSE = "Recovering a debt fairly (one view of a household's debts)"
 
 
-@pytest.fixture(scope="module")
-def debt_server(tmp_path_factory: pytest.TempPathFactory, chromium: object) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("debt-web")
-    generate_borough(out=root / "borough", people=2_000, seed=11, debts=True)
-    settings = Settings(home=root / "home")
-    run_ingest(root / "borough" / "sources.yaml", settings)
-    link_warehouse(settings)
-    with serve_home(root / "home") as server:
-        yield server
+@pytest.fixture
+def debt_server(single_views_server: Server) -> Server:
+    return single_views_server
 
 
 @pytest.fixture

@@ -17,30 +17,18 @@ from e2e_support import (
     Server,
     assert_accessible,
     browser_tab,
-    serve_home,
     sign_in,
 )
 
-from joinedup.config import Settings
-from joinedup.linkage.warehouse_link import link_warehouse
-from joinedup.synth import generate_borough
 from joinedup.views.gp_alerts import gp_alerts
-from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def spd_server(tmp_path_factory: pytest.TempPathFactory, chromium: object) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("spd-web")
-    generate_borough(out=root / "borough", people=1_000, seed=11,
-                     electoral_register=True)
-    settings = Settings(home=root / "home")
-    run_ingest(root / "borough" / "sources.yaml", settings)
-    link_warehouse(settings)
-    with serve_home(root / "home") as server:
-        yield server
+@pytest.fixture
+def spd_server(single_views_server: Server) -> Server:
+    return single_views_server
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import TextIO
 import click
 from rich.table import Table
 
+from joinedup.commands.common import date_value
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
@@ -32,13 +33,6 @@ from joinedup.views.debt import (
     scoped,
 )
 from joinedup.warehouse.snapshots import open_current
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD.") from exc
 
 
 def _households(on: dt.date | None, partner: str | None) -> list[HouseholdDebts]:
@@ -64,7 +58,7 @@ def debt() -> None:
     owing more than one creditor, for a single affordable arrangement."""
 
 
-_on = click.option("--on", callback=_date, default=None,
+_on = click.option("--on", callback=date_value, default=None,
                    help="View date (default: the snapshot's newest data date).")
 _partner = click.option("--partner", default=None, metavar="SOURCE",
                         help="What a partner sees: only households owing this source (e.g. "

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from joinedup.commands.common import date_value
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
@@ -28,13 +29,6 @@ from joinedup.warehouse.snapshots import open_current
 CSV_COLUMNS = ("rank", "account_no", "score", "adults", "unknown_age", "band",
                "discount_value", "lead_person_id", "lead_name", "address", "postcode",
                "placement", "other_people")
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD.") from exc
 
 
 def _reviews(on: dt.date | None, band_d: float | None) -> list[SpdReview]:
@@ -57,7 +51,7 @@ def spd() -> None:
     officer records each outcome on the web page."""
 
 
-_on = click.option("--on", callback=_date, default=None,
+_on = click.option("--on", callback=date_value, default=None,
                    help="Review date (default: the snapshot's newest data date).")
 _band_d = click.option("--band-d", type=click.FloatRange(min=0.01), default=None,
                        help="The council's Band D charge for the year (default: England's "
