@@ -54,6 +54,8 @@ class Behaviour:
     roles: object = None  # None: no role claim at all
     signing_key: rsa.RSAPrivateKey | None = None  # None: the key published at /keys
     nonce: str | None = None  # None: the nonce the app sent to /authorize
+    audience: str = CLIENT_ID
+    age: int = 0  # seconds since the token was issued; it lives for 300
 
 
 @dataclass
@@ -68,11 +70,12 @@ class FakeIdP:
     token_requests: int = 0
 
     def id_token(self, nonce: str, email: str) -> str:
-        now = int(time.time())
+        issued = int(time.time()) - self.behaviour.age
         claims: dict[str, Any] = {
-            "iss": self.url, "aud": CLIENT_ID, "sub": "sub-" + email, "email": email,
+            "iss": self.url, "aud": self.behaviour.audience, "sub": "sub-" + email,
+            "email": email,
             "nonce": self.behaviour.nonce if self.behaviour.nonce is not None else nonce,
-            "iat": now, "exp": now + 300,
+            "iat": issued, "exp": issued + 300,
         }
         if self.behaviour.roles is not None:
             claims["roles"] = self.behaviour.roles
@@ -315,7 +318,8 @@ def test_not_exactly_one_role_is_refused(server: Server, idp: FakeIdP, roles: ob
     assert len(_audit(server, "login_failed")) == failures_before + 1
 
 
-@pytest.mark.parametrize("tamper", ["other-signing-key", "wrong-nonce", "wrong-state"])
+@pytest.mark.parametrize("tamper", ["other-signing-key", "wrong-nonce", "wrong-state",
+                                    "expired", "other-audience"])
 def test_forged_or_replayed_responses_are_refused(
         server: Server, idp: FakeIdP, tamper: str) -> None:
     idp.behaviour.roles = ["auditor"]
@@ -325,6 +329,11 @@ def test_forged_or_replayed_responses_are_refused(
         idp.behaviour.signing_key = _new_key()
     elif tamper == "wrong-nonce":
         idp.behaviour.nonce = secrets.token_urlsafe(16)
+    elif tamper == "expired":
+        idp.behaviour.age = 600
+    elif tamper == "other-audience":
+        # Signed by the same tenant for another of its applications.
+        idp.behaviour.audience = "some-other-app"
     else:
         state = secrets.token_urlsafe(16)
     email = f"{tamper}-{secrets.token_hex(4)}@council.example"
