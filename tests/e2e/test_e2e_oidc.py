@@ -57,6 +57,7 @@ class Behaviour:
     nonce: str | None = None  # None: the nonce the app sent to /authorize
     audience: str = CLIENT_ID
     age: int = 0  # seconds since the token was issued; it lives for 300
+    expires: bool = True
 
 
 @dataclass
@@ -80,6 +81,8 @@ class FakeIdP:
         }
         if self.behaviour.roles is not None:
             claims["roles"] = self.behaviour.roles
+        if not self.behaviour.expires:
+            del claims["exp"]
         return jwt.encode(claims, self.behaviour.signing_key or self.key, algorithm="RS256",
                           headers={"kid": KID})
 
@@ -323,7 +326,7 @@ def test_not_exactly_one_role_is_refused(server: Server, idp: FakeIdP, roles: ob
 
 
 @pytest.mark.parametrize("tamper", ["other-signing-key", "wrong-nonce", "wrong-state",
-                                    "expired", "other-audience"])
+                                    "expired", "never-expires", "other-audience"])
 def test_forged_or_replayed_responses_are_refused(
         server: Server, idp: FakeIdP, tamper: str) -> None:
     idp.behaviour.roles = ["auditor"]
@@ -335,6 +338,8 @@ def test_forged_or_replayed_responses_are_refused(
         idp.behaviour.nonce = secrets.token_urlsafe(16)
     elif tamper == "expired":
         idp.behaviour.age = 600
+    elif tamper == "never-expires":
+        idp.behaviour.expires = False
     elif tamper == "other-audience":
         # Signed by the same tenant for another of its applications.
         idp.behaviour.audience = "some-other-app"

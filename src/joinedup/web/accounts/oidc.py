@@ -46,6 +46,9 @@ class RoleClaimOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         # a token the tenant issued to another of its applications must not sign in here.
         if not addressed_to(payload, self.OIDC_RP_CLIENT_ID):
             raise SuspiciousOperation("ID token refused: issued to another client")
+        # PyJWT checks exp only when it is there; an ID token must carry one.
+        if "exp" not in payload:
+            raise SuspiciousOperation("ID token refused: no expiry")
         return payload
 
     def get_userinfo(self, access_token: str, id_token: str,
