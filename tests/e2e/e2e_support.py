@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,12 +82,14 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def serve_home(home: Path) -> Iterator[Server]:
+def serve_home(home: Path, config: Mapping[str, str] | None = None) -> Iterator[Server]:
     """`joinedup serve` (gunicorn, DEBUG off, migrations, collectstatic) on a free port for
-    the data home `home`, with new demo accounts; stopped afterwards."""
+    the data home `home`, with new demo accounts; stopped afterwards. `config` adds JOINEDUP_*
+    environment settings, as a council would set them."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JOINEDUP_") and k != "DJANGO_SETTINGS_MODULE"}
     env.update({"JOINEDUP_HOME": str(home), "JOINEDUP_CONFIG": str(home / "no-joinedup.toml")})
+    env.update(config or {})
     made = subprocess.run([str(JOINEDUP), "web", "create-demo-users", "--json"], env=env,
                           capture_output=True, text=True, timeout=180, check=False)
     if made.returncode != 0:

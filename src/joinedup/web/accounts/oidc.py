@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 from django.contrib.auth.models import User
+from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from joinedup.access import role_codes
@@ -26,7 +28,29 @@ def role_from_claims(claims: dict[str, Any], claim: str, known: tuple[str, ...])
     return roles[0] if len(roles) == 1 else None
 
 
+def addressed_to(claims: dict[str, Any], client_id: str) -> bool:
+    """Whether the ID token's audience names this client."""
+    audience = claims.get("aud")
+    return client_id in ([audience] if isinstance(audience, str) else list(audience or []))
+
+
 class RoleClaimOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
+        # The library refuses a bad signature (SuspiciousOperation: a 400) but lets PyJWT's
+        # other refusals, an expired or not-yet-valid token, escape as a 500.
+        try:
+            payload: dict[str, Any] = super().verify_token(token, **kwargs)
+        except jwt.InvalidTokenError as error:
+            raise SuspiciousOperation(f"ID token refused: {error}") from error
+        # Nor does it check the audience (OpenID Connect Core 3.1.3.7 says the client must):
+        # a token the tenant issued to another of its applications must not sign in here.
+        if not addressed_to(payload, self.OIDC_RP_CLIENT_ID):
+            raise SuspiciousOperation("ID token refused: issued to another client")
+        # PyJWT checks exp only when it is there; an ID token must carry one.
+        if "exp" not in payload:
+            raise SuspiciousOperation("ID token refused: no expiry")
+        return payload
+
     def get_userinfo(self, access_token: str, id_token: str,
                      payload: dict[str, Any]) -> dict[str, Any]:
         # The payload is the ID token, already verified against the provider's keys.
