@@ -69,12 +69,15 @@ class FakeIdP:
     codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # the email the next /authorize signs in, as if the user had typed it at the provider
     email: str = ""
+    # the subject the provider gives that email (default: one derived from the email)
+    subjects: dict[str, str] = field(default_factory=dict)
     token_requests: int = 0
 
     def id_token(self, nonce: str, email: str) -> str:
         issued = int(time.time()) - self.behaviour.age
         claims: dict[str, Any] = {
-            "iss": self.url, "aud": self.behaviour.audience, "sub": "sub-" + email,
+            "iss": self.url, "aud": self.behaviour.audience,
+            "sub": self.subjects.get(email, "sub-" + email),
             "email": email,
             "nonce": self.behaviour.nonce if self.behaviour.nonce is not None else nonce,
             "iat": issued, "exp": issued + 300,
@@ -241,6 +244,12 @@ def _db(server: Server) -> closing[sqlite3.Connection]:
     return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10))
 
 
+def _usernames(server: Server, email: str) -> list[str]:
+    with _db(server) as db:
+        return [u for (u,) in db.execute(
+            "SELECT username FROM auth_user WHERE email = ? ORDER BY id", (email,))]
+
+
 def _account(server: Server, email: str) -> tuple[str, str, list[str]] | None:
     """(username, password hash, role groups) of the local account for `email`."""
     with _db(server) as db:
@@ -392,4 +401,23 @@ def test_a_code_is_redeemed_once(server: Server, idp: FakeIdP) -> None:
     replay = thief.get(done.callback.url, allow_redirects=False, timeout=10)
     assert (replay.status_code, replay.headers.get("Location")) == (302, FAILURE)
     assert not _signed_in(server, thief)
+
+
+def test_an_account_is_its_subject_never_its_email(server: Server, idp: FakeIdP) -> None:
+    # A leaver's address given to a new starter: the provider knows them as another
+    # subject, so they get an account of their own, not the leaver's role and audit trail.
+    email = f"shared-{secrets.token_hex(4)}@council.example"
+    idp.subjects[email] = "leaver-subject"
+    idp.behaviour.roles = ["auditor"]
+    first = _sign_in(server, idp, email)
+    assert first.callback.headers.get("Location") == NEXT
+    idp.subjects[email] = "starter-subject"
+    idp.behaviour.roles = ["analyst"]
+    second = _sign_in(server, idp, email)
+    assert second.callback.headers.get("Location") == NEXT
+    leaver, starter = _usernames(server, email)
+    assert leaver != starter and all(u.startswith("oidc-") for u in (leaver, starter))
+    assert [role for role, _ in _audit(server, "login", starter)] == ["analyst"]
+    assert [role for role, _ in _audit(server, "login", leaver)] == ["auditor"]
+    assert _audit_page(server, second.browser).status_code == 404  # the analyst's view
 

@@ -3,11 +3,13 @@
 The user's role comes from the verified ID token's role claim (Entra app roles whose values
 are joinedup role codes). Exactly one recognised role is required: none or several, and the
 sign-in is refused. The role is re-read at every sign-in, so a change in Entra takes effect
-the next time the user signs in.
+the next time the user signs in. A user is their token's subject, never their email
+address (`subject_username`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import jwt
@@ -26,6 +28,19 @@ def role_from_claims(claims: dict[str, Any], claim: str, known: tuple[str, ...])
     values = [value] if isinstance(value, str) else list(value or [])
     roles = sorted({v for v in values if isinstance(v, str) and v in known})
     return roles[0] if len(roles) == 1 else None
+
+
+def subject_username(claims: dict[str, Any]) -> str | None:
+    """The local username of the person the token is about: a digest of the issuer and the
+    subject (Entra's `oid`, the same for the user in every application of the tenant, else
+    `sub`). Never the email address: a user can change it, and a new user can be given an
+    old colleague's, which would sign them in as the colleague's account and audit trail."""
+    subject = claims.get("oid") or claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        return None
+    issuer = str(claims.get("iss") or "")
+    digest = hashlib.sha256(f"{issuer}\x00{subject}".encode()).hexdigest()[:32]
+    return f"oidc-{digest}"
 
 
 def addressed_to(claims: dict[str, Any], client_id: str) -> bool:
@@ -60,7 +75,21 @@ class RoleClaimOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         return role_from_claims(claims, knobs.oidc_role_claim(), role_codes())
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
-        return bool(super().verify_claims(claims)) and self._role(claims) is not None
+        return (bool(super().verify_claims(claims)) and self._role(claims) is not None
+                and subject_username(claims) is not None)
+
+    def get_username(self, claims: dict[str, Any]) -> str:
+        username = subject_username(claims)
+        if username is None:  # verify_claims refused it already
+            raise SuspiciousOperation("ID token refused: no subject")
+        return username
+
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
+        # The library matches accounts by email; a person is their token's subject.
+        username = subject_username(claims)
+        if username is None:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(username=username)
 
     def create_user(self, claims: dict[str, Any]) -> User:
         user: User = super().create_user(claims)
