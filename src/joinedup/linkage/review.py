@@ -67,13 +67,16 @@ def write_review_queue(con: duckdb.DuckDBPyConnection, threshold: float,
                     WHEN p.match_probability < ? THEN 'uncertain'
                     ELSE 'held apart' END AS reason
         FROM person_link_pair AS p
+        -- Each held-apart pair in both orders, so that the join is on equalities (a hash
+        -- join): an OR of the two orders made it a nested loop, 9 minutes at a million.
         LEFT JOIN (SELECT source_l AS held_source_l, source_record_id_l AS held_id_l,
                           source_r AS held_source_r, source_record_id_r AS held_id_r,
-                          reason FROM person_link_held) AS h
-            ON (h.held_source_l = p.source_l AND h.held_id_l = p.source_record_id_l
-                AND h.held_source_r = p.source_r AND h.held_id_r = p.source_record_id_r)
-            OR (h.held_source_l = p.source_r AND h.held_id_l = p.source_record_id_r
-                AND h.held_source_r = p.source_l AND h.held_id_r = p.source_record_id_l)
+                          reason FROM person_link_held
+                   UNION ALL
+                   SELECT source_r, source_record_id_r, source_l, source_record_id_l, reason
+                   FROM person_link_held) AS h
+            ON h.held_source_l = p.source_l AND h.held_id_l = p.source_record_id_l
+               AND h.held_source_r = p.source_r AND h.held_id_r = p.source_record_id_r
         JOIN person_link AS l ON l.source = p.source_l
             AND l.source_record_id = p.source_record_id_l
         JOIN person_link AS r ON r.source = p.source_r
