@@ -67,6 +67,8 @@ class RolePlan:
     sims_statutory: Array
     sims_available: Array
     partner: float = 0.0  # partner organisations' FTE beside the council's, held flat
+    base: SupplyBase | None = None  # the starting workforce as the data gave it
+    open_cases: Array | None = None  # open cases the role holds, by month
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +210,10 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
     labels = [label for label, _ in groups]
     roles: dict[str, RolePlan] = {}
     fast_shown: list[tuple[str, FastSizing]] = []
-    role_names = sorted({n.role for n in assumptions.cases.values()})
+    holders = {c: assumptions.cases[c].holders(inputs.split.get(c)) for c in CASE_CLASSES}
+    role_names = sorted({r for shares in holders.values() for r in shares})
     for role in role_names:
-        has_demand = any(assumptions.cases[c].role == role and
+        has_demand = any(holders[c].get(role, 0.0) > 0 and
                          (path.open[c].any() or path.new[c].any()) for c in CASE_CLASSES)
         partner = inputs.partner_fte(role)
         if not has_demand and role not in inputs.supply and not partner:
@@ -222,13 +225,16 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
                        if base and base.first_year_fte is not None and permanent0
                        else rules.newly_qualified_share)
         new_w = {c: path.new[c] / WEEKS_PER_MONTH for c in CASE_CLASSES}
-        mean_need = role_needs(new_w, path.open, assumptions, first_share)[role]
+        mean_need = role_needs(new_w, path.open, assumptions, first_share,
+                               split=inputs.split)[role]
         sims_need = role_needs({c: v * scale for c, v in new_w.items()},
                                {c: v * scale for c, v in path.open.items()},
-                               assumptions, first_share)[role]
+                               assumptions, first_share, split=inputs.split)[role]
         fast, shown = fast_fte(path, assumptions, role)
         fast_shown.extend(shown)
-        own = role != "early_help_worker" or "early_help" in inputs.flow_arrivals or any(
+        # Early help roles whose only demand is what a scenario shifts to early help start
+        # with no staff: the council has none of that work yet.
+        own = role not in holders["early_help"] or "early_help" in inputs.flow_arrivals or any(
             s.need in ("open_early_help", "early_help") for s in inputs.history.values())
         share = holder_share(base, assumptions, role)
         required = mean_need.fte / share + fast
@@ -260,7 +266,9 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
             role=role, months=path.months, required=required, statutory=statutory,
             case_holding=mean_need.fte, fast=fast, binding=mean_need.binding(), supply=supply,
             start=start, quarters=labels, rows=rows, sims_required=q_required,
-            sims_statutory=q_statutory, sims_available=q_available, partner=partner)
+            sims_statutory=q_statutory, sims_available=q_available, partner=partner,
+            base=base, open_cases=sum((path.open[c] * holders[c].get(role, 0.0)
+                                       for c in CASE_CLASSES), np.zeros(len(path.months))))
     return AreaPlan(area=inputs.area, scenario=scenario.name, comparison=inputs.comparison,
                     demand=path, roles=roles, fast=fast_shown, notes=tuple(notes))
 
