@@ -125,6 +125,9 @@ class FastNeed(Strict):
     open_hours_per_week: float = Field(gt=0, le=168)
 
 
+WHEN_NO_DATA = ("turnover", "agency_cover", "absence", "case_holder_share")
+
+
 class RoleSupply(Strict):
     label: str
     turnover: float | None = Field(default=None, ge=0, lt=1, description=(
@@ -145,6 +148,19 @@ class RoleSupply(Strict):
         "Sickness absence rate; empty: from the data."))
     case_holder_share: float | None = Field(default=None, gt=0, le=1, description=(
         "Share of the role's FTE that holds cases; empty: from the data."))
+    when_no_data: dict[str, float] = Field(default_factory=dict, description=(
+        "Rates used when neither this file nor the data gives them (turnover, agency_cover, "
+        "absence, case_holder_share); without one, England's 2024 social work figure."))
+
+    @model_validator(mode="after")
+    def _known_rates(self) -> RoleSupply:
+        for name, value in self.when_no_data.items():
+            if name not in WHEN_NO_DATA:
+                raise ValueError(f"when_no_data.{name}: unknown rate; use one of "
+                                 + ", ".join(WHEN_NO_DATA))
+            if not 0 <= value < 1 or (name == "case_holder_share" and value == 0):
+                raise ValueError(f"when_no_data.{name} must be a share between 0 and 1")
+        return self
 
 
 class Costs(Strict):

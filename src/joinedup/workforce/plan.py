@@ -116,8 +116,9 @@ def _pick(*values: float | None) -> float:
 
 def holder_share(base: SupplyBase | None, assumptions: Assumptions, role: str) -> float:
     """Share of the role's FTE holding cases: assumptions, then data, then England 2024."""
-    return _pick(assumptions.supply[role].case_holder_share,
-                 base.case_holder_share if base else None, ENGLAND["case_holder_share"])
+    rules = assumptions.supply[role]
+    return _pick(rules.case_holder_share, base.case_holder_share if base else None,
+                 rules.when_no_data.get("case_holder_share"), ENGLAND["case_holder_share"])
 
 
 def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
@@ -130,7 +131,8 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
     starts at none.
 
     Precedence for each rate: a value set in the assumptions (or scenario), then the data, then
-    England's 2024 figure (and a note says so).
+    the role's ``when_no_data`` assumption, then England's 2024 social work figure (and a note
+    says which).
     """
     rules = assumptions.supply[role]
     if base is None or base.permanent_fte is None:
@@ -139,11 +141,16 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
             notes.append(f"{role}: no starting workforce in the data; taken as the requirement")
         base = SupplyBase(permanent_fte=permanent)
     permanent = float(base.permanent_fte or 0.0)
+    fallback = rules.when_no_data
     for name in ("turnover", "agency_cover", "absence", "case_holder_share"):
         if getattr(rules, name) is None and getattr(base, name) is None:
-            notes.append(f"{role}: {name.replace('_', ' ')} not in the data; England 2024 "
-                         f"figure {ENGLAND[name]:g} used")
-    turnover = _pick(rules.turnover, base.turnover, ENGLAND["turnover"])
+            if name in fallback:
+                notes.append(f"{role}: {name.replace('_', ' ')} not in the data; the "
+                             f"assumed {fallback[name]:g} used")
+            else:
+                notes.append(f"{role}: {name.replace('_', ' ')} not in the data; England 2024 "
+                             f"figure {ENGLAND[name]:g} used")
+    turnover = _pick(rules.turnover, base.turnover, fallback.get("turnover"), ENGLAND["turnover"])
     turnover, note = adjust_turnover(scenario, turnover)
     if note:
         notes.append(note)
@@ -162,8 +169,9 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
         agency_fte=base.agency_fte, turnover=turnover,
         retirement=min(rules.retirement, turnover), hires_per_year=adjust_hires(scenario, hires),
         pipeline_per_year=pipeline, agency_conversion=rules.agency_conversion,
-        agency_cover=_pick(rules.agency_cover, base.agency_cover, ENGLAND["agency_cover"]),
-        absence=_pick(rules.absence, base.absence, ENGLAND["absence"]))
+        agency_cover=_pick(rules.agency_cover, base.agency_cover, fallback.get("agency_cover"),
+                           ENGLAND["agency_cover"]),
+        absence=_pick(rules.absence, base.absence, fallback.get("absence"), ENGLAND["absence"]))
 
 
 def fast_fte(path: DemandPath, assumptions: Assumptions,
