@@ -125,7 +125,7 @@ def summary_table(result: PlanResult) -> Table:
     quarter = next(iter(last.values())).quarter if last else ""
     table = Table(title=f"Workforce plan: FTE in {quarter} (gap = required - available)")
     table.add_column("area", no_wrap=True)
-    table.add_column("role")
+    table.add_column("role (caseload standard)", no_wrap=True)
     for scenario in result.scenarios:
         table.add_column(f"{scenario.name}\nrequired / available", justify="right")
         table.add_column(f"{scenario.name}\ngap P50 [P10, P90]", justify="right")
