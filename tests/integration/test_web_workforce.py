@@ -192,6 +192,17 @@ def test_plan_from_the_warehouse_with_a_scenario(wf_home: Path, analyst: Client)
     # A lower caseload cap can only raise the social workers required.
     assert last["Caseload cap 15"]["required"] >= last["baseline"]["required"]
     assert stored.tables["flow"], "the warehouse route uses the episodes' flow model"
+    # The borough's roster and early help episodes give all four practitioner roles their
+    # supply, and the roster's caseloads share early help between the three early help roles.
+    roles = [r for r in stored.tables["roles"] if r["scenario"] == "baseline"]
+    assert [r["role"] for r in roles] == ["social_worker", "early_help_worker",
+                                          "family_support_worker", "youth_worker"]
+    assert all(r["in_post_fte"] and r["in_post_fte"] > 0 for r in roles), roles
+    assert all(r["open_cases_at_start"] > 0 for r in roles), roles
+    table = page[page.index('id="roles"'):page.index("</table>", page.index('id="roles"'))]
+    for label in ("Social worker", "Early help practitioner", "Family support worker",
+                  "Youth worker"):
+        assert f'<th scope="row" class="govuk-table__header">{label}</th>' in table
 
 
 def test_plan_from_an_uploaded_csv_and_bad_forms(wf_home: Path, analyst: Client) -> None:

@@ -162,3 +162,33 @@ def test_each_scenario_moves_the_roles_it_should(tmp_path: Path) -> None:
     assert change("youth", "youth_worker") > 0
     assert all(change("youth", role) == pytest.approx(0.0) for role in ROLES[:3])
     assert np.isfinite(_required(result, "youth", "youth_worker"))
+
+
+def test_the_roster_caseloads_split_early_help_when_there_are_enough_cases() -> None:
+    from datetime import date
+
+    from joinedup.workforce.episodes import roster_split, roster_supply
+
+    as_of = date(2025, 3, 31)
+
+    def person(service: str, role: str, caseload: int, employment: str = "permanent",
+               leave: date | None = None) -> tuple[str, str, str, str, float, date | None,
+                                                   date | None, str, int]:
+        return (service, role, "practitioner", "team", 1.0, date(2020, 1, 1), leave,
+                employment, caseload)
+
+    rows = [person("early_help", "early help practitioner", 20),
+            person("early_help", "early help practitioner", 10),
+            person("early_help", "family support worker", 12),
+            person("childrens_social_care", "family support worker", 0),
+            person("early_help", "youth worker", 8, employment="agency"),
+            person("early_help", "youth worker", 9, leave=date(2024, 12, 1)),
+            person("childrens_social_care", "social worker", 17)]
+    assert roster_split(rows, as_of) == pytest.approx(
+        {"early_help_worker": 0.6, "family_support_worker": 0.24, "youth_worker": 0.16})
+    supply = roster_supply(rows, as_of)
+    assert supply["family_support_worker"].permanent_fte == 2  # both services count
+    assert supply["youth_worker"].agency_fte == 1 and supply["youth_worker"].permanent_fte == 0
+    assert supply["youth_worker"].starters_per_year == 0
+    # Too few cases say little about who holds them: the assumed split stands.
+    assert roster_split(rows[:1], as_of) == {}

@@ -32,6 +32,9 @@ from joinedup.workforce.series import Series, shift
 
 CLASS_NEEDS = {"early_help": "open_early_help", "child_in_need": "open_cin",
                "child_protection": "open_cp", "looked_after": "open_looked_after"}
+# Fewer early help cases than this on the roster say too little about who holds them: the
+# assumed split is used instead.
+MIN_SPLIT_CASES = 30
 HISTORY_MONTHS = 48  # four years of episodes: enough months to estimate moves, recent enough
 
 
@@ -145,7 +148,9 @@ def roster_split(rows: list[tuple[str, str, str, str, float, date | None, date |
         if role and role != "social_worker" and in_post and r[8] > 0:
             held[role] = held.get(role, 0.0) + r[8]
     total = sum(held.values())
-    return {role: value / total for role, value in sorted(held.items())} if total else {}
+    if total < MIN_SPLIT_CASES:
+        return {}
+    return {role: value / total for role, value in sorted(held.items())}
 
 
 def _arrival_series(area: str, states: MonthlyStates) -> dict[str, Series]:

@@ -39,7 +39,7 @@ from joinedup.workforce.scenarios import (
     apply_scenario,
 )
 from joinedup.workforce.supply import SupplyPath, SupplyStart, project_supply
-from joinedup.workforce.workload import WEEKS_PER_MONTH, role_needs
+from joinedup.workforce.workload import WEEKS_PER_MONTH, no_need, role_needs
 
 Array = NDArray[np.float64]
 # England 2024 (DfE CSWW) figures, used only when neither the data nor the assumptions say.
@@ -219,7 +219,10 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
     roles: dict[str, RolePlan] = {}
     fast_shown: list[tuple[str, FastSizing]] = []
     holders = {c: assumptions.cases[c].holders(inputs.split.get(c)) for c in CASE_CLASSES}
-    role_names = sorted({r for shares in holders.values() for r in shares})
+    # A role in the data's supply but holding no cases here is still planned (at no
+    # requirement), so its staff show beside the others.
+    role_names = sorted({r for shares in holders.values() for r in shares}
+                        | (set(inputs.supply) & set(assumptions.supply)))
     for role in role_names:
         has_demand = any(holders[c].get(role, 0.0) > 0 and
                          (path.open[c].any() or path.new[c].any()) for c in CASE_CLASSES)
@@ -234,10 +237,11 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
                        else rules.newly_qualified_share)
         new_w = {c: path.new[c] / WEEKS_PER_MONTH for c in CASE_CLASSES}
         mean_need = role_needs(new_w, path.open, assumptions, first_share,
-                               split=inputs.split)[role]
+                               split=inputs.split).get(role) or no_need(role, (len(path.months),))
         sims_need = role_needs({c: v * scale for c, v in new_w.items()},
                                {c: v * scale for c, v in path.open.items()},
-                               assumptions, first_share, split=inputs.split)[role]
+                               assumptions, first_share, split=inputs.split).get(role) \
+            or no_need(role, scale.shape)
         fast, shown = fast_fte(path, assumptions, role)
         fast_shown.extend(shown)
         # Early help roles whose only demand is what a scenario shifts to early help start

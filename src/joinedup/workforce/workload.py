@@ -101,6 +101,13 @@ class RoleNeed:
         return "caseload cap" if last_cap > last_hours else "hours"
 
 
+def no_need(role: str, shape: tuple[int, ...]) -> RoleNeed:
+    """A role holding none of the cases: nothing required."""
+    zero = np.zeros(shape)
+    return RoleNeed(role=role, hours=zero, hours_fte=zero, cap_fte=zero, statutory_fte=zero,
+                    fte=zero)
+
+
 def role_needs(new_per_week: Mapping[str, Array | float], open_cases: Mapping[str, Array | float],
                assumptions: Assumptions, first_year_share: float,
                capped_roles: tuple[str, ...] = ("social_worker",),
