@@ -77,8 +77,10 @@ def index(request: HttpRequest) -> HttpResponse:
         upload = data.get("counts")
         name = {"council": data.get("council"), "region": data.get("region"),
                 "counts": upload.name if upload else ""}.get(source) or ""
+        staffing = data.get("supply")
         plan = runs.PlanRequest(source=source, name=str(name), scenarios=data["chosen"],
-                                counts=upload.read() if upload else b"")
+                                counts=upload.read() if upload else b"",
+                                supply=staffing.read() if staffing else b"")
         try:
             key = runs.make_plan(plan, settings)
         except JoinedUpError as exc:
