@@ -192,3 +192,35 @@ def test_the_roster_caseloads_split_early_help_when_there_are_enough_cases() -> 
     assert supply["youth_worker"].starters_per_year == 0
     # Too few cases say little about who holds them: the assumed split stands.
     assert roster_split(rows[:1], as_of) == {}
+
+
+def test_the_counts_file_gives_each_role_establishment_vacancies_and_turnover(
+        tmp_path: Path) -> None:
+    text = ("area,period,need,count\n"
+            "Northtown,2023-24,referral,1000\n"
+            "Northtown,2023-24,youth_worker_fte,6\n"
+            "Northtown,2023-24,youth_worker_establishment,8\n"
+            "Northtown,2023-24,youth_worker_agency_fte,1\n"
+            "Northtown,2023-24,youth_worker_turnover,0.3\n"
+            "Northtown,2023-24,family_support_worker_fte,10\n"
+            "Northtown,2023-24,family_support_worker_vacancies,2\n"
+            "Northtown,2023-24,family_support_worker_leavers,3\n")
+    item = counts_inputs(read_counts(_write(tmp_path / "c.csv", text)), "Northtown")
+    youth = item.supply["youth_worker"]
+    assert (youth.permanent_fte, youth.vacancy_fte, youth.turnover) == (6, 2, 0.3)
+    assert youth.agency_cover == pytest.approx(0.5)  # 1 agency FTE in 2 vacant posts
+    family = item.supply["family_support_worker"]
+    assert family.establishment_fte == 12 and family.turnover == pytest.approx(0.3)
+
+
+def test_an_unknown_fallback_rate_is_refused_naming_the_field() -> None:
+    import copy
+
+    from joinedup.errors import ConfigError
+    from joinedup.workforce.assumptions import default_data, parse_assumptions
+
+    data = copy.deepcopy(default_data())
+    data["supply"]["youth_worker"]["when_no_data"]["sickness"] = 0.1
+    with pytest.raises(ConfigError, match=r"supply\.youth_worker: .*when_no_data\.sickness: "
+                                          r"unknown rate"):
+        parse_assumptions(data, "test")
