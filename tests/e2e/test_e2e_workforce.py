@@ -18,7 +18,10 @@ def _counts() -> bytes:
     for i in range(36):
         month = f"{2022 + i // 12}-{i % 12 + 1:02d}"
         lines += [f"Tiny Town,{month},referral,{40 + (i * 7) % 12}",
-                  f"Tiny Town,{month},open_cin,{110 + i % 5}"]
+                  f"Tiny Town,{month},open_cin,{110 + i % 5}",
+                  f"Tiny Town,{month},open_early_help,{80 + i % 4}",
+                  f"Tiny Town,{month},open_family_help,24",
+                  f"Tiny Town,{month},open_youth_work,20"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -43,6 +46,14 @@ def test_analyst_plans_compares_and_reads_the_method(page: Any, web_server: Serv
     # Plotly (a static file, no CDN) drew every chart from its JSON block.
     page.wait_for_selector("#chart-gap-social_worker .main-svg")
     assert page.locator("[data-jup-chart] .main-svg").count() >= 5
+    # The four practitioner roles side by side, each with its caseload standard.
+    roles = page.get_by_role("table", name="Practitioner roles side by side (baseline)")
+    assert roles.get_by_role("rowheader").all_inner_texts() == [
+        "Social worker", "Early help practitioner", "Family support worker", "Youth worker"]
+    assert roles.get_by_role("row", name="Youth worker").get_by_role("cell").first \
+        .inner_text() == "15"
+    page.get_by_text("Where each caseload standard comes from").click()
+    assert page.get_by_text("National Youth Agency").first.is_visible()
     page.get_by_text("Figures as a table").first.click()
     assert_accessible(page)
 

@@ -192,6 +192,17 @@ def test_plan_from_the_warehouse_with_a_scenario(wf_home: Path, analyst: Client)
     # A lower caseload cap can only raise the social workers required.
     assert last["Caseload cap 15"]["required"] >= last["baseline"]["required"]
     assert stored.tables["flow"], "the warehouse route uses the episodes' flow model"
+    # The borough's roster and early help episodes give all four practitioner roles their
+    # supply, and the roster's caseloads share early help between the three early help roles.
+    roles = [r for r in stored.tables["roles"] if r["scenario"] == "baseline"]
+    assert [r["role"] for r in roles] == ["social_worker", "early_help_worker",
+                                          "family_support_worker", "youth_worker"]
+    assert all(r["in_post_fte"] and r["in_post_fte"] > 0 for r in roles), roles
+    assert all(r["open_cases_at_start"] > 0 for r in roles), roles
+    table = page[page.index('id="roles"'):page.index("</table>", page.index('id="roles"'))]
+    for label in ("Social worker", "Early help practitioner", "Family support worker",
+                  "Youth worker"):
+        assert f'<th scope="row" class="govuk-table__header">{label}</th>' in table
 
 
 def test_plan_from_an_uploaded_csv_and_bad_forms(wf_home: Path, analyst: Client) -> None:
@@ -210,3 +221,33 @@ def test_plan_from_an_uploaded_csv_and_bad_forms(wf_home: Path, analyst: Client)
     response = analyst.post("/workforce/", {"source": "council", "council": "Stockport"})
     assert response.status_code == 400
     assert "reference data is not configured" in response.content.decode()
+
+
+def test_plan_with_a_staffing_file_shows_each_role_and_the_quarantined_rows(
+        wf_home: Path, analyst: Client) -> None:
+    staffing = ("area,role,in_post_fte,establishment_fte,agency_fte,turnover\n"
+                f"{AREA},social_worker,9,12,1,0.2\n"
+                f"{AREA},Youth worker,2,3,0,15%\n"
+                f"{AREA},youth_worker,5,,,\n"
+                f"{AREA},caretaker,1,,,\n").encode()
+    response = analyst.post("/workforce/", {
+        "source": "counts",
+        "counts": SimpleUploadedFile("tiny.csv", counts_csv(), content_type="text/csv"),
+        "supply": SimpleUploadedFile("staff.csv", staffing, content_type="text/csv")})
+    assert response.status_code == 302
+    # A staffing file makes another plan than the counts alone.
+    assert response["Location"] != f"/workforce/plan/{tiny_plan()}/"
+    key = response["Location"].split("/")[3]
+    stored = runs.load_plan(key, get_settings())
+    assert stored is not None
+    roles = {r["role"]: r for r in stored.tables["roles"] if r["scenario"] == "baseline"}
+    assert roles["social_worker"]["establishment_fte"] == 12
+    assert roles["social_worker"]["vacancy_fte"] == 3
+    # Youth workers have staff but no early help cases in these counts: shown at no need.
+    assert roles["youth_worker"]["in_post_fte"] == 2
+    assert roles["youth_worker"]["required_fte_last_quarter"] == 0
+    page = analyst.get(response["Location"]).content.decode()
+    assert "supply file staffing.csv: 2 role rows accepted, 2 quarantined" in page
+    assert "quarantined row 5, field role: &#x27;caretaker&#x27; is not a practitioner role" in (
+        page)
+    assert '<th scope="row" class="govuk-table__header">Youth worker</th>' in page

@@ -45,6 +45,8 @@ def test_template_check_and_plan(tmp_path: Path, home: Path) -> None:
     assert float(row["families_a_month"]) == pytest.approx(30.0)
     assert float(row["coverage_last_12_months"]) == pytest.approx(0.25)
     roles = {r["role"] for r in _read(out / "plan_by_year.csv")}
-    assert roles == {"social_worker", "early_help_worker"}
+    # VCSE families are early help demand: all three early help roles share it.
+    assert roles == {"social_worker", "early_help_worker", "family_support_worker",
+                     "youth_worker"}
     with (out / "data_quality.csv").open(encoding="utf-8") as handle:
         assert any("VCSE organisation" in r["message"] for r in csv.DictReader(handle))

@@ -159,13 +159,19 @@ def test_returns_add_early_help_demand_and_capacity_to_the_plan(tmp_path: Path) 
         f"Stockport,2024-{m:02d},referral,300\nStockport,2024-{m:02d},open_cin,900\n"
         for m in range(1, 13)), encoding="utf-8")
     base = counts_inputs(read_counts(counts), "Stockport")
-    rows = [_row(m, 60, 400.0) for m in (1, 2, 3)] + [_row(1, 5, 5, area="Nowhere")]
+    rows = [_row(m, 120, 400.0) for m in (1, 2, 3)] + [_row(1, 5, 5, area="Nowhere")]
     [with_vcse], notes = attach_returns([base], rows, productive_hours_week=28.86)
     assert notes == ["VCSE returns for Nowhere match no area in this plan; not used"]
     plain, joined = run_plan([base], forecaster=_flat), run_plan([with_vcse], forecaster=_flat)
     assert "early_help_worker" not in plain.areas[0].roles
     path = joined.areas[0].demand
-    assert np.allclose(path.open["early_help"], 60.0)  # summed into early help open cases
+    assert np.allclose(path.open["early_help"], 120.0)  # summed into early help open cases
+    # Early help is shared by its three roles (the assumed split: 60%, 25%, 15%).
+    assert {"family_support_worker", "youth_worker"} <= set(joined.areas[0].roles)
+    held = {r: float(p.open_cases[0]) for r, p in joined.areas[0].roles.items()
+            if p.open_cases is not None}
+    assert held["early_help_worker"] == pytest.approx(72.0)
+    assert held["youth_worker"] == pytest.approx(18.0)
     role = joined.areas[0].roles["early_help_worker"]
     fte = 400.0 / (28.86 * 52 / 12)
     assert role.partner == pytest.approx(fte)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
-from joinedup.workforce.assumptions import Caseload, CaseNorm, Staffing, default_assumptions
+from joinedup.errors import ConfigError
+from joinedup.workforce.assumptions import (
+    Caseload,
+    CaseNorm,
+    Staffing,
+    default_assumptions,
+    default_data,
+    parse_assumptions,
+)
 from joinedup.workforce.workload import (
     blended_cap,
     cap_fte,
@@ -75,10 +85,48 @@ def test_role_needs_take_the_larger_of_hours_and_caps() -> None:
     assert float(need.statutory_fte[0]) == pytest.approx(270 / (37 * 0.78))
 
 
-def test_early_help_has_no_cap_and_no_statutory_floor() -> None:
+def test_early_help_is_shared_by_three_roles_each_with_its_caseload_standard() -> None:
+    """5 new and 50 open early help cases a week: 5 × 8 + 50 × 2 = 140 hours, shared 60% /
+    25% / 15% (the assumed split). Early help practitioners: 84 h = 84 / 28.86 = 2.91 FTE by
+    hours against 30 cases / 15 = 2 by caseload, so hours bind. Family support workers: 35 h =
+    1.21 FTE by hours against 12.5 cases / 12 = 1.04. No statutory floor for any of them."""
     a = default_assumptions()
-    need = role_needs({"early_help": 5.0}, {"early_help": 50.0}, a, 0.0)["early_help_worker"]
-    # 5 × 8 + 50 × 2 = 140 hours a week.
-    assert float(need.hours) == 140.0
-    assert float(need.cap_fte) == 0.0
-    assert float(need.statutory_fte) == 0.0
+    needs = role_needs({"early_help": 5.0}, {"early_help": 50.0}, a, 0.0)
+    practitioner = needs["early_help_worker"]
+    assert float(practitioner.hours) == pytest.approx(84.0)
+    assert float(practitioner.cap_fte) == pytest.approx(30 / 15)
+    assert float(practitioner.fte) == pytest.approx(84 / (37 * 0.78))
+    family = needs["family_support_worker"]
+    assert float(family.hours) == pytest.approx(35.0)
+    assert float(family.cap_fte) == pytest.approx(12.5 / 12)
+    youth = needs["youth_worker"]
+    assert float(youth.hours) == pytest.approx(21.0)
+    assert float(youth.cap_fte) == pytest.approx(7.5 / 15)
+    assert sum(float(n.hours) for n in needs.values() if n.role != "social_worker") == 140.0
+    assert all(float(n.statutory_fte) == 0.0 for n in needs.values())
+
+
+def test_a_role_caseload_standard_binds_when_it_is_lower_than_the_hours_allow() -> None:
+    """Youth workers at a standard of 5 young people: 7.5 open / 5 = 1.5 FTE, more than the
+    hours' 21 / 28.86 = 0.73, so the caseload standard binds."""
+    a = default_assumptions()
+    tight = a.model_copy(update={"roles": {**a.roles, "youth_worker": a.roles[
+        "youth_worker"].model_copy(update={"caseload": 5.0})}})
+    youth = role_needs({"early_help": 5.0}, {"early_help": 50.0}, tight, 0.0)["youth_worker"]
+    assert float(youth.fte) == pytest.approx(1.5)
+    assert youth.binding() == "caseload cap"
+
+
+def test_a_split_from_the_data_replaces_the_assumed_one() -> None:
+    a = default_assumptions()
+    split = {"early_help": {"youth_worker": 0.5, "early_help_worker": 0.5}}
+    needs = role_needs({}, {"early_help": 60.0}, a, 0.0, split=split)
+    assert "family_support_worker" not in needs
+    assert float(needs["youth_worker"].hours) == pytest.approx(60.0)
+
+
+def test_a_split_that_does_not_add_up_is_refused_naming_the_field() -> None:
+    data = copy.deepcopy(default_data())
+    data["cases"]["early_help"]["split"] = {"early_help_worker": 0.5, "youth_worker": 0.2}
+    with pytest.raises(ConfigError, match=r"cases\.early_help: .*add up to 0\.7"):
+        parse_assumptions(data, "test")

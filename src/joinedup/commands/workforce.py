@@ -12,6 +12,7 @@ from rich.table import Table
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import Settings, get_settings
 from joinedup.errors import ConfigError, JoinedUpError
+from joinedup.workforce.assumptions import PRACTITIONER_ROLES
 from joinedup.workforce.gap import QuarterRow
 from joinedup.workforce.inputs import AreaInputs
 from joinedup.workforce.plan import PlanResult
@@ -124,17 +125,24 @@ def summary_table(result: PlanResult) -> Table:
     quarter = next(iter(last.values())).quarter if last else ""
     table = Table(title=f"Workforce plan: FTE in {quarter} (gap = required - available)")
     table.add_column("area", no_wrap=True)
-    table.add_column("role")
+    table.add_column("role (caseload standard)", no_wrap=True)
     for scenario in result.scenarios:
         table.add_column(f"{scenario.name}\nrequired / available", justify="right")
         table.add_column(f"{scenario.name}\ngap P50 [P10, P90]", justify="right")
     comparison = {p.area for p in result.areas if p.comparison}
-    keys = list(dict.fromkeys((area, role) for (_, area, role) in last))
+    order = {role: i for i, role in enumerate(PRACTITIONER_ROLES)}
+    areas = list(dict.fromkeys(area for (_, area, _) in last))
+    # The roles of an area side by side, in one fixed order, so areas read alike.
+    keys = sorted(dict.fromkeys((area, role) for (_, area, role) in last),
+                  key=lambda k: (areas.index(k[0]), order.get(k[1], 99), k[1]))
+    assumptions = result.assumptions[result.scenarios[0].name]
     for area, role in keys:
         label = f"{area} (comparison)" if area in comparison else area
         if area == result.region:
             label = f"[bold]{area} (region)[/]"
-        cells = [label, role.replace("_", " ")]
+        standard = assumptions.caseload_standard(role)
+        cells = [label, assumptions.role_label(role)
+                 + (f" ({standard:g} cases)" if standard else "")]
         for scenario in result.scenarios:
             row = last.get((scenario.name, area, role))
             if row is None:
@@ -211,9 +219,14 @@ def _vcse_rows(files: tuple[Path, ...], store: bool, settings: Settings) -> list
                    "add to early help demand, its hours to capacity.")
 @click.option("--vcse-store", is_flag=True,
               help="Also use the VCSE returns uploaded through the web pages.")
+@click.option("--supply", "supply_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None,
+              help="CSV of each role's starting workforce (area, role, in_post_fte[, "
+                   "establishment_fte, vacancy_fte, agency_fte, turnover, ...]); it wins over "
+                   "the supply in the demand source. Bad rows are left out and listed.")
 def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
              region: str | None, scenarios: tuple[str, ...], out: Path | None,
-             vcse_files: tuple[Path, ...], vcse_store: bool) -> None:
+             vcse_files: tuple[Path, ...], vcse_store: bool, supply_file: Path | None) -> None:
     """Make a five-year plan of practitioner FTE needed against supply, and write a report.
 
     Demand is forecast; workload turns it into required FTE (caseload caps and statutory
@@ -230,13 +243,21 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
         chosen = _scenarios(scenarios)
         inputs = _inputs(kind, counts, areas, chosen_region, settings, err)
         vcse_notes: list[str] = []
+        if supply_file is not None:
+            from joinedup.workforce.supply_csv import attach_supply, read_supply
+
+            supply = read_supply(supply_file)
+            for reason in supply.quarantined:
+                err.print(f"{supply_file.name}: quarantined {reason}", highlight=False)
+            inputs, vcse_notes = attach_supply(inputs, supply)
         if vcse_files or vcse_store:
             from joinedup.workforce.assumptions import default_assumptions
             from joinedup.workforce.vcse_plan import attach_returns
 
-            inputs, vcse_notes = attach_returns(
+            inputs, partner_notes = attach_returns(
                 inputs, _vcse_rows(vcse_files, vcse_store, settings),
                 default_assumptions().staffing.productive_hours)
+            vcse_notes += partner_notes
         from joinedup.workforce.plan import run_plan
         from joinedup.workforce.report import write_report
 

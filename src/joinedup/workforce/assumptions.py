@@ -23,6 +23,11 @@ CRISIS_CLASSES: tuple[str, ...] = ("child_in_need", "child_protection", "looked_
 CLASS_LABELS: dict[str, str] = {"early_help": "Early help", "child_in_need": "Child in need",
                                 "child_protection": "Child protection",
                                 "looked_after": "Looked after"}
+# The practitioner roles planned side by side, in the order every table shows them.
+# ``early_help_worker`` is the early help practitioner (key worker); the name is kept so counts
+# files and scenarios written before the roles were split still work.
+PRACTITIONER_ROLES: tuple[str, ...] = ("social_worker", "early_help_worker",
+                                       "family_support_worker", "youth_worker")
 
 
 class Strict(BaseModel):
@@ -46,6 +51,9 @@ class Staffing(Strict):
 
 class CaseNorm(Strict):
     role: str = Field(description="The role that holds this class of case.")
+    split: dict[str, float] = Field(default_factory=dict, description=(
+        "Roles sharing this class of case and the share of its cases each holds (they add up "
+        "to 1); empty: ``role`` holds them all. Shares in the data win (see docs)."))
     startup_hours: float = Field(ge=0, le=500, description="Hours to start one new case.")
     weekly_hours: float = Field(ge=0, le=40, description="Hours per open case per week.")
     visit_every_weeks: float | None = Field(default=None, gt=0, le=52, description=(
@@ -53,6 +61,22 @@ class CaseNorm(Strict):
     visit_hours: float = Field(default=0.0, ge=0, le=40, description=(
         "Hours per visit including travel and recording."))
     basis: str = Field("", description="Where the norm comes from.")
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> CaseNorm:
+        for role, share in self.split.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"split.{role} must be between 0 and 1 (a share)")
+        if self.split and abs(sum(self.split.values()) - 1.0) > 1e-6:
+            raise ValueError(f"split shares add up to {sum(self.split.values()):g}; make them "
+                             "add up to 1")
+        return self
+
+    def holders(self, split: dict[str, float] | None = None) -> dict[str, float]:
+        """The roles holding this class and the share each holds (``split`` from the data
+        replaces the assumed one)."""
+        chosen = split or self.split
+        return dict(chosen) if chosen else {self.role: 1.0}
 
     @property
     def floor_weekly_hours(self) -> float:
@@ -80,6 +104,14 @@ class Caseload(Strict):
         return self
 
 
+class RoleStandard(Strict):
+    label: str = Field(description="The role's name as a workforce lead knows it.")
+    caseload: float | None = Field(default=None, gt=0, le=100, description=(
+        "Most open cases (families or young people) per case-holding FTE; empty: the "
+        "``caseload`` section (social workers)."))
+    basis: str = Field("", description="Where the caseload standard comes from.")
+
+
 class FastNeed(Strict):
     name: str
     demand: str = Field(description="The demand series that drives it (e.g. referrals).")
@@ -91,6 +123,9 @@ class FastNeed(Strict):
     service_level: float = Field(gt=0, lt=1, description="Share started within the target.")
     occupancy_cap: float = Field(default=0.85, gt=0, le=1)
     open_hours_per_week: float = Field(gt=0, le=168)
+
+
+WHEN_NO_DATA = ("turnover", "agency_cover", "absence", "case_holder_share")
 
 
 class RoleSupply(Strict):
@@ -113,6 +148,19 @@ class RoleSupply(Strict):
         "Sickness absence rate; empty: from the data."))
     case_holder_share: float | None = Field(default=None, gt=0, le=1, description=(
         "Share of the role's FTE that holds cases; empty: from the data."))
+    when_no_data: dict[str, float] = Field(default_factory=dict, description=(
+        "Rates used when neither this file nor the data gives them (turnover, agency_cover, "
+        "absence, case_holder_share); without one, England's 2024 social work figure."))
+
+    @model_validator(mode="after")
+    def _known_rates(self) -> RoleSupply:
+        for name, value in self.when_no_data.items():
+            if name not in WHEN_NO_DATA:
+                raise ValueError(f"when_no_data.{name}: unknown rate; use one of "
+                                 + ", ".join(WHEN_NO_DATA))
+            if not 0 <= value < 1 or (name == "case_holder_share" and value == 0):
+                raise ValueError(f"when_no_data.{name} must be a share between 0 and 1")
+        return self
 
 
 class Costs(Strict):
@@ -163,6 +211,8 @@ class Assumptions(Strict):
     horizon_years: int = Field(default=5, ge=1, le=10)
     staffing: Staffing = Staffing()
     caseload: Caseload = Caseload()
+    roles: dict[str, RoleStandard] = Field(default_factory=dict, description=(
+        "Each practitioner role's name and caseload standard."))
     cases: dict[str, CaseNorm]
     fast_needs: tuple[FastNeed, ...] = ()
     supply: dict[str, RoleSupply]
@@ -177,10 +227,28 @@ class Assumptions(Strict):
         if missing:
             raise ValueError("cases needs every case class; missing " + ", ".join(missing))
         roles = {n.role for n in self.cases.values()} | {f.role for f in self.fast_needs}
+        roles |= {r for n in self.cases.values() for r in n.split}
         unknown = sorted(roles - set(self.supply))
         if unknown:
             raise ValueError("supply has no entry for role " + ", ".join(unknown))
+        unknown = sorted(set(self.roles) - set(self.supply))
+        if unknown:
+            raise ValueError("roles names a role with no supply entry: " + ", ".join(unknown))
         return self
+
+    def caseload_standard(self, role: str) -> float | None:
+        """Most open cases per case-holding FTE of ``role`` (social workers: the cap)."""
+        standard = self.roles.get(role)
+        if standard is not None and standard.caseload is not None:
+            return standard.caseload
+        return self.caseload.cap if role == "social_worker" else None
+
+    def role_label(self, role: str) -> str:
+        standard = self.roles.get(role)
+        if standard is not None:
+            return standard.label
+        rules = self.supply.get(role)
+        return rules.label if rules is not None else role.replace("_", " ")
 
 
 def field_errors(exc: ValidationError) -> str:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import duckdb
 
 from joinedup.errors import WarehouseError
-from joinedup.workforce.assumptions import CASE_CLASSES
+from joinedup.workforce.assumptions import CASE_CLASSES, PRACTITIONER_ROLES
 from joinedup.workforce.demand import (
     query_event_sources,
     query_involvement_sources,
@@ -32,6 +32,9 @@ from joinedup.workforce.series import Series, shift
 
 CLASS_NEEDS = {"early_help": "open_early_help", "child_in_need": "open_cin",
                "child_protection": "open_cp", "looked_after": "open_looked_after"}
+# Fewer early help cases than this on the roster say too little about who holds them: the
+# assumed split is used instead.
+MIN_SPLIT_CASES = 30
 HISTORY_MONTHS = 48  # four years of episodes: enough months to estimate moves, recent enough
 
 
@@ -97,7 +100,7 @@ def roster_supply(rows: list[tuple[str, str, str, str, float, date | None, date 
     """Starting workforce by planning role from the practitioner roster at ``as_of``."""
     year_ago = as_of - timedelta(days=365)
     out: dict[str, SupplyBase] = {}
-    for role in ("social_worker", "early_help_worker"):
+    for role in PRACTITIONER_ROLES:
         mine = [r for r in rows if _planning_role(r[0], r[1]) == role]
         if not mine:
             continue
@@ -121,11 +124,33 @@ def roster_supply(rows: list[tuple[str, str, str, str, float, date | None, date 
 
 
 def _planning_role(service: str, role: str) -> str | None:
+    # Family support workers count as one role wherever they sit (early help teams or a
+    # family support service in children's social care).
+    if "family support" in role:
+        return "family_support_worker"
+    if "youth" in role:
+        return "youth_worker"
     if service == "childrens_social_care" and ("social worker" in role or "manager" in role):
         return "social_worker"
-    if service == "early_help" and "youth" not in role:
+    if service == "early_help":
         return "early_help_worker"
     return None
+
+
+def roster_split(rows: list[tuple[str, str, str, str, float, date | None, date | None, str,
+                                  int]], as_of: date) -> dict[str, float]:
+    """Shares of early help cases each early help role holds, from the caseloads in post at
+    ``as_of`` ({} when nobody in those roles holds cases)."""
+    held: dict[str, float] = {}
+    for r in rows:
+        role = _planning_role(r[0], r[1])
+        in_post = (r[5] is None or r[5] <= as_of) and (r[6] is None or r[6] > as_of)
+        if role and role != "social_worker" and in_post and r[8] > 0:
+            held[role] = held.get(role, 0.0) + r[8]
+    total = sum(held.values())
+    if total < MIN_SPLIT_CASES:
+        return {}
+    return {role: value / total for role, value in sorted(held.items())}
 
 
 def _arrival_series(area: str, states: MonthlyStates) -> dict[str, Series]:
@@ -163,10 +188,16 @@ def warehouse_inputs(con: duckdb.DuckDBPyConnection, area: str = "Council") -> A
         history[need] = series.with_values(series.values[:max(keep, 0)])
     as_of = shift(last_month, "month", 1) - timedelta(days=1)
     supply = roster_supply(roster, as_of)
+    split = roster_split(roster, as_of)
     if not supply:
         notes.append("no practitioner roster in the warehouse")
+    if split:
+        notes.append("early help cases shared between roles as the roster's caseloads are: "
+                     + ", ".join(f"{role.replace('_', ' ')} {share:.0%}"
+                                 for role, share in split.items()))
     open_now = states.open_counts()[-1]
     return AreaInputs(area=area, source="warehouse", freq="month", history=history,
                       supply=supply, flow=flow, flow_arrivals=_arrival_series(area, states),
                       flow_open=tuple(float(v) for v in open_now),
+                      split={"early_help": split} if split else {},
                       notes=tuple([*notes, *demand.notes, *flow.notes]))

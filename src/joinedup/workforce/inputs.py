@@ -21,6 +21,7 @@ from pathlib import Path
 
 from joinedup.reference.csww import WorkforceYear, load_workforce, resolve_la_name
 from joinedup.reference.statistics import LaStatistics, load_la_statistics
+from joinedup.workforce.assumptions import PRACTITIONER_ROLES
 from joinedup.workforce.demand import DemandHistory
 from joinedup.workforce.flow import FlowModel
 from joinedup.workforce.series import Freq, Series, fill_gaps, reporting_year_start
@@ -30,7 +31,12 @@ DFE_NEEDS: dict[str, str] = {"referral": "referrals", "open_cin": "cin_at31",
                              "open_cp": "cpp_at31", "open_looked_after": "cla_at31"}
 # A year-on-year change this large in a published figure is flagged for checking.
 JUMP = 0.4
-SUPPLY_NEEDS = ("fte", "agency_fte", "first_year_fte", "starters", "leavers")
+SUPPLY_NEEDS = ("fte", "agency_fte", "first_year_fte", "starters", "leavers", "establishment",
+                "vacancies", "turnover")
+# Open cases of the slow needs that say which early help role holds them (the rest of open
+# early help is the early help practitioners'): need code -> role.
+SLOW_ROLE_NEEDS = {"open_family_help": "family_support_worker", "open_youth_work": "youth_worker"}
+EARLY_HELP_HOLDER = "early_help_worker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,8 @@ class SupplyBase:
 
     permanent_fte: float | None
     agency_fte: float = 0.0
+    establishment_fte: float | None = None  # funded posts (FTE) at the start
+    vacancy_fte: float | None = None  # funded posts with nobody permanent in them
     first_year_fte: float | None = None
     turnover: float | None = None
     starters_per_year: float | None = None
@@ -86,6 +94,9 @@ class AreaInputs:
     notes: tuple[str, ...] = ()
     comparison: bool = False
     partners: tuple[Partner, ...] = ()
+    # Share of each shared case class's open cases each role holds, from the data (empty: the
+    # assumptions' split), e.g. {"early_help": {"youth_worker": 0.2, ...}}.
+    split: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_comparison(self) -> AreaInputs:
         return replace(self, comparison=True)
@@ -222,10 +233,53 @@ def counts_supply(area: str, history: DemandHistory, role: str) -> SupplyBase | 
     if fte is None:
         return None
     leavers = _last_year_total(got["leavers"])
-    return SupplyBase(permanent_fte=fte, agency_fte=_latest(got["agency_fte"]) or 0.0,
-                      first_year_fte=_latest(got["first_year_fte"]),
-                      turnover=leavers / fte if leavers is not None and fte > 0 else None,
-                      starters_per_year=_last_year_total(got["starters"]))
+    turnover = _latest(got["turnover"])
+    if turnover is None and leavers is not None and fte > 0:
+        turnover = leavers / fte
+    return supply_base(permanent=fte, agency=_latest(got["agency_fte"]) or 0.0,
+                       first_year=_latest(got["first_year_fte"]),
+                       establishment=_latest(got["establishment"]),
+                       vacancies=_latest(got["vacancies"]), turnover=turnover,
+                       starters=_last_year_total(got["starters"]))
+
+
+def supply_base(*, permanent: float, agency: float, first_year: float | None = None,
+                establishment: float | None = None, vacancies: float | None = None,
+                turnover: float | None = None, starters: float | None = None,
+                absence: float | None = None,
+                case_holder_share: float | None = None) -> SupplyBase:
+    """A role's starting workforce, with establishment and vacancies made consistent.
+
+    Either gives the other (establishment = in post + vacancies); agency staff cover a share
+    of the vacancies, so that share is agency ÷ vacancies (at most all of them).
+    """
+    if establishment is None and vacancies is not None:
+        establishment = permanent + vacancies
+    if vacancies is None and establishment is not None:
+        vacancies = max(establishment - permanent, 0.0)
+    cover = min(agency / vacancies, 1.0) if vacancies and agency else None
+    return SupplyBase(permanent_fte=permanent, agency_fte=agency, first_year_fte=first_year,
+                      establishment_fte=establishment, vacancy_fte=vacancies,
+                      turnover=turnover, starters_per_year=starters, agency_cover=cover,
+                      absence=absence, case_holder_share=case_holder_share)
+
+
+def early_help_split(open_by_need: Mapping[str, float | None]) -> dict[str, float]:
+    """Shares of open early help cases by role from the slow needs' open cases, or {}.
+
+    Family help and youth work are parts of early help; what is left is the early help
+    practitioners'. Parts adding up to more than the whole are scaled down to it.
+    """
+    whole = open_by_need.get("open_early_help")
+    parts = {role: float(v) for need, role in SLOW_ROLE_NEEDS.items()
+             if (v := open_by_need.get(need)) is not None}
+    if not whole or not parts:
+        return {}
+    total = sum(parts.values())
+    scale = min(1.0, whole / total) if total else 1.0
+    shares = {role: value * scale / whole for role, value in parts.items()}
+    shares[EARLY_HELP_HOLDER] = max(1.0 - sum(shares.values()), 0.0)
+    return shares
 
 
 def counts_inputs(history: DemandHistory, area: str) -> AreaInputs:
@@ -234,13 +288,15 @@ def counts_inputs(history: DemandHistory, area: str) -> AreaInputs:
     wanted = ("referral", "contact", "open_cin", "open_cp", "open_looked_after", "early_help",
               "open_early_help")
     demand = {need: s for need, s in series.items() if need in wanted}
+    split = early_help_split({need: _latest(series.get(need))
+                              for need in ("open_early_help", *SLOW_ROLE_NEEDS)})
     quality: list[str] = []
     for need, s in demand.items():
         quality.extend(jump_flags(area, need, dict(enumerate(s.values)), threshold=0.5)
                        if s.freq == "year" else [])
     supply: dict[str, SupplyBase] = {}
     notes = list(history.notes)
-    for role in ("social_worker", "early_help_worker"):
+    for role in PRACTITIONER_ROLES:
         base = counts_supply(area, history, role)
         if base is not None:
             supply[role] = base
@@ -248,6 +304,11 @@ def counts_inputs(history: DemandHistory, area: str) -> AreaInputs:
         notes.append(f"{area}: no social_worker_fte rows in the counts; supply is taken to "
                      "equal the requirement at the start (the gap then shows only the "
                      "projected flows)")
+    if split:
+        notes.append(f"{area}: early help cases shared between roles from the counts' open "
+                     "family help and youth work: " + ", ".join(
+                         f"{role.replace('_', ' ')} {share:.0%}" for role, share in split.items()))
     freq = next(iter(demand.values())).freq if demand else "month"
     return AreaInputs(area=area, source="csv", freq=freq, history=demand, supply=supply,
-                      quality=tuple(quality), notes=tuple(notes))
+                      quality=tuple(quality), notes=tuple(notes),
+                      split={"early_help": split} if split else {})

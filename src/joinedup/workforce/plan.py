@@ -39,7 +39,7 @@ from joinedup.workforce.scenarios import (
     apply_scenario,
 )
 from joinedup.workforce.supply import SupplyPath, SupplyStart, project_supply
-from joinedup.workforce.workload import WEEKS_PER_MONTH, role_needs
+from joinedup.workforce.workload import WEEKS_PER_MONTH, no_need, role_needs
 
 Array = NDArray[np.float64]
 # England 2024 (DfE CSWW) figures, used only when neither the data nor the assumptions say.
@@ -67,6 +67,8 @@ class RolePlan:
     sims_statutory: Array
     sims_available: Array
     partner: float = 0.0  # partner organisations' FTE beside the council's, held flat
+    base: SupplyBase | None = None  # the starting workforce as the data gave it
+    open_cases: Array | None = None  # open cases the role holds, by month
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +116,9 @@ def _pick(*values: float | None) -> float:
 
 def holder_share(base: SupplyBase | None, assumptions: Assumptions, role: str) -> float:
     """Share of the role's FTE holding cases: assumptions, then data, then England 2024."""
-    return _pick(assumptions.supply[role].case_holder_share,
-                 base.case_holder_share if base else None, ENGLAND["case_holder_share"])
+    rules = assumptions.supply[role]
+    return _pick(rules.case_holder_share, base.case_holder_share if base else None,
+                 rules.when_no_data.get("case_holder_share"), ENGLAND["case_holder_share"])
 
 
 def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
@@ -128,7 +131,8 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
     starts at none.
 
     Precedence for each rate: a value set in the assumptions (or scenario), then the data, then
-    England's 2024 figure (and a note says so).
+    the role's ``when_no_data`` assumption, then England's 2024 social work figure (and a note
+    says which).
     """
     rules = assumptions.supply[role]
     if base is None or base.permanent_fte is None:
@@ -137,11 +141,16 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
             notes.append(f"{role}: no starting workforce in the data; taken as the requirement")
         base = SupplyBase(permanent_fte=permanent)
     permanent = float(base.permanent_fte or 0.0)
+    fallback = rules.when_no_data
     for name in ("turnover", "agency_cover", "absence", "case_holder_share"):
         if getattr(rules, name) is None and getattr(base, name) is None:
-            notes.append(f"{role}: {name.replace('_', ' ')} not in the data; England 2024 "
-                         f"figure {ENGLAND[name]:g} used")
-    turnover = _pick(rules.turnover, base.turnover, ENGLAND["turnover"])
+            if name in fallback:
+                notes.append(f"{role}: {name.replace('_', ' ')} not in the data; the "
+                             f"assumed {fallback[name]:g} used")
+            else:
+                notes.append(f"{role}: {name.replace('_', ' ')} not in the data; England 2024 "
+                             f"figure {ENGLAND[name]:g} used")
+    turnover = _pick(rules.turnover, base.turnover, fallback.get("turnover"), ENGLAND["turnover"])
     turnover, note = adjust_turnover(scenario, turnover)
     if note:
         notes.append(note)
@@ -160,8 +169,9 @@ def supply_start(role: str, base: SupplyBase | None, assumptions: Assumptions,
         agency_fte=base.agency_fte, turnover=turnover,
         retirement=min(rules.retirement, turnover), hires_per_year=adjust_hires(scenario, hires),
         pipeline_per_year=pipeline, agency_conversion=rules.agency_conversion,
-        agency_cover=_pick(rules.agency_cover, base.agency_cover, ENGLAND["agency_cover"]),
-        absence=_pick(rules.absence, base.absence, ENGLAND["absence"]))
+        agency_cover=_pick(rules.agency_cover, base.agency_cover, fallback.get("agency_cover"),
+                           ENGLAND["agency_cover"]),
+        absence=_pick(rules.absence, base.absence, fallback.get("absence"), ENGLAND["absence"]))
 
 
 def fast_fte(path: DemandPath, assumptions: Assumptions,
@@ -208,9 +218,13 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
     labels = [label for label, _ in groups]
     roles: dict[str, RolePlan] = {}
     fast_shown: list[tuple[str, FastSizing]] = []
-    role_names = sorted({n.role for n in assumptions.cases.values()})
+    holders = {c: assumptions.cases[c].holders(inputs.split.get(c)) for c in CASE_CLASSES}
+    # A role in the data's supply but holding no cases here is still planned (at no
+    # requirement), so its staff show beside the others.
+    role_names = sorted({r for shares in holders.values() for r in shares}
+                        | (set(inputs.supply) & set(assumptions.supply)))
     for role in role_names:
-        has_demand = any(assumptions.cases[c].role == role and
+        has_demand = any(holders[c].get(role, 0.0) > 0 and
                          (path.open[c].any() or path.new[c].any()) for c in CASE_CLASSES)
         partner = inputs.partner_fte(role)
         if not has_demand and role not in inputs.supply and not partner:
@@ -222,13 +236,17 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
                        if base and base.first_year_fte is not None and permanent0
                        else rules.newly_qualified_share)
         new_w = {c: path.new[c] / WEEKS_PER_MONTH for c in CASE_CLASSES}
-        mean_need = role_needs(new_w, path.open, assumptions, first_share)[role]
+        mean_need = role_needs(new_w, path.open, assumptions, first_share,
+                               split=inputs.split).get(role) or no_need(role, (len(path.months),))
         sims_need = role_needs({c: v * scale for c, v in new_w.items()},
                                {c: v * scale for c, v in path.open.items()},
-                               assumptions, first_share)[role]
+                               assumptions, first_share, split=inputs.split).get(role) \
+            or no_need(role, scale.shape)
         fast, shown = fast_fte(path, assumptions, role)
         fast_shown.extend(shown)
-        own = role != "early_help_worker" or "early_help" in inputs.flow_arrivals or any(
+        # Early help roles whose only demand is what a scenario shifts to early help start
+        # with no staff: the council has none of that work yet.
+        own = role not in holders["early_help"] or "early_help" in inputs.flow_arrivals or any(
             s.need in ("open_early_help", "early_help") for s in inputs.history.values())
         share = holder_share(base, assumptions, role)
         required = mean_need.fte / share + fast
@@ -260,7 +278,9 @@ def plan_area(inputs: AreaInputs, base_path: DemandPath, scenario: Scenario,
             role=role, months=path.months, required=required, statutory=statutory,
             case_holding=mean_need.fte, fast=fast, binding=mean_need.binding(), supply=supply,
             start=start, quarters=labels, rows=rows, sims_required=q_required,
-            sims_statutory=q_statutory, sims_available=q_available, partner=partner)
+            sims_statutory=q_statutory, sims_available=q_available, partner=partner,
+            base=base, open_cases=sum((path.open[c] * holders[c].get(role, 0.0)
+                                       for c in CASE_CLASSES), np.zeros(len(path.months))))
     return AreaPlan(area=inputs.area, scenario=scenario.name, comparison=inputs.comparison,
                     demand=path, roles=roles, fast=fast_shown, notes=tuple(notes))
 

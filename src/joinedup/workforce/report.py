@@ -17,9 +17,9 @@ from numpy.typing import NDArray
 from openpyxl import Workbook
 
 from joinedup.model.spreadsheet import safe_row
-from joinedup.workforce.assumptions import CLASS_LABELS
+from joinedup.workforce.assumptions import CLASS_LABELS, PRACTITIONER_ROLES
 from joinedup.workforce.gap import QuarterRow, by_quarter, quarter_groups
-from joinedup.workforce.plan import PlanResult, forecasts_of
+from joinedup.workforce.plan import PlanResult, RolePlan, forecasts_of
 from joinedup.workforce.series import label
 
 Row = dict[str, Any]
@@ -61,6 +61,65 @@ def year_table(result: PlanResult) -> list[Row]:
             "vacancy_rate": _round(last.vacancy_rate), "agency_rate": _round(last.agency_rate),
             "cost_permanent": round(sum(r.cost_permanent for r in rows)),
             "cost_agency": round(sum(r.cost_agency for r in rows))})
+    return out
+
+
+def _start(plans: list[RolePlan]) -> Row:
+    """Starting workforce of one role summed over ``plans`` (an area's, or a region's
+    councils'); a figure none of them has is left empty."""
+    def total(get: Callable[[RolePlan], float | None]) -> float | None:
+        known = [v for p in plans if (v := get(p)) is not None]
+        return round(sum(known), 2) if known else None
+
+    in_post = total(lambda p: p.start.permanent_fte)
+    leavers = total(lambda p: p.start.turnover * p.start.permanent_fte)
+    return {
+        "open_cases_at_start": total(lambda p: float(p.open_cases[0])
+                                     if p.open_cases is not None and len(p.open_cases) else None),
+        "establishment_fte": total(lambda p: p.base.establishment_fte if p.base else None),
+        "in_post_fte": in_post, "agency_fte": total(lambda p: p.start.agency_fte),
+        "vacancy_fte": total(lambda p: p.base.vacancy_fte if p.base else None),
+        "turnover": _round(leavers / in_post) if leavers is not None and in_post else None,
+    }
+
+
+def role_table(result: PlanResult) -> list[Row]:
+    """The practitioner roles side by side for every area, the region and each scenario: the
+    caseload standard, the starting workforce, and required against available FTE."""
+    plans: dict[tuple[str, str, str], RolePlan] = {
+        (p.scenario, p.area, role): rp for p in result.areas for role, rp in p.roles.items()}
+    members = {p.area for p in result.areas if not p.comparison}
+    by_key: dict[tuple[str, str, str], list[QuarterRow]] = {}
+    for row in result.rows():
+        by_key.setdefault((row.scenario, row.area, row.role), []).append(row)
+    order = {role: i for i, role in enumerate(PRACTITIONER_ROLES)}
+    out: list[Row] = []
+    for (scenario, area, role), rows in sorted(
+            by_key.items(), key=lambda kv: (kv[0][0] != result.scenarios[0].name, kv[0][0],
+                                            kv[0][1] == result.region, kv[0][1],
+                                            order.get(kv[0][2], 99), kv[0][2])):
+        assumptions = result.assumptions[scenario]
+        own = plans.get((scenario, area, role))
+        summed = [own] if own is not None else [
+            rp for (s, a, r), rp in plans.items() if s == scenario and r == role and a in members]
+        first, last = rows[0], rows[-1]
+        standard = assumptions.caseload_standard(role)
+        entry: Row = {"scenario": scenario, "area": area, "role": role,
+                      "role_label": assumptions.role_label(role),
+                      "caseload_standard": standard,
+                      "caseload_basis": assumptions.roles[role].basis.strip()
+                      if role in assumptions.roles else ""}
+        entry.update(_start(summed))
+        entry.update({
+            "required_fte_first_quarter": _round(first.required),
+            "required_fte_last_quarter": _round(last.required),
+            "available_fte_last_quarter": _round(last.available),
+            "gap_fte_last_quarter": _round(last.gap), "gap_p50_last_quarter": _round(last.gap_p50),
+            "chance_short_last_quarter": _round(last.chance_short),
+            "vacancy_rate_last_quarter": _round(last.vacancy_rate),
+            "agency_rate_last_quarter": _round(last.agency_rate),
+            "cost_over_plan": round(sum(r.cost_permanent + r.cost_agency for r in rows))})
+        out.append(entry)
     return out
 
 
@@ -182,7 +241,8 @@ def partner_table(result: PlanResult) -> list[Row]:
 
 
 TABLES: dict[str, Callable[[PlanResult], list[Row]]] = {
-    "plan_by_year": year_table, "scenarios": scenario_table, "gap_by_quarter": gap_table,
+    "roles": role_table, "plan_by_year": year_table, "scenarios": scenario_table,
+    "gap_by_quarter": gap_table,
     "supply_by_quarter": supply_table, "workload_by_quarter": workload_table,
     "fast_needs": fast_table, "demand": demand_table, "flow": flow_table,
     "data_quality": quality_table, "vcse": partner_table,

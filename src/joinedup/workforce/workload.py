@@ -101,13 +101,25 @@ class RoleNeed:
         return "caseload cap" if last_cap > last_hours else "hours"
 
 
+def no_need(role: str, shape: tuple[int, ...]) -> RoleNeed:
+    """A role holding none of the cases: nothing required."""
+    zero = np.zeros(shape)
+    return RoleNeed(role=role, hours=zero, hours_fte=zero, cap_fte=zero, statutory_fte=zero,
+                    fte=zero)
+
+
 def role_needs(new_per_week: Mapping[str, Array | float], open_cases: Mapping[str, Array | float],
                assumptions: Assumptions, first_year_share: float,
-               capped_roles: tuple[str, ...] = ("social_worker",)) -> dict[str, RoleNeed]:
+               capped_roles: tuple[str, ...] = ("social_worker",),
+               split: Mapping[str, dict[str, float]] | None = None) -> dict[str, RoleNeed]:
     """Required case-holding FTE by role from new and open cases by class.
 
-    ``capped_roles`` carry the caseload cap (children's social workers by default: the caps
-    councils publish are theirs).
+    A class shared by several roles (early help: practitioners, family support workers, youth
+    workers) gives each role its share of the class's new and open cases; ``split`` (by class,
+    from the data) replaces the assumed shares. ``capped_roles`` carry the blended caseload cap
+    with its lower first-year cap (children's social workers: the caps councils publish are
+    theirs); any other role with a caseload standard in ``assumptions.roles`` needs at least
+    ``its open cases ÷ that standard``.
     """
     hours: dict[str, Array] = {}
     statutory: dict[str, Array] = {}
@@ -115,14 +127,19 @@ def role_needs(new_per_week: Mapping[str, Array | float], open_cases: Mapping[st
     for name, norm in assumptions.cases.items():
         new = np.asarray(new_per_week.get(name, 0.0), dtype=np.float64)
         held = np.asarray(open_cases.get(name, 0.0), dtype=np.float64)
-        hours[norm.role] = hours.get(norm.role, 0.0) + class_hours(new, held, norm)
-        statutory[norm.role] = statutory.get(norm.role, 0.0) + statutory_hours(new, held, norm)
-        open_by_role[norm.role] = open_by_role.get(norm.role, 0.0) + held
+        for role, share in norm.holders((split or {}).get(name)).items():
+            hours[role] = hours.get(role, 0.0) + class_hours(new * share, held * share, norm)
+            statutory[role] = statutory.get(role, 0.0) + statutory_hours(
+                new * share, held * share, norm)
+            open_by_role[role] = open_by_role.get(role, 0.0) + held * share
     out: dict[str, RoleNeed] = {}
     for role, weekly in hours.items():
         by_hours = fte_for_hours(weekly, assumptions.staffing)
+        standard = assumptions.caseload_standard(role)
         if role in capped_roles:
             by_cap = cap_fte(open_by_role[role], assumptions.caseload, first_year_share)
+        elif standard is not None:
+            by_cap = np.asarray(open_by_role[role] / standard, dtype=np.float64)
         else:
             by_cap = np.zeros_like(by_hours)
         out[role] = RoleNeed(role=role, hours=weekly, hours_fte=by_hours, cap_fte=by_cap,

@@ -21,6 +21,7 @@ class PlanForm(forms.Form):
     council = forms.ChoiceField(required=False, choices=[])
     region = forms.ChoiceField(required=False, choices=[])
     counts = forms.FileField(required=False)
+    supply = forms.FileField(required=False)
     scenarios = forms.MultipleChoiceField(required=False, choices=[], error_messages={
         "invalid_choice": "Choose scenarios from the list"})
 
@@ -49,6 +50,9 @@ class PlanForm(forms.Form):
                 self.add_error("counts", "Choose a CSV file of counts")
             elif upload.size > MAX_COUNTS_BYTES:
                 self.add_error("counts", "The CSV file must be smaller than 5 MB")
+        supply = data.get("supply")
+        if supply is not None and supply.size > MAX_COUNTS_BYTES:
+            self.add_error("supply", "The staffing CSV file must be smaller than 5 MB")
         chosen = [self.scenario_map[k] for k in data.get("scenarios", [])]
         names = [s.name for s in chosen]
         if len(set(names)) != len(names):

@@ -52,6 +52,7 @@ class PlanRequest:
     name: str = ""  # the council or region; for "counts", the uploaded file's name
     scenarios: tuple[Scenario, ...] = ()
     counts: bytes = b""
+    supply: bytes = b""  # an optional CSV of staffing by area and role
 
 
 def plans_dir(settings: Settings) -> Path:
@@ -83,6 +84,9 @@ def plan_key(request: PlanRequest, settings: Settings) -> str:
         # A new VCSE return makes a new plan.
         "vcse": returns_digest(load_returns(vcse_dir(settings))),
     }
+    if request.supply:
+        # Only when given, so plans made without one keep their keys.
+        ident["supply"] = hashlib.sha256(request.supply).hexdigest()
     text = json.dumps(ident, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
@@ -168,6 +172,13 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
     work.mkdir(parents=True)
     try:
         inputs, region = _inputs(request, settings, work)
+        supply_notes: list[str] = []
+        if request.supply:
+            from joinedup.workforce.supply_csv import attach_supply, read_supply
+
+            path = work / "staffing.csv"
+            path.write_bytes(request.supply)
+            inputs, supply_notes = attach_supply(inputs, read_supply(path))
         inputs, vcse_notes = attach_returns(inputs, load_returns(vcse_dir(settings)),
                                             default_assumptions().staffing.productive_hours)
         forecaster = FORECASTER
@@ -179,7 +190,7 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
             forecaster = dfe_forecaster(_reference(settings))
         result = run_plan(inputs, (BASELINE, *request.scenarios), region=region,
                           forecaster=forecaster)
-        result.extra_notes.extend(vcse_notes)
+        result.extra_notes.extend(supply_notes + vcse_notes)
         write_report(result, work / "report")
         tables = {name: build(result) for name, build in TABLES.items()}
         tables["backtest"] = backtest_table(result)

@@ -24,12 +24,13 @@ from joinedup.web.accounts.roles import role_of
 from joinedup.web.core import components
 from joinedup.web.workforce import figures, runs, scenario_store
 from joinedup.web.workforce.forms import PlanForm, ScenarioForm
+from joinedup.workforce.assumptions import PRACTITIONER_ROLES
 from joinedup.workforce.regions import load_regions
 from joinedup.workforce.report import WORKBOOK
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 CAPABILITY = "workforce"
-ROLE_ORDER = ("social_worker", "early_help_worker")
+ROLE_ORDER = PRACTITIONER_ROLES
 
 
 def requires(capability: str) -> Callable[[View], View]:
@@ -76,8 +77,10 @@ def index(request: HttpRequest) -> HttpResponse:
         upload = data.get("counts")
         name = {"council": data.get("council"), "region": data.get("region"),
                 "counts": upload.name if upload else ""}.get(source) or ""
+        staffing = data.get("supply")
         plan = runs.PlanRequest(source=source, name=str(name), scenarios=data["chosen"],
-                                counts=upload.read() if upload else b"")
+                                counts=upload.read() if upload else b"",
+                                supply=staffing.read() if staffing else b"")
         try:
             key = runs.make_plan(plan, settings)
         except JoinedUpError as exc:
@@ -146,6 +149,9 @@ def plan(request: HttpRequest, key: str) -> HttpResponse:
                        if r["area"] == area and r["scenario"] == baseline],
         "quality": tables["data_quality"],
         "vcse": [r for r in tables.get("vcse", []) if r["area"] == area],
+        # Plans made before the roles table existed have none: the section says so.
+        "roles": [r for r in tables.get("roles", [])
+                  if r["area"] == area and r["scenario"] == baseline],
     })
     return render(request, "workforce/plan.html", context)
 
@@ -159,9 +165,12 @@ def compare(request: HttpRequest, key: str) -> HttpResponse:
     gap_rows = stored.tables["gap_by_quarter"]
     charts = [figures.scenario_gaps(gap_rows, names, area, r) for r in _roles(gap_rows, area)]
     rows = [r for r in stored.tables["scenarios"] if r["area"] == area]
+    rows.sort(key=lambda r: (ROLE_ORDER.index(r["role"]) if r["role"] in ROLE_ORDER else 9,
+                             r["role"]))
     measures = [("required", "Required FTE"), ("gap P50", "Gap P50"),
                 ("chance short", "Chance short"), ("cost over plan", "Cost over the plan")]
-    table = [{"role": r["role"].replace("_", " "),
+    labels = {r["role"]: r["role_label"] for r in stored.tables.get("roles", [])}
+    table = [{"role": labels.get(r["role"], r["role"].replace("_", " ")),
               "cells": [(label, [r.get(f"{n}: {m}") for n in names]) for m, label in measures]}
              for r in rows]
     context = _common(stored, area, "compare")
