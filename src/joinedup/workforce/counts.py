@@ -65,14 +65,21 @@ def _count(text: str) -> float | None:
     return number
 
 
-def _header(path: Path, fields: Sequence[str] | None) -> dict[str, str]:
+def header_columns(path: Path, fields: Sequence[str] | None, required: Sequence[str],
+                   must_name: str) -> dict[str, str]:
+    """A CSV header's columns by lower-case name; a SourceError on row 1 naming the first
+    missing required column, and saying what the header `must_name`."""
     names = {name.strip().lower(): name for name in fields or []}
-    missing = [column for column in REQUIRED if column not in names]
+    missing = [column for column in required if column not in names]
     if missing:
         raise SourceError(f"missing column(s) {', '.join(missing)}; the header must name "
-                          "area, period, need and count (parent is optional)",
-                          file=str(path), row=1, field=missing[0])
+                          f"{must_name}", file=str(path), row=1, field=missing[0])
     return names
+
+
+def _header(path: Path, fields: Sequence[str] | None) -> dict[str, str]:
+    return header_columns(path, fields, REQUIRED,
+                          "area, period, need and count (parent is optional)")
 
 
 def read_counts(path: Path) -> DemandHistory:

@@ -38,6 +38,7 @@ from pathlib import Path
 from joinedup.errors import SourceError
 from joinedup.reference.panel import name_key
 from joinedup.workforce.assumptions import PRACTITIONER_ROLES, default_assumptions
+from joinedup.workforce.counts import header_columns
 from joinedup.workforce.inputs import AreaInputs, SupplyBase, supply_base
 
 REQUIRED = ("area", "role", "in_post_fte")
@@ -95,13 +96,8 @@ def _number(text: str, column: str) -> float | None:
 
 
 def _header(path: Path, fields: Sequence[str] | None) -> dict[str, str]:
-    names = {name.strip().lower(): name for name in fields or []}
-    missing = [column for column in REQUIRED if column not in names]
-    if missing:
-        raise SourceError(f"missing column(s) {', '.join(missing)}; the header must name "
-                          "area, role and in_post_fte (see docs/workforce.md for the optional "
-                          "columns)", file=str(path), row=1, field=missing[0])
-    return names
+    return header_columns(path, fields, REQUIRED, "area, role and in_post_fte (see "
+                          "docs/workforce.md for the optional columns)")
 
 
 def _row(cells: dict[str, str], roles: dict[str, str]) -> tuple[str, str, SupplyBase]:
