@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from joinedup.config import get_settings
+from linked_borough import LinkedBorough
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,36 @@ def small_borough(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("borough")
     generate_borough(out=out, people=2_000, seed=7, reference_data=_reference_dir())
     return out
+
+
+@pytest.fixture(scope="session")
+def linked_borough(small_borough: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> LinkedBorough:
+    """`ingest` and `link` of the small borough, run once per session instead of once per
+    module that only needs their snapshots (each run takes seconds).
+
+    Run with the same environment as the ``home`` fixture gives, so a copy is what each
+    module would have built itself."""
+    from joinedup.linkage.warehouse_link import link_warehouse
+    from joinedup.warehouse.ingest import run_ingest
+
+    root = tmp_path_factory.mktemp("linked-borough")
+    home = root / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOINEDUP_HOME", str(home))
+        patch.delenv("JOINEDUP_SOURCES", raising=False)
+        patch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
+        patch.setenv("JOINEDUP_CONFIG", str(root / "no-such-joinedup.toml"))
+        get_settings.cache_clear()
+        try:
+            settings = get_settings()
+            run_ingest(small_borough / "sources.yaml", settings)
+            shutil.copytree(home, root / "ingested")
+            link_warehouse(settings)
+        finally:
+            get_settings.cache_clear()
+    return LinkedBorough(ingested=root / "ingested", linked=home)
 
 
 # --- the app database: SQLite, and PostgreSQL when a server is given -----------------------

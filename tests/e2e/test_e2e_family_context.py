@@ -2,7 +2,7 @@
 misspelt name, give a reason, open the person, expand a card, open a family member, read the
 timeline; axe-core (WCAG 2.2 A and AA) on every page and state visited, no console errors.
 
-This module serves its own home: the small borough ingested and linked (about a minute).
+This module serves its own home: a copy of the small borough ingested and linked.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pytest
 from e2e_support import Server, assert_accessible, serve_home, sign_in
+
+from linked_borough import LinkedBorough
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,17 +40,10 @@ ORDER BY p.person_id LIMIT 1
 
 
 @pytest.fixture(scope="module")
-def web_server(small_borough: Path, tmp_path_factory: pytest.TempPathFactory,
+def web_server(linked_borough: LinkedBorough, tmp_path_factory: pytest.TempPathFactory,
                chromium: Path, axe_source: str) -> Iterator[Server]:
     """`joinedup serve` in a home holding the linked small borough (overrides conftest's)."""
-    from joinedup.config import Settings
-    from joinedup.linkage.warehouse_link import link_warehouse
-    from joinedup.warehouse.ingest import run_ingest
-
-    home = tmp_path_factory.mktemp("fc-web-home")
-    settings = Settings(home=home)
-    run_ingest(small_borough / "sources.yaml", settings)
-    link_warehouse(settings)
+    home = linked_borough.copy_to(tmp_path_factory.mktemp("fc-web-home"))
     with serve_home(home) as server:
         yield server
 

@@ -22,14 +22,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from joinedup.config import Settings, get_settings
-from joinedup.linkage.warehouse_link import link_warehouse
-from joinedup.warehouse.ingest import run_ingest
+from joinedup.config import get_settings
 from joinedup.warehouse.snapshots import SnapshotStore
 from joinedup.web.accounts.reason import set_reason
 from joinedup.web.accounts.roles import assign_role
 from joinedup.web.audit.models import AuditEvent
 from joinedup.web.familycontext.served import SERVED
+from linked_borough import LinkedBorough
 
 PURPOSE = {"childrens_social_worker": "child_protection",
            "early_help_practitioner": "early_help_assessment",
@@ -49,22 +48,16 @@ class World:
             return con.execute(sql, params or []).fetchall()
 
 
-def _build(borough: Path, home: Path) -> None:
-    settings = Settings(home=home)
-    run_ingest(borough / "sources.yaml", settings)
-    link_warehouse(settings)
-
-
 @pytest.fixture(scope="session")
-def fc_world(small_borough: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
-    """The linked small borough, built once however many modules ask for it."""
+def fc_world(linked_borough: LinkedBorough, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A copy of the linked small borough, shared by every module that asks for it."""
     root = tmp_path_factory.getbasetemp() / "familycontext-world"
     root.mkdir(exist_ok=True)
     home = root / "home"
     with (root / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "done").exists():
-            _build(small_borough, home)
+            linked_borough.copy_to(home)
             (root / "done").write_text("ok")
     store = SnapshotStore(home / "warehouse" / "snapshots")
     current = store.current_id()

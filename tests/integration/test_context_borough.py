@@ -12,7 +12,6 @@ import json
 import random
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -29,22 +28,19 @@ from joinedup.context import (
     timeline,
 )
 from joinedup.context.tables import has_family_tables
-from joinedup.linkage.warehouse_link import link_warehouse
-from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
+from linked_borough import LinkedBorough
 
 TODAY = dt.date(2026, 11, 21)
-pytestmark = pytest.mark.slow  # one ingest and link of the small borough
+pytestmark = pytest.mark.slow  # the small borough ingested and linked (linked_borough)
 
 
 @pytest.fixture(scope="module")
-def snapshots(small_borough: Path, tmp_path_factory: pytest.TempPathFactory
+def snapshots(linked_borough: LinkedBorough, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]]:
     """(views, tables): the linked snapshot as published, and a copy with context tables."""
-    home = tmp_path_factory.mktemp("context-home")
+    home = linked_borough.copy_to(tmp_path_factory.mktemp("context-home"))
     settings = Settings(home=home)
-    run_ingest(small_borough / "sources.yaml", settings)
-    link_warehouse(settings)
     store = SnapshotStore.from_settings(settings)
     current = store.current_id()
     assert current is not None

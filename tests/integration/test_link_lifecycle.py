@@ -8,6 +8,7 @@ split people but records why; reviewers' decisions are honoured by every later r
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -45,14 +46,36 @@ def _partial_sources(borough: Path, out: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def linked_partially(small_borough: Path, home: Path, tmp_path: Path) -> SnapshotStore:
-    settings = get_settings()
-    run_ingest(_partial_sources(small_borough, tmp_path), settings)
-    first = warehouse_link.link_warehouse(settings)
+@pytest.fixture(scope="module")
+def partial_home(small_borough: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data home with the borough but HELD_BACK ingested and linked, by a first (full) run.
+
+    Built once for the module: each test works on a copy (linked_partially), since a link
+    run takes several seconds and every test changes what it is given."""
+    root = tmp_path_factory.mktemp("partial")
+    home = root / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as patch:  # the environment the `home` fixture gives
+        patch.setenv("JOINEDUP_HOME", str(home))
+        patch.delenv("JOINEDUP_SOURCES", raising=False)
+        patch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
+        patch.setenv("JOINEDUP_CONFIG", str(root / "no-such-joinedup.toml"))
+        get_settings.cache_clear()
+        try:
+            settings = get_settings()
+            run_ingest(_partial_sources(small_borough, root), settings)
+            first = warehouse_link.link_warehouse(settings)
+        finally:
+            get_settings.cache_clear()
     assert first.mode == "full" and "no saved model" in first.mode_reason
     assert first.id_changes["new"] == first.persons
-    return SnapshotStore.from_settings(settings)
+    return home
+
+
+@pytest.fixture
+def linked_partially(partial_home: Path, home: Path) -> SnapshotStore:
+    shutil.copytree(partial_home, home, dirs_exist_ok=True)
+    return SnapshotStore.from_settings(get_settings())
 
 
 def test_incremental_run_keeps_every_known_person(

@@ -13,8 +13,8 @@ import joinedup.linkage.warehouse_link as warehouse_link
 from joinedup.cli import cli
 from joinedup.config import get_settings
 from joinedup.errors import WarehouseError
-from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
+from linked_borough import LinkedBorough
 
 # Measured on this borough (2,000 people, seed 7, reference data): pairwise F1 0.884,
 # cluster F1 0.912 (the floors catch a broken model or clustering, not small drifts).
@@ -52,11 +52,14 @@ def _tables(store: SnapshotStore, run_id: str) -> Linked:
 
 
 def test_link_publishes_people_scores_them_and_fails_safely(
-    small_borough: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+    small_borough: Path, linked_borough: LinkedBorough, home: Path,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = get_settings()
-    ingested = run_ingest(small_borough / "sources.yaml", settings).snapshot_id
+    linked_borough.copy_ingested_to(home)  # the borough as `ingest` published it
     store = SnapshotStore.from_settings(settings)
+    ingested = store.current_id()
+    assert ingested is not None
     runner = CliRunner()
 
     result = runner.invoke(cli, ["link"])
@@ -120,8 +123,10 @@ def test_link_publishes_people_scores_them_and_fails_safely(
     assert _tables(store, again.snapshot_id).assignment == first.assignment
 
 
-def test_evaluate_linkage_needs_a_linked_snapshot(small_borough: Path, home: Path) -> None:
-    run_ingest(small_borough / "sources.yaml", get_settings())
+def test_evaluate_linkage_needs_a_linked_snapshot(small_borough: Path,
+                                                  linked_borough: LinkedBorough,
+                                                  home: Path) -> None:
+    linked_borough.copy_ingested_to(home)  # ingested, never linked
     result = CliRunner().invoke(cli, ["evaluate-linkage", "--truth",
                                       str(small_borough / "ground_truth")])
     assert result.exit_code == 2

@@ -31,8 +31,9 @@ from joinedup.linkage.search import SearchIndex, SearchQuery
 from joinedup.linkage.search_keys import SEARCH_KEYS, key_hash, query_keys
 from joinedup.linkage.search_query import TABLE_COLUMNS, standard_record, trimmed
 from joinedup.linkage.search_tables import SEARCH_TABLES
-from joinedup.linkage.warehouse_link import link_warehouse, model_path
-from joinedup.warehouse.ingest import run_ingest
+from joinedup.linkage.warehouse_link import model_path
+from joinedup.warehouse.snapshots import SnapshotStore
+from linked_borough import LinkedBorough
 
 RAW = ("first_name", "middle_names", "surname", "dob", "sex", "postcode", "nhs_number", "upn")
 
@@ -49,8 +50,10 @@ class Linked:
 
 
 @pytest.fixture(scope="module")
-def linked(small_borough: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Linked]:
+def linked(small_borough: Path, linked_borough: LinkedBorough,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Linked]:
     root = tmp_path_factory.mktemp("search")
+    linked_borough.copy_to(root / "home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JOINEDUP_HOME", str(root / "home"))
         patch.setenv("JOINEDUP_CONFIG", str(root / "no-such.toml"))
@@ -58,10 +61,12 @@ def linked(small_borough: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         patch.delenv("JOINEDUP_REFERENCE_DATA", raising=False)
         get_settings.cache_clear()
         settings = get_settings()
-        run_ingest(small_borough / "sources.yaml", settings)
-        report = link_warehouse(settings)
+        store = SnapshotStore.from_settings(settings)
+        current = store.current_id()
+        assert current is not None
+        snapshot_path = store.path(current)
         model = load_model(model_path(settings))
-        with duckdb.connect(str(report.snapshot_path), read_only=True) as con:
+        with duckdb.connect(str(snapshot_path), read_only=True) as con:
             relation = con.sql(f"""
                 SELECT s.*, {", ".join(f"p.{c} AS raw_{c}" for c in RAW)}, t.person_id AS truth
                 FROM search_record AS s
@@ -76,8 +81,8 @@ def linked(small_borough: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
                        for row in relation.fetchall()]
             tf = {(str(c), str(v)): float(f) for c, v, f in con.execute(
                 "SELECT column_name, value, tf FROM search_tf").fetchall()}
-        index = SearchIndex.open(report.snapshot_path, model_path(settings))
-        yield Linked(settings, report.snapshot_path, model, index, records, tf)
+        index = SearchIndex.open(snapshot_path, model_path(settings))
+        yield Linked(settings, snapshot_path, model, index, records, tf)
     get_settings.cache_clear()
 
 

@@ -9,22 +9,23 @@ import numpy as np
 import pytest
 
 from joinedup.config import get_settings
-from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import SnapshotStore
 from joinedup.workforce.demand import NO_TEAM, DemandHistory, warehouse_demand
+from linked_borough import LinkedBorough
 
 
 @pytest.fixture(scope="module")
-def snapshot(small_borough: Path, tmp_path_factory: pytest.TempPathFactory,
+def snapshot(linked_borough: LinkedBorough, tmp_path_factory: pytest.TempPathFactory,
              ) -> tuple[Path, DemandHistory]:
-    home = tmp_path_factory.mktemp("wf_home")
+    home = linked_borough.copy_ingested_to(tmp_path_factory.mktemp("wf_home"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JOINEDUP_HOME", str(home))
         patch.delenv("JOINEDUP_SOURCES", raising=False)
         patch.setenv("JOINEDUP_CONFIG", str(home / "none.toml"))
         get_settings.cache_clear()
         settings = get_settings()
-        snapshot_id = run_ingest(small_borough / "sources.yaml", settings).snapshot_id
+        snapshot_id = SnapshotStore.from_settings(settings).current_id()
+        assert snapshot_id is not None
         path = SnapshotStore.from_settings(settings).path(snapshot_id)
         get_settings.cache_clear()
     con = duckdb.connect(str(path), read_only=True)

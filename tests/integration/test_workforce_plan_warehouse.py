@@ -13,11 +13,11 @@ from click.testing import CliRunner
 import joinedup.workforce.plan as plan_module
 from joinedup.cli import cli
 from joinedup.config import get_settings
-from joinedup.warehouse.ingest import run_ingest
 from joinedup.warehouse.snapshots import open_current
 from joinedup.workforce.episodes import warehouse_inputs
 from joinedup.workforce.forecast import Forecast
 from joinedup.workforce.series import Series
+from linked_borough import LinkedBorough
 
 
 def mean_of_last_year(series: Series, horizon: int) -> Forecast:
@@ -26,10 +26,10 @@ def mean_of_last_year(series: Series, horizon: int) -> Forecast:
                     0.8, {}, None, ())
 
 
-def test_plan_from_the_warehouse(small_borough: Path, home: Path, tmp_path: Path,
+def test_plan_from_the_warehouse(linked_borough: LinkedBorough, home: Path, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     settings = get_settings()
-    run_ingest(small_borough / "sources.yaml", settings)
+    linked_borough.copy_ingested_to(home)  # the small borough as `ingest` published it
     with open_current(settings=settings) as con:
         inputs = warehouse_inputs(con, "Borough")
     assert inputs.flow is not None
