@@ -95,6 +95,27 @@ def test_idle_session_is_signed_out_and_told_why() -> None:
     assert _actions() == ["login", "session_timeout"]
 
 
+def test_a_password_reset_ends_the_users_sessions_and_the_old_password() -> None:
+    # The only reset there is: an administrator runs `joinedup web add-user` again.
+    from joinedup.web.accounts.users import create_user
+
+    create_user("ann", "childrens_social_worker", password=PASSWORD)
+    client, other = Client(), Client()
+    for browser in (client, other):
+        browser.post(SIGN_IN, {"username": "ann", "password": PASSWORD})
+        assert browser.get("/").status_code == 200
+    reset = create_user("ann", "childrens_social_worker")
+    assert reset.password != PASSWORD
+    for browser in (client, other):  # both sessions were tied to the old password's hash
+        answer = browser.get("/")
+        assert answer.status_code == 302 and answer["Location"].startswith(SIGN_IN)
+    refused = Client().post(SIGN_IN, {"username": "ann", "password": PASSWORD})
+    assert refused.status_code == 200  # the form again, not signed in
+    signed = Client()
+    signed.post(SIGN_IN, {"username": "ann", "password": reset.password})
+    assert signed.get("/").status_code == 200
+
+
 def test_activity_slides_the_deadline() -> None:
     _user()
     client = Client()
