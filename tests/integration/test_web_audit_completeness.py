@@ -128,9 +128,11 @@ def test_every_person_level_request_leaves_exactly_its_rows(world) -> None:
     for action in ("Opened a person page", "Expanded a service card", "Opened a timeline",
                    "Opened a match explanation", "Decided a clerical review item"):
         assert action in html
-    listed = re.search(r"opened: (\d+) times", html)
+    # Every page about them, and the search results that listed them among others.
+    assert "Was shown a list of search results" in html
+    listed = re.search(r"opened or listed: (\d+) times", html)
     assert listed is not None and int(listed.group(1)) == sum(
-        1 for r in person_rows if r[2] == ADULT)
+        1 for r in person_rows if r[2] == ADULT) + sum(1 for r in expected if r[0] == "results")
 
 
 @contextmanager

@@ -48,7 +48,7 @@ def test_who_looked_at_a_person() -> None:
     append("search", username="ann", role="childrens_social_worker")
     client = signed_in("auditor", name="audrey")
     html = client.get(f"/audit/person/?person_id={ADULT.lower()}").content.decode()
-    assert f"Records of {ADULT} opened: 2 times, newest first" in html
+    assert f"Records of {ADULT} opened or listed: 2 times, newest first" in html
     assert html.index("username=bob") < html.index("username=ann")  # newest first
     assert "Expanded a service card" in html and "Child protection enquiry (section 47)" in html
     assert CHILD12 not in html

@@ -131,7 +131,7 @@ def person(request: HttpRequest) -> HttpResponse:
         record(request, "audit_view", person_id, report="who_viewed", rows=len(rows))
         shown, pagination, first = _page(request, rows, {"person_id": person_id})
         context.update({"person_id": person_id, "rows": shown, "pagination": pagination,
-                        "caption": _caption(f"Records of {person_id} opened", len(rows),
+                        "caption": _caption(f"Records of {person_id} opened or listed", len(rows),
                                             first, len(shown))})
     return render(request, "audit/person.html", context)
 
