@@ -294,3 +294,72 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
         console.print("Without reference data, figures not in your own data use England "
                       "2024 defaults (see the notes).", highlight=False)
     console.print(f"Report: {folder} ({len(written)} files)", highlight=False)
+
+
+@command.command("region-view")
+@click.option("--region", required=True,
+              help="A region by name (see `joinedup workforce regions`).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for region_view.xlsx and the PNG charts (made if need be).")
+@click.option("--role", type=click.Choice(PRACTITIONER_ROLES), default="social_worker",
+              show_default=True, help="The practitioner role whose gap is compared.")
+@click.option("--plan", "plan_dir", type=click.Path(file_okay=False, exists=True,
+                                                     path_type=Path), default=None,
+              help="A region plan's report folder (from `joinedup workforce plan --region`) "
+                   "to read the gaps from, instead of making the plan again (about 20 s).")
+@click.option("--threshold", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+              help="FTE short that counts as a gap opening.")
+def region_view_cmd(region: str, out: Path, role: str, plan_dir: Path | None,
+                    threshold: float) -> None:
+    """Compare a region's councils for a board paper: gap per 10,000 children by plan year,
+    caseload, agency and vacancy rates against statistical neighbours and England, a
+    plain-language summary, written as XLSX and PNG charts.
+
+    Needs the DfE reference data (JOINEDUP_REFERENCE_DATA).
+    """
+    from joinedup.workforce.assumptions import default_assumptions
+    from joinedup.workforce.region_data import build_region_view
+    from joinedup.workforce.region_export import write_region_view
+
+    settings = get_settings()
+    err = Console(stderr=True)
+    try:
+        chosen = find_region(region, load_regions(settings.workforce_regions))
+        reference = _reference(settings)
+        rows = _plan_rows(plan_dir, chosen, settings, err)
+        label = default_assumptions().role_label(role).lower()
+        view = build_region_view(reference, chosen, rows, scenario=BASELINE.name, role=role,
+                                 role_label=label, threshold=threshold)
+        written = write_region_view(view, out, label)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    console = output_console()
+    console.print(f"[bold]{view.region}: {label} workforce, region view[/]")
+    for line in view.summary:
+        console.print(line, highlight=False)
+    console.print(f"Written to {out}: " + ", ".join(p.name for p in written), highlight=False)
+
+
+def _plan_rows(plan_dir: Path | None, region: Region, settings: Settings,
+               err: Console) -> list[dict[str, object]]:
+    """The region plan's year table: read from a report folder, or the plan made now."""
+    if plan_dir is not None:
+        import csv
+
+        path = plan_dir / "plan_by_year.csv"
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                return list(csv.DictReader(handle))
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path} ({exc.strerror}); give the folder a region "
+                              "plan was written to (joinedup workforce plan --region NAME "
+                              "--out FOLDER).") from exc
+    from joinedup.workforce.plan import run_plan
+    from joinedup.workforce.pooled_plan import dfe_forecaster
+    from joinedup.workforce.report import year_table
+
+    inputs = _inputs("dfe", None, (), region, settings, err)
+    result = run_plan(inputs, (BASELINE,), region=region.name,
+                      forecaster=dfe_forecaster(_reference(settings)),
+                      progress=lambda message: err.print(message, highlight=False))
+    return year_table(result)
