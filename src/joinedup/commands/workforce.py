@@ -336,7 +336,7 @@ def region_view_cmd(region: str, out: Path, role: str, plan_dir: Path | None,
     console = output_console()
     console.print(f"[bold]{view.region}: {label} workforce, region view[/]")
     for line in view.summary:
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)  # whole lines, to copy
     console.print(f"Written to {out}: " + ", ".join(p.name for p in written), highlight=False)
 
 

@@ -215,6 +215,10 @@ def _fte(value: float) -> str:
     return f"{value:,.0f} FTE" if abs(value) >= 10 else f"{value:,.1f} FTE"
 
 
+def _per(value: float) -> str:
+    return f"{value:.1f}" if abs(value) >= 0.1 or value == 0 else f"{value:.2f}"
+
+
 def _names(rows: Sequence[Row]) -> str:
     names = [r.name for r in rows]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -224,7 +228,7 @@ def _short_sentence(row: Row, last: str) -> str:
     assert row.opens is not None
     first, end = row.gap_fte[row.opens], row.gap_fte[last]
     per = row.gap_per_10k[last]
-    rate = f" ({per:.1f} per 10,000 children)" if per is not None else ""
+    rate = f" ({_per(per)} per 10,000 children)" if per is not None else ""
     if row.opens == last:
         return f"{row.name}: the gap opens in {last}, at {_fte(end)}{rate}."
     trend = "reaching" if end >= first else "easing to"
@@ -261,9 +265,13 @@ def summary(view: RegionView, role_label: str) -> list[str]:
                    f"{view.years[0]} to {last}.")
     else:
         per = total.gap_per_10k[last]
-        rate = f", {per:.1f} per 10,000 children," if per is not None else ""
-        out.append(f"Across {view.region} the {role_label} gap opens in {total.opens} and is "
-                   f"{_fte(total.gap_fte[last])}{rate} by {last}.")
+        rate = f", {_per(per)} per 10,000 children," if per is not None else ""
+        if total.opens == last:
+            out.append(f"Across {view.region} the {role_label} gap opens in {last}, at "
+                       f"{_fte(total.gap_fte[last])}{rate.rstrip(',')}.")
+        else:
+            out.append(f"Across {view.region} the {role_label} gap opens in {total.opens} and "
+                       f"is {_fte(total.gap_fte[last])}{rate} by {last}.")
     if short:
         verb = "is" if len(short) == 1 else "are"
         count = (f"All {len(own)} councils of the region are" if len(short) == len(own) > 1
@@ -279,9 +287,10 @@ def summary(view: RegionView, role_label: str) -> list[str]:
     if short and covered:
         out.append(f"Not short in any year: {_names(covered)}.")
     worst = max(own, key=lambda r: _or_low(r.gap_per_10k[last]))
-    if worst.opens is not None and worst.gap_per_10k[last] is not None and len(short) > 1:
+    worst_rate = worst.gap_per_10k[last]
+    if worst.opens is not None and worst_rate is not None and len(short) > 1:
         out.append(f"Relative to the number of children, the largest gap in {last} is in "
-                   f"{worst.name} ({worst.gap_per_10k[last]:.1f} per 10,000 children).")
+                   f"{worst.name} ({_per(worst_rate)} per 10,000 children).")
     year = f" ({view.published_year})" if view.published_year else ""
     for name, what, unit in (("caseload", "Caseloads", ""), ("agency_rate", "Agency rates", "%"),
                              ("vacancy_rate", "Vacancy rates", "%")):
