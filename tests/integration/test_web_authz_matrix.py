@@ -424,6 +424,18 @@ def rule_workforce_export(m: Matrix) -> None:
                 m.failures.append(f"{who} GET export {name}: {got}, expected {want}")
 
 
+def rule_workforce_region_export(m: Matrix) -> None:
+    """The region view's downloads: sign-in for nobody, 404 for roles without the capability.
+    The tiny plan is not a region's plan, so it has none for anyone (the downloads of a region
+    plan, and who gets them, are tested in test_web_workforce_region.py)."""
+    path = f"/workforce/plan/{tiny_plan()}/region/social_worker/region_view.xlsx"
+    for who, _ in m.roles():
+        got = m.call(who, "GET", path).status_code
+        want = 302 if who == ANONYMOUS else 404
+        if got != want:
+            m.failures.append(f"{who} GET region export: {got}, expected {want}")
+
+
 def _returns(who: str) -> bool:
     return capable(who, "vcse_returns")
 
@@ -515,6 +527,8 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "workforce:plan": rule_workforce_plan(""),
     "workforce:compare": rule_workforce_plan("scenarios/"),
     "workforce:export": rule_workforce_export,
+    "workforce:region": rule_workforce_plan("region/"),
+    "workforce:region_export": rule_workforce_region_export,
     "workforce:vcse": rule_vcse,
     "workforce:vcse_template": rule_vcse_template,
     "dashboards:index": lambda m: signed_in_page(m, "/dashboards/", _insight),

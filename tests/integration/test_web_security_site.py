@@ -36,7 +36,8 @@ def _values() -> dict[str, str]:
             **{f"{name}/name": "stockport-areas" for name in (
                 "opendata:dataset", "opendata:download", "opendata-api:get_dataset",
                 "opendata-api:get_rows", "opendata-api:get_download")},
-            "fmt": "csv", "account_no": "4100000"}
+            "fmt": "csv", "account_no": "4100000",
+            "role": "social_worker", "workforce:region_export/file": "region_view.xlsx"}
 
 
 def _clients(csrf: bool) -> Iterator[tuple[str, Client]]:

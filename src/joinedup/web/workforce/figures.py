@@ -27,6 +27,8 @@ class Chart:
     rows: list[Row]
     traces: list[dict[str, Any]] = field(default_factory=list)
     layout: dict[str, Any] = field(default_factory=dict)
+    # (URL, text) downloads in place of the plan's CSV and workbook (the region view's).
+    links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def plot_id(self) -> str:

@@ -235,3 +235,8 @@ def load_plan(key: str, settings: Settings) -> StoredPlan | None:
     except (OSError, ValueError):
         return None
     return StoredPlan(key, folder, meta, tables)
+
+
+def reference_dir(settings: Settings) -> Path:
+    """The DfE reference data folder, or a ConfigError that says to ask the administrator."""
+    return _reference(settings)
