@@ -39,12 +39,18 @@ _MACROS = (
     # Forenames that are not one name written two ways: not the same, neither a nickname of
     # the other, neither among the other's names, neither the start of the other (Kath,
     # Katherine; an initial). Alike names (Arjun, Arun) are other names here.
-    """CREATE OR REPLACE TEMP MACRO jdu_forenames_other(fl, fr, vl, vr, tl, tr) AS
+    # A forename among the other record's names: a middle name used as forename, or the
+    # names swapped (the forename holds the other's surname). Not when the word is the
+    # surname of both records: "Ali Ali" and "Ahmed Ali" born the same day are twins, not
+    # one boy whose forename was typed as his surname.
+    """CREATE OR REPLACE TEMP MACRO jdu_among_names(f, t, s_own, s_other) AS
+        coalesce(list_contains(t, f)
+                 AND NOT (list_contains(s_own, f) AND list_contains(s_other, f)), false)""",
+    """CREATE OR REPLACE TEMP MACRO jdu_forenames_other(fl, fr, vl, vr, tl, tr, sl, sr) AS
         fl IS NOT NULL AND fr IS NOT NULL AND fl <> fr
         AND NOT coalesce(list_contains(vl, fr), false)
         AND NOT coalesce(list_contains(vr, fl), false)
-        AND NOT coalesce(list_contains(tr, fl), false)
-        AND NOT coalesce(list_contains(tl, fr), false)
+        AND NOT jdu_among_names(fl, tr, sl, sr) AND NOT jdu_among_names(fr, tl, sr, sl)
         AND NOT starts_with(fl, fr) AND NOT starts_with(fr, fl)""",
     # Forenames that differ outright: neither a nickname of the other (two diminutives of one
     # name, Maisie and Daisy, are two names: twins' names rhyme), neither among the other's
@@ -52,14 +58,22 @@ _MACROS = (
     # Katherine), and not alike (Jaro-Winkler below 0.8) unless their first letters differ
     # (Ella and Bella: a typing error rarely hits the first letter). An initial differs from a
     # name that starts with another letter.
-    """CREATE OR REPLACE TEMP MACRO jdu_forenames_differ(fl, fr, vl, vr, tl, tr) AS
-        jdu_forenames_other(fl, fr, vl, vr, tl, tr)
+    """CREATE OR REPLACE TEMP MACRO jdu_forenames_differ(fl, fr, vl, vr, tl, tr, sl, sr) AS
+        jdu_forenames_other(fl, fr, vl, vr, tl, tr, sl, sr)
         AND CASE WHEN length(fl) = 1 OR length(fr) = 1
                  THEN substr(fl, 1, 1) <> substr(fr, 1, 1)
                  ELSE jaro_winkler_similarity(fl, fr) < 0.8
                       OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
                           AND least(length(fl), length(fr)) >= 3)
             END""",
+    # One forename (or one written two ways) but middle names that differ outright: Mohammed
+    # Imran and Mohammed Ahmed, John Paul and John Peter. A middle name left out, an initial
+    # for it, or one middle name in common is no difference.
+    """CREATE OR REPLACE TEMP MACRO jdu_middle_names_differ(fl, fr, vl, vr, tl, tr, sl, sr,
+                                                           gl, gr) AS
+        len(gl) > 0 AND len(gr) > 0 AND NOT list_has_any(gl, gr)
+        AND NOT jdu_forenames_differ(fl, fr, vl, vr, tl, tr, sl, sr)
+        AND jdu_forenames_differ(gl[1], gr[1], NULL, NULL, gl, gr, NULL, NULL)""",
     # One identifier on both records: the same NHS number, UPN or person number.
     """CREATE OR REPLACE TEMP MACRO jdu_shared_number(nl, nr, ul, ur, pl, pr) AS
         coalesce(nl = nr, false) OR coalesce(ul = ur, false) OR coalesce(pl = pr, false)""",

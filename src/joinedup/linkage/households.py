@@ -39,6 +39,7 @@ from typing import Any
 
 import duckdb
 
+from joinedup.linkage.addresses import STREET_ABBREVIATIONS
 from joinedup.linkage.families import DIRECTED, build_family_edges, declared_relationships
 
 COMMUNAL_SIZE = 12
@@ -57,11 +58,6 @@ PLACEHOLDER_POSTCODE_PREFIX = "ZZ99"
 """NHS pseudo-postcodes (ZZ99 3VZ no fixed abode, ZZ99 3WZ not known, ...)."""
 _LO = "DATE '0001-01-01'"
 _HI = "DATE '9999-12-31'"
-# Street abbreviations read the same as the words (applied to whole words, both sides alike).
-_ABBREVIATIONS = (("rd", "road"), ("st", "street"), ("ave", "avenue"), ("ln", "lane"),
-                  ("dr", "drive"), ("cl", "close"), ("ct", "court"), ("cres", "crescent"),
-                  ("gdns", "gardens"), ("gr", "grove"), ("pl", "place"), ("sq", "square"),
-                  ("terr", "terrace"), ("apt", "flat"))
 FAMILY_TABLES = ("household", "household_member", "family_edge")
 _SCRATCH = ("fam_raw", "fam_text", "fam_address", "fam_kept", "fam_closed", "fam_run",
             "fam_stay", "fam_communal", "fam_member")
@@ -91,7 +87,7 @@ def _line_expr(column: str) -> str:
     premise = (f"coalesce(nullif(regexp_extract({text}, '^(.*?[0-9]+[a-z]?\\s+[^,]+)', 1), ''),"
                f" split_part({text}, ',', 1))")
     words = f"string_split(trim(regexp_replace({premise}, '[^a-z0-9]+', ' ', 'g')), ' ')"
-    cases = " ".join(f"WHEN '{short}' THEN '{word}'" for short, word in _ABBREVIATIONS)
+    cases = " ".join(f"WHEN '{short}' THEN '{word}'" for short, word in STREET_ABBREVIATIONS)
     return f"array_to_string(list_transform({words}, lambda w: CASE w {cases} ELSE w END), ' ')"
 
 

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from joinedup.errors import SourceError
+from joinedup.linkage.addresses import street_line_sql
 from joinedup.linkage.blocking import rare_keys_sql
 from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
 from joinedup.linkage.forenames import forename_table
@@ -154,6 +155,12 @@ def _clean_text_sql(column: str | None) -> str:
     return f"nullif({cleaned}, '')"
 
 
+def _address_sql(column: str | None) -> str:
+    if column is None:
+        return "NULL::VARCHAR"
+    return street_line_sql(_text(column))
+
+
 def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
                  fields: Mapping[str, str]) -> pa.Table:
     """Standardise each distinct combination of name fields once."""
@@ -288,7 +295,7 @@ def prepare_records(
         "dob": _dob_sql(fields.get("dob")),
         "sex": _sex_sql(fields.get("sex")),
         **_postcode_sql(fields.get("postcode")),
-        "address": _clean_text_sql(fields.get("address")),
+        "address": _address_sql(fields.get("address")),
         "uprn": _digits_sql(fields.get("uprn"), None),
         "nhs_number": _digits_sql(fields.get("nhs_number"), 10),
         "upn": _upn_sql(fields.get("upn")),
