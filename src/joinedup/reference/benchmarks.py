@@ -16,21 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from joinedup.errors import ReferenceDataError
-from joinedup.reference.csww import COLUMNS, CSWW_PREFIX, WorkforceYear
+from joinedup.reference.csww import COLUMNS, CSWW_PREFIX, WorkforceYear, dfe_dir
 from joinedup.reference.dfe import find_file, parse_number
 from joinedup.reference.statistics import FILES
 
 ENGLAND = "England"
 NEIGHBOURS_PREFIX = "statistical_neighbours"
-
-
-def _dfe_dir(reference_dir: Path) -> Path:
-    dfe_dir = reference_dir / "dfe"
-    if not dfe_dir.is_dir():
-        raise ReferenceDataError(
-            f"{dfe_dir} does not exist. Point JOINEDUP_REFERENCE_DATA at the reference data "
-            "folder (with dfe/ and geo/).")
-    return dfe_dir
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -61,7 +52,7 @@ def _year(raw: str | None) -> int | None:
 
 def all_workforce(reference_dir: Path) -> dict[str, dict[int, WorkforceYear]]:
     """Every council's CSWW figures by year, and England's under :data:`ENGLAND`."""
-    path = find_file(_dfe_dir(reference_dir), CSWW_PREFIX)
+    path = find_file(dfe_dir(reference_dir), CSWW_PREFIX)
     out: dict[str, dict[int, WorkforceYear]] = {}
     for row in _rows(path):
         name, year = _where(row), _year(row.get("time_period"))
@@ -77,7 +68,7 @@ def all_workforce(reference_dir: Path) -> dict[str, dict[int, WorkforceYear]]:
 
 def child_population(reference_dir: Path) -> dict[str, dict[int, float]]:
     """Children aged 0 to 17 by council (and England) and mid-year, as ONS estimates them."""
-    path = find_file(_dfe_dir(reference_dir), FILES["population"])
+    path = find_file(dfe_dir(reference_dir), FILES["population"])
     out: dict[str, dict[int, float]] = {}
     for row in _rows(path):
         name, year = _where(row), _year(row.get("time_period"))
@@ -94,7 +85,7 @@ def statistical_neighbours(reference_dir: Path) -> dict[str, tuple[str, ...]]:
 
     Empty when the reference data has no statistical neighbours file.
     """
-    matches = sorted(_dfe_dir(reference_dir).glob(f"{NEIGHBOURS_PREFIX}*.csv"))
+    matches = sorted(dfe_dir(reference_dir).glob(f"{NEIGHBOURS_PREFIX}*.csv"))
     if not matches:
         return {}
     rows = list(_rows(matches[-1]))

@@ -48,18 +48,19 @@ class WorkforceYear:
     absence_pct: float | None = None
 
 
-def _dfe_dir(reference_dir: Path) -> Path:
-    dfe_dir = reference_dir / "dfe"
-    if not dfe_dir.is_dir():
+def dfe_dir(reference_dir: Path) -> Path:
+    """The reference data's dfe/ folder, or a ReferenceDataError saying where to point."""
+    folder = reference_dir / "dfe"
+    if not folder.is_dir():
         raise ReferenceDataError(
-            f"{dfe_dir} does not exist. Point JOINEDUP_REFERENCE_DATA at the reference data "
+            f"{folder} does not exist. Point JOINEDUP_REFERENCE_DATA at the reference data "
             "folder (with dfe/ and geo/).")
-    return dfe_dir
+    return folder
 
 
 def load_workforce(reference_dir: Path, la_name: str) -> dict[int, WorkforceYear]:
     """Every published year of the CSWW indicators for ``la_name`` (DfE's spelling)."""
-    path = find_file(_dfe_dir(reference_dir), CSWW_PREFIX)
+    path = find_file(dfe_dir(reference_dir), CSWW_PREFIX)
     years: dict[int, WorkforceYear] = {}
     for row in read_la_rows(path, la_name):
         values = {attr: row.number(column) for column, attr in COLUMNS.items()}
@@ -78,7 +79,7 @@ def _key(name: str) -> str:
 
 def la_names(reference_dir: Path) -> list[str]:
     """Local authority names in the CSWW file, as DfE spells them."""
-    path = find_file(_dfe_dir(reference_dir), CSWW_PREFIX)
+    path = find_file(dfe_dir(reference_dir), CSWW_PREFIX)
     names: set[str] = set()
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
