@@ -76,6 +76,17 @@ def test_common_names_are_guessed_and_reported() -> None:
     assert "guessed id<-Record ID" in mapping.describe()
 
 
+def test_the_system_and_its_record_id_and_the_first_address_line_are_guessed() -> None:
+    # One file pooled from several systems: which system and its own id let the rules read
+    # what each system shows (two records one system keeps apart, an adults-only register).
+    mapping = resolve_mapping(["record_id", "Source System", "Source ID", "forename",
+                               "surname", "Address Line 1", "postcode"], {})
+    assert mapping.fields["source"] == "Source System"
+    assert mapping.fields["source_record_id"] == "Source ID"
+    assert mapping.fields["address"] == "Address Line 1"
+    assert mapping.fields["id"] == "record_id"
+
+
 def test_a_field_of_the_same_name_wins_over_a_guess_and_columns_overrides() -> None:
     mapping = resolve_mapping(["id", "record_id", "surname", "family_name"], {})
     assert mapping.fields["id"] == "id" and mapping.fields["surname"] == "surname"

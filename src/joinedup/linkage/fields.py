@@ -57,12 +57,16 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "dob": ("date_of_birth", "birth_date", "birthdate"),
     "sex": ("gender",),
     "postcode": ("post_code", "postal_code"),
-    "address": ("full_address", "address_line"),
+    "address": ("full_address", "address_line", "address_line_1", "address1",
+                "street_address", "first_line"),
     "nhs_number": ("nhs_no", "nhs", "nhs_num"),
     "upn": ("unique_pupil_number", "pupil_number"),
     "person_number": ("ni_number", "national_insurance_number", "nino"),
     "address_from": ("address_start", "moved_in"),
     "address_to": ("address_end", "moved_out"),
+    "source": ("source_system", "system", "source_name", "data_source"),
+    "source_record_id": ("source_id", "system_id", "local_id", "source_ref",
+                         "system_record_id"),
 }
 
 _EXTRA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
