@@ -71,20 +71,35 @@ def _text(column: str | None, alias: str = "") -> str:
     return f"nullif(trim(CAST({prefix}{quote(column)} AS VARCHAR)), '')"
 
 
+_MONTHS = "['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']"
+
+
 def _dob_sql(column: str | None) -> str:
     """Dates as YYYY-MM-DD text; impossible dates ("1847-72-18") are kept: the digits are
-    still evidence. UK order for slashed dates."""
+    still evidence. UK order for slashed dates; also 1983/07/15, 15-Jul-1983, 15 July 1983
+    and 19830715. A two-digit year (15/07/83) is left empty: its century is a guess."""
     if column is None:
         return "NULL::VARCHAR"
     d = _text(column)
-    slashed = "(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})"
+    # A time after the date (an export of a date-time column) is dropped.
+    time = "(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2})?)?"
+    slashed = "(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + time
     parts = f"regexp_extract({d}, '^{slashed}$', ['d', 'm', 'y'])"
+    year_first = "(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})"
+    ymd = f"regexp_extract({d}, '^{year_first}$', ['y', 'm', 'd'])"
+    named = "(\\d{1,2})[ ./-]*([A-Za-z]{3,9})\\.?[ ./-]*(\\d{4})"
+    dmy = f"regexp_extract({d}, '^{named}$', ['d', 'm', 'y'])"
+    month = f"list_position({_MONTHS}, lower(substr({dmy}.m, 1, 3)))"
     return f"""CASE
         WHEN regexp_full_match({d}, '\\d{{4}}-\\d{{2}}-\\d{{2}}.*') THEN substr({d}, 1, 10)
         WHEN regexp_full_match({d}, '{slashed}') THEN
             {parts}.y || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')
         WHEN regexp_full_match({d}, '\\d{{8}}') THEN
             substr({d}, 1, 4) || '-' || substr({d}, 5, 2) || '-' || substr({d}, 7, 2)
+        WHEN regexp_full_match({d}, '{year_first}') THEN
+            {ymd}.y || '-' || lpad({ymd}.m, 2, '0') || '-' || lpad({ymd}.d, 2, '0')
+        WHEN regexp_full_match({d}, '{named}') AND {month} > 0 THEN
+            {dmy}.y || '-' || lpad(CAST({month} AS VARCHAR), 2, '0') || '-' || lpad({dmy}.d, 2, '0')
         END"""
 
 

@@ -29,8 +29,12 @@ TABLE_COLUMNS: dict[str, Any] = {"born_by": None, "unique_source": None, "rare_k
 source, rare blocking keys, a copy of another record), not what its own fields hold, with
 their values for a query (which belongs to no table)."""
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}.*")
-_SLASHED = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+_SLASHED = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})" + _TIME)
 _COMPACT = re.compile(r"[0-9]{8}")
+_YEAR_FIRST = re.compile(r"([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})")
+_NAMED = re.compile(r"([0-9]{1,2})[ ./-]*([A-Za-z]{3,9})\.?[ ./-]*([0-9]{4})")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _AREA = re.compile(r"^[A-Z]+")
@@ -85,6 +89,15 @@ def standard_dob(text: str | None) -> str | None:
         return f"{year}-{month.rjust(2, '0')}-{day.rjust(2, '0')}"
     if _COMPACT.fullmatch(text):
         return f"{text[:4]}-{text[4:6]}-{text[6:8]}"
+    year_first = _YEAR_FIRST.fullmatch(text)
+    if year_first:
+        year, month, day = year_first.groups()
+        return f"{year}-{month.rjust(2, '0')}-{day.rjust(2, '0')}"
+    named = _NAMED.fullmatch(text)
+    if named and named.group(2)[:3].lower() in _MONTHS:
+        day, name, year = named.groups()
+        month = str(_MONTHS.index(name[:3].lower()) + 1)
+        return f"{year}-{month.rjust(2, '0')}-{day.rjust(2, '0')}"
     return None
 
 
