@@ -169,3 +169,20 @@ def test_middle_names_are_the_given_names_after_the_forename() -> None:
     assert standardise_name("John", "Oxworth", middle_names="Noah").given == ("noah",)
     assert standardise_name(full_name="Thomas Clifford Smith").given == ("clifford",)
     assert standardise_name("Baby of", "Smith").given == ()
+
+
+@pytest.mark.parametrize("written", [
+    "SMITH, John Paul", "SMITH John Paul", "John Paul Smith", "Smith, John Paul"])
+def test_a_full_name_written_surname_first_is_read_surname_last(written: str) -> None:
+    name = standardise_name(full_name=written)
+    assert (name.forename, name.surname, name.given) == ("john", "smith", ("paul",))
+
+
+@pytest.mark.parametrize("written", [
+    "JOHN SMITH",            # all capitals: nothing tells which word is the surname
+    "Mr John SMITH",         # the capitalised word is already last
+    "thomas clifford, 1st baron clifford of chudleigh",  # two words before the comma
+])
+def test_a_full_name_not_clearly_surname_first_keeps_its_order(written: str) -> None:
+    name = standardise_name(full_name=written)
+    assert name.forename in ("john", "thomas")

@@ -165,12 +165,30 @@ def _placeholder_given(value: str | None) -> bool:
     return text is not None and bool(_PLACEHOLDER_RE.match(text))
 
 
+def _surname_last(full_name: str) -> str:
+    """A full name written surname first, as case systems list people, turned round:
+    "SMITH, John Paul" and "SMITH John Paul" (the surname alone in capitals) are
+    "John Paul SMITH". Anything else is returned as it is."""
+    head, comma, rest = full_name.partition(",")
+    surname = head.strip()
+    if (comma and len(surname.split()) == 1 and rest.strip()
+            and not any(ch.isdigit() for ch in rest)
+            and not _is_noise_token(surname.casefold().rstrip("."))):
+        return f"{rest.strip()} {surname}"
+    words = full_name.split()
+    capitals = [w for w in words if len(w) > 1 and w.isalpha() and w.isupper()]
+    if len(words) > 1 and len(capitals) == 1 and words[0] == capitals[0] and all(
+            not w.isupper() for w in words[1:]):
+        return " ".join([*words[1:], words[0]])
+    return full_name
+
+
 def _full_name_words(full_name: str | None) -> tuple[list[str], bool]:
     """Words of a full name, and whether the name is a placeholder such as "Baby of Smith".
 
     A placeholder keeps only the family name after "Baby of"/"Baby", so it still helps.
     """
-    text = normalise_text(full_name)
+    text = normalise_text(_surname_last(full_name) if full_name else full_name)
     if text is None:
         return [], False
     if _PLACEHOLDER_RE.match(text):
