@@ -27,6 +27,7 @@ from joinedup.sources.files import SOURCES_YAML, Fixes
 CHUNK = 8 * 1024 * 1024
 _UTF8_NAMES = {"utf-8", "utf_8", "utf-8-sig"}
 _SNIFF = 4096
+_HEADER_WINDOW = 1_048_576
 
 
 @dataclass
@@ -133,8 +134,8 @@ def scan_text(path: Path, encoding: str, shown: str, delimiter: str) -> Scan:
         while chunk := handle.read(CHUNK):
             pending = decoder.getstate()[0]
             if not (header_text and ascii_safe and not pending and chunk.isascii()):
-                try:
-                    text = decoder.decode(chunk)
+                try:  # only the header's window of the text is kept
+                    text = decoder.decode(chunk)[:_HEADER_WINDOW]
                 except UnicodeDecodeError as exc:
                     where = offset + exc.start - len(pending)
                     byte = (pending + chunk)[exc.start]
