@@ -97,9 +97,10 @@ def _refuse_plain_zip(path: Path, shown: str) -> None:
 
 
 def refuse_other_format(path: Path, shown: str, declared: str) -> None:
-    """A file declared as text (CSV) whose first bytes say it is a zip archive, a workbook
-    or Parquet: refused with what it is, instead of a screen of unreadable rows. A file that
-    cannot be opened is left to the reader, which says why."""
+    """A file whose first bytes say it is not the format its mapping declares (a zip
+    archive, a workbook, Parquet): refused with what it is, instead of a screen of
+    unreadable rows or a parser's complaint. A file that cannot be opened is left to the
+    reader, which says why."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
@@ -107,10 +108,11 @@ def refuse_other_format(path: Path, shown: str, declared: str) -> None:
         return
     if head == b"PK\x03\x04":
         _refuse_plain_zip(path, shown)
-        raise SourceError(f"this is an Excel workbook, but its mapping says format: "
-                          f"{declared}: set format: xlsx in its mapping, or save it as CSV.",
-                          file=shown)
-    if head == b"PAR1":
+        if declared != "xlsx":
+            raise SourceError(f"this is an Excel workbook, but its mapping says format: "
+                              f"{declared}: set format: xlsx in its mapping, or save it as "
+                              "CSV.", file=shown)
+    if head == b"PAR1" and declared != "parquet":
         raise SourceError(f"this is a Parquet file, but its mapping says format: {declared}: "
                           "set format: parquet in its mapping.", file=shown)
 
