@@ -56,6 +56,31 @@ def test_a_zip_archive_is_refused_with_what_it_holds_whatever_the_format(tmp_pat
             r"unzip it and give joinedup the file inside\.$")
 
 
+NOT_TABLES = {
+    "gzip": (b"\x1f\x8b\x08\x00" + bytes(range(256)),
+             r"this is a gzip-compressed file, not a table: decompress it"),
+    "7-zip": (b"7z\xbc\xaf\x27\x1c" + bytes(range(256)), r"this is a 7-Zip archive"),
+    "pdf": (b"%PDF-1.7\n" + bytes(range(256)), r"this is a PDF document, not a table"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)),
+            r"this is an old Excel \.xls workbook, which cannot be read\. Open it in Excel"),
+    "binary": (b"\x00\x01\x02\x03,\x00\nabc\x00,\x07\n",
+               r"the header line holds zero \(NUL\) bytes: this is not a text file"),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_TABLES, ids=NOT_TABLES)
+def test_compressed_pdf_xls_and_binary_files_are_named_for_what_they_are(tmp_path: Path,
+                                                                         kind: str) -> None:
+    # They were decoded as Windows-1252 text: a confusing "neither UTF-8 nor Windows-1252"
+    # or a list of garbage column names.
+    data, message = NOT_TABLES[kind]
+    path = tmp_path / "extract.csv"
+    path.write_bytes(data)
+    refused(tmp_path, source("extract.csv"), r"^file extract\.csv: " + message)
+    with pytest.raises(SourceError, match=rf"^file {path}: {message}"):
+        read_table_file(path, str(path))
+
+
 def test_a_workbook_declared_as_parquet_or_xml_says_it_is_a_workbook(tmp_path: Path) -> None:
     book = Workbook()
     book.active.append(["Ref"])  # type: ignore[union-attr]

@@ -158,6 +158,12 @@ def open_csv(con: duckdb.DuckDBPyConnection, path: Path, shown: str, *, encoding
     scan, copy, codec = prepare(path, encoding, delimiter, shown, fixes)
     temp_files = [copy] if copy else []
     columns = column_names(scan.header)
+    if any("\x00" in name for name in columns):
+        for temp in temp_files:
+            temp.unlink(missing_ok=True)
+        raise SourceError(
+            "the header line holds zero (NUL) bytes: this is not a text file. Check "
+            f"{fixes.format}, or export the data again as CSV UTF-8.", file=shown)
     missing = [name for name in required if name not in columns]
     if missing:
         for temp in temp_files:

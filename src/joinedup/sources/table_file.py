@@ -96,6 +96,23 @@ def _refuse_plain_zip(path: Path, shown: str) -> None:
                       "unzip it and give joinedup the file inside.", file=shown)
 
 
+_NOT_TABLES = {
+    b"\x1f\x8b": "a gzip-compressed file, not a table: decompress it (gunzip, or 7-Zip on "
+                 "Windows) and give joinedup the file inside",
+    b"7z\xbc\xaf": "a 7-Zip archive, not a table: extract it and give joinedup the file inside",
+    b"%PDF": "a PDF document, not a table: export the data from its system as CSV or .xlsx",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook, which cannot be read. Open it in Excel "
+                         "and save it as .xlsx or as CSV UTF-8",
+}
+
+
+def _refuse_not_a_table(head: bytes, shown: str) -> None:
+    """Compressed files, PDFs and old .xls workbooks, known by their first bytes."""
+    for magic, what in _NOT_TABLES.items():
+        if head.startswith(magic):
+            raise SourceError(f"this is {what}.", file=shown)
+
+
 def refuse_other_format(path: Path, shown: str, declared: str) -> None:
     """A file whose first bytes say it is not the format its mapping declares (a zip
     archive, a workbook, Parquet): refused with what it is, instead of a screen of
@@ -106,6 +123,7 @@ def refuse_other_format(path: Path, shown: str, declared: str) -> None:
             head = handle.read(4)
     except OSError:
         return
+    _refuse_not_a_table(head, shown)
     if head == b"PK\x03\x04":
         _refuse_plain_zip(path, shown)
         if declared != "xlsx":
@@ -129,9 +147,9 @@ def table_format(path: Path, shown: str, fixes: Fixes = SOURCES_YAML) -> TableFo
     if head == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
         _refuse_plain_zip(path, shown)
         return TableFormat.XLSX
-    if head[:4] == b"\xd0\xcf\x11\xe0" or suffix == ".xls":
-        raise SourceError("this is an old Excel .xls workbook, which cannot be read. Open it "
-                          "in Excel and save it as .xlsx or as CSV UTF-8.", file=shown)
+    if suffix == ".xls":
+        head = b"\xd0\xcf\x11\xe0"
+    _refuse_not_a_table(head, shown)
     return TableFormat.CSV
 
 
