@@ -97,19 +97,22 @@ class CsvSource(RawSource):
                       n_good: int) -> tuple[list[Reject], str | None]:
         rejects = [_reject(int(line), column, kind, message, text, limit=self.limit)
                    for line, column, kind, message, text in found]
-        if not rejects:
-            return [], None  # rows are lines 2, 3, ...
+        if not rejects or not n_good:
+            return rejects, None  # rows are lines 2, 3, ... (or there are none)
         lines = np.arange(2, n_good + len(found) + 2)
         good = np.delete(lines, [int(r[0]) - 2 for r in found])
         return rejects, self._line_table(con, good)
 
     def _line_table(self, con: duckdb.DuckDBPyConnection, good: npt.NDArray[np.int64],
                     ) -> str:
-        """A temp table (seq, line): the file line of each row DuckDB read."""
-        mapping = pa.table({"seq": pa.array(np.arange(1, len(good) + 1), pa.int64()),
-                            "line": pa.array(good, pa.int64())})
+        """A temp table of runs (seq, line): row ``seq`` is on file line ``line`` and the
+        rows after it on the lines after, until the next run. A rejected row or a blank line
+        starts a new run, so the table stays small however many rows the file has."""
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(good) != 1) + 1]).astype(np.int64)
+        runs = pa.table({"seq": pa.array(starts + 1, pa.int64()),
+                         "line": pa.array(good[starts], pa.int64())})
         view = temp_name("lines")
-        register(con, view, mapping)
+        register(con, view, runs)
         try:
             con.execute(f"CREATE TEMP TABLE {self.line_table} AS SELECT * FROM {view}")
             self.made.append(self.line_table)

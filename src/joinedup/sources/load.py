@@ -77,12 +77,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -
 
 def _numbered(con: duckdb.DuckDBPyConnection, table: str, view: str,
               lines: str | None) -> str:
-    """The staged rows, with ``_ju_row`` corrected from ``lines`` when given: ``table`` itself
-    when no correction is needed (saving a view), else the temp view ``view``."""
+    """The staged rows, with ``_ju_row`` corrected from ``lines`` (runs: see
+    `RawSource.finish`) when given: ``table`` itself when no correction is needed (saving a
+    view), else the temp view ``view``."""
     if lines is None:
         return table
-    con.execute(f"CREATE TEMP VIEW {view} AS SELECT t.* REPLACE (m.line AS _ju_row) "
-                f"FROM {table} t JOIN {lines} m ON m.seq = t._ju_seq")
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT t.* REPLACE "
+                f"(m.line + (t._ju_seq - m.seq) AS _ju_row) "
+                f"FROM {table} t ASOF JOIN {lines} m ON t._ju_seq >= m.seq")
     return view
 
 

@@ -90,7 +90,9 @@ class RawSource:
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
         """Called once the relation has been read into table ``staged``. Returns all rejects
-        and, when ``_ju_row`` needs correcting, a temp table (seq, line) giving each row's."""
+        and, when ``_ju_row`` needs correcting, a temp table of runs (seq, line): row ``seq``
+        is on line ``line``, and each row after it on the next line, until the next run
+        (``ASOF JOIN ... ON _ju_seq >= seq``)."""
         return self.rejects, None
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:

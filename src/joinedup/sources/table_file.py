@@ -218,8 +218,8 @@ def _collect(con: duckdb.DuckDBPyConnection, source: RawSource, kind: TableForma
         rejects, line_table = source.finish(con, staged)
         rejects = list(rejects)
         columns = ", ".join(f"s.{quote_ident(c)}" for c in source.columns)
-        line = "l.line" if line_table else "s._ju_row"
-        joined = f" JOIN {line_table} AS l ON l.seq = s._ju_seq" if line_table else ""
+        line = "l.line + (s._ju_seq - l.seq)" if line_table else "s._ju_row"
+        joined = f" ASOF JOIN {line_table} AS l ON s._ju_seq >= l.seq" if line_table else ""
         where = ""
         if kind is not TableFormat.CSV and source.columns:
             # A CSV row over the line limit is rejected by the reader; a cell as long in a
