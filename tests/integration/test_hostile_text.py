@@ -162,3 +162,20 @@ def test_an_encoding_the_file_contradicts_is_refused_naming_the_one_to_declare(
         read_table_file(path, str(path), encoding=declared, fixes=MATCH_FIXES)
     if "encoding:" in message:  # `joinedup match` names its own option
         assert "--encoding" in str(raised.value) and "sources.yaml" not in str(raised.value)
+
+
+@pytest.mark.parametrize("blanks", [3, 300], ids=["a few runs", "many runs"])
+def test_rows_keep_their_lines_around_blank_lines(tmp_path: Path, blanks: int) -> None:
+    """Line numbers come as runs of consecutive lines: a few are written into the SQL, many
+    are joined (ASOF); both give every row its own line."""
+    lines, expected, line = ["Ref,Surname,DOB"], [], 1
+    for n in range(600):
+        if n % (600 // blanks) == 0:
+            lines.append("")
+            line += 1
+        line += 1
+        lines.append(f"R{n},S{n},2010-02-01")
+        expected.append((f"R{n}", f"S{n}", line))
+    data = ("\n".join(lines) + "\n").encode()
+    assert ingest(tmp_path, data) == expected
+    assert match_read(tmp_path, data) == expected

@@ -25,7 +25,7 @@ from joinedup.model.spreadsheet import safe_cell
 from joinedup.sources.csv_reader import MAX_LINE_BYTES, open_csv, sniff_utf16
 from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.parquet_reader import open_parquet
-from joinedup.sources.raw import RawSource, Reject, temp_name
+from joinedup.sources.raw import RawSource, Reject, run_lines_sql, temp_name
 from joinedup.sources.schema import quote_ident
 from joinedup.sources.xlsx_reader import open_xlsx
 
@@ -218,8 +218,8 @@ def _collect(con: duckdb.DuckDBPyConnection, source: RawSource, kind: TableForma
         rejects, line_table = source.finish(con, staged)
         rejects = list(rejects)
         columns = ", ".join(f"s.{quote_ident(c)}" for c in source.columns)
-        line = "l.line + (s._ju_seq - l.seq)" if line_table else "s._ju_row"
-        joined = f" ASOF JOIN {line_table} AS l ON s._ju_seq >= l.seq" if line_table else ""
+        line, joined = (run_lines_sql(con, line_table, "s._ju_seq") if line_table
+                        else ("s._ju_row", ""))
         where = ""
         if kind is not TableFormat.CSV and source.columns:
             # A CSV row over the line limit is rejected by the reader; a cell as long in a
