@@ -4,6 +4,7 @@ right, or refused with the encoding to declare; counts always reconcile."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,16 @@ def test_rows_keep_their_lines_around_blank_lines(tmp_path: Path, blanks: int) -
     data = ("\n".join(lines) + "\n").encode()
     assert ingest(tmp_path, data) == expected
     assert match_read(tmp_path, data) == expected
+
+
+@pytest.mark.parametrize("data", [TEXT.encode("utf-16")[:-1],
+                                  TEXT.encode("utf-16") + b"\x00\xd8A\x00\n\x00"],
+                         ids=["truncated", "a lone surrogate"])
+def test_a_refused_utf16_file_leaves_no_temporary_copy(tmp_path: Path, data: bytes,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The UTF-8 copy begun before the bad bytes were found was left in /tmp, empty.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    refused(tmp_path, data, "the file looks like UTF-16 but is not valid UTF-16")
+    assert not list(temp.iterdir())

@@ -173,18 +173,22 @@ def transcode(path: Path, encoding: str, normalise_newlines: bool) -> Path:
     os.close(handle)
     target = Path(name)
     carry = ""  # a \r ending one chunk may be the first half of a \r\n
-    with path.open("r", encoding=encoding, newline="") as src, target.open(
-        "w", encoding="utf-8", newline=""
-    ) as dst:
-        while text := src.read(CHUNK):
-            if normalise_newlines:
-                text = carry + text
-                carry = "\r" if text.endswith("\r") else ""
-                text = text[:-1] if carry else text
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-            dst.write(text)
-        if carry:
-            dst.write("\n")
+    try:
+        with path.open("r", encoding=encoding, newline="") as src, target.open(
+            "w", encoding="utf-8", newline=""
+        ) as dst:
+            while text := src.read(CHUNK):
+                if normalise_newlines:
+                    text = carry + text
+                    carry = "\r" if text.endswith("\r") else ""
+                    text = text[:-1] if carry else text
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                dst.write(text)
+            if carry:
+                dst.write("\n")
+    except BaseException:  # an undecodable file: the copy begun must not be left behind
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
