@@ -313,6 +313,18 @@ def test_any_column_name_is_safe_in_sql() -> None:
     ("28/02/2010 14:05", "28/02/2010 25:05", "%d/%m/%Y %H:%M"),
     ("28 February 2010", "30 February 2010", "%d %B %Y"),
     ("28/02/10", "28/02/2010x", "%d/%m/%y"),
+    # Other formats councils' systems send, each read with its own date_format (and a
+    # value in another format quarantined, naming the field and the format expected).
+    ("2010-02-28 00:00:00.000", "2010-02-28", "%Y-%m-%d %H:%M:%S.%g"),  # SQL Server
+    ("2010-02-28T13:45:00", "2010-02-28 13:45:00", "%Y-%m-%dT%H:%M:%S"),  # ISO 8601
+    ("28/02/2010 00:00:00", "28/02/2010", "%d/%m/%Y %H:%M:%S"),  # Excel's CSV of a date
+    ("20100228", "2010228", "%Y%m%d"),  # fixed-width and DfE returns
+    ("28-02-2010", "28/02/2010", "%d-%m-%Y"),
+    ("28-FEB-10", "28-FEB-2010x", "%d-%b-%y"),  # Oracle
+    ("28 Feb 2010", "Feb 28 2010", "%d %b %Y"),
+    ("2/28/2010", "28/2/2010", "%m/%d/%Y"),  # US order (a US-made system)
+    ("28/2/2010", "40237", "%d/%m/%Y"),  # single digits; an Excel serial number is refused
+    ("28/02/2010", "02/28/2010", "%d/%m/%Y"),  # a US date in a UK file: month 28 refused
 ])
 def test_every_documented_date_format_reads_and_refuses(good: str, bad: str,
                                                         date_format: str) -> None:

@@ -25,7 +25,7 @@ from joinedup.sources.macros import install_macros
 from joinedup.sources.mapping import FileMapping, SourceConfig
 from joinedup.sources.plan import Plan, build_plan
 from joinedup.sources.quarantine import find_duplicates, has_rows, write_quarantine
-from joinedup.sources.raw import RawSource, scalar, temp_name
+from joinedup.sources.raw import RawSource, run_lines_sql, scalar, temp_name
 from joinedup.sources.readers import ReaderCache, open_reader
 from joinedup.sources.results import FileLoadResult, SourceLoadResult
 from joinedup.sources.schema import create_model_tables, quote_ident
@@ -77,12 +77,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: Plan, table: str, shown: str) -
 
 def _numbered(con: duckdb.DuckDBPyConnection, table: str, view: str,
               lines: str | None) -> str:
-    """The staged rows, with ``_ju_row`` corrected from ``lines`` when given: ``table`` itself
-    when no correction is needed (saving a view), else the temp view ``view``."""
+    """The staged rows, with ``_ju_row`` corrected from ``lines`` (runs: see
+    `RawSource.finish`) when given: ``table`` itself when no correction is needed (saving a
+    view), else the temp view ``view``."""
     if lines is None:
         return table
-    con.execute(f"CREATE TEMP VIEW {view} AS SELECT t.* REPLACE (m.line AS _ju_row) "
-                f"FROM {table} t JOIN {lines} m ON m.seq = t._ju_seq")
+    line, join = run_lines_sql(con, lines, "t._ju_seq")
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT t.* REPLACE ({line} AS _ju_row) "
+                f"FROM {table} t{join}")
     return view
 
 

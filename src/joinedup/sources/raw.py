@@ -51,6 +51,21 @@ def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None
     con.register(name, table)
 
 
+def run_lines_sql(con: duckdb.DuckDBPyConnection, runs: str, seq: str, *,
+                  most: int = 256) -> tuple[str, str]:
+    """(expression, join): SQL for the file line of the row numbered ``seq``, from a table of
+    runs (see `RawSource.finish`). With at most ``most`` runs (the usual few rejected rows or
+    blank lines) they are written into a CASE and the join is "": no join, and no sort of
+    every row, is needed. Otherwise the join is an ASOF JOIN of the runs as ``l``."""
+    found = con.execute(f"SELECT seq, line FROM {runs} ORDER BY seq DESC LIMIT {most + 1}"
+                        ).fetchall()
+    if len(found) <= most:  # integers made by joinedup, not text from the file
+        cases = " ".join(f"WHEN {seq} >= {int(s)} THEN {int(line) - int(s)}"
+                         for s, line in found)
+        return f"({seq} + CASE {cases} END)", ""
+    return f"(l.line + ({seq} - l.seq))", f" ASOF JOIN {runs} AS l ON {seq} >= l.seq"
+
+
 class Params:
     """Named bound parameters ($p1, $p2, ...) so generated SQL never inlines user text."""
 
@@ -90,7 +105,9 @@ class RawSource:
     def finish(self, con: duckdb.DuckDBPyConnection, staged: str,
                ) -> tuple[list[Reject], str | None]:
         """Called once the relation has been read into table ``staged``. Returns all rejects
-        and, when ``_ju_row`` needs correcting, a temp table (seq, line) giving each row's."""
+        and, when ``_ju_row`` needs correcting, a temp table of runs (seq, line): row ``seq``
+        is on line ``line``, and each row after it on the next line, until the next run
+        (``ASOF JOIN ... ON _ju_seq >= seq``)."""
         return self.rejects, None
 
     def close(self, con: duckdb.DuckDBPyConnection) -> None:

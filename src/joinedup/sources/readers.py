@@ -37,8 +37,7 @@ class ReaderCache:
 def open_reader(con: duckdb.DuckDBPyConnection, fm: FileMapping, path: Path, shown: str,
                 cache: ReaderCache) -> RawSource:
     """Open ``path`` as ``fm.format``; file-level problems raise SourceError here."""
-    if fm.format in (FileFormat.CSV, FileFormat.SSDA903):
-        refuse_other_format(path, shown, fm.format.value)
+    refuse_other_format(path, shown, fm.format.value)
     if fm.format is FileFormat.CSV:
         return open_csv(con, path, shown, encoding=fm.encoding, delimiter=fm.delimiter)
     if fm.format is FileFormat.SSDA903:

@@ -25,7 +25,7 @@ from joinedup.model.spreadsheet import safe_cell
 from joinedup.sources.csv_reader import MAX_LINE_BYTES, open_csv, sniff_utf16
 from joinedup.sources.files import SOURCES_YAML, Fixes, check_readable
 from joinedup.sources.parquet_reader import open_parquet
-from joinedup.sources.raw import RawSource, Reject, temp_name
+from joinedup.sources.raw import RawSource, Reject, run_lines_sql, temp_name
 from joinedup.sources.schema import quote_ident
 from joinedup.sources.xlsx_reader import open_xlsx
 
@@ -96,21 +96,41 @@ def _refuse_plain_zip(path: Path, shown: str) -> None:
                       "unzip it and give joinedup the file inside.", file=shown)
 
 
+_NOT_TABLES = {
+    b"\x1f\x8b": "a gzip-compressed file, not a table: decompress it (gunzip, or 7-Zip on "
+                 "Windows) and give joinedup the file inside",
+    b"7z\xbc\xaf": "a 7-Zip archive, not a table: extract it and give joinedup the file inside",
+    b"%PDF": "a PDF document, not a table: export the data from its system as CSV or .xlsx",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook, which cannot be read. Open it in Excel "
+                         "and save it as .xlsx or as CSV UTF-8",
+}
+
+
+def _refuse_not_a_table(head: bytes, shown: str) -> None:
+    """Compressed files, PDFs and old .xls workbooks, known by their first bytes."""
+    for magic, what in _NOT_TABLES.items():
+        if head.startswith(magic):
+            raise SourceError(f"this is {what}.", file=shown)
+
+
 def refuse_other_format(path: Path, shown: str, declared: str) -> None:
-    """A file declared as text (CSV) whose first bytes say it is a zip archive, a workbook
-    or Parquet: refused with what it is, instead of a screen of unreadable rows. A file that
-    cannot be opened is left to the reader, which says why."""
+    """A file whose first bytes say it is not the format its mapping declares (a zip
+    archive, a workbook, Parquet): refused with what it is, instead of a screen of
+    unreadable rows or a parser's complaint. A file that cannot be opened is left to the
+    reader, which says why."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
     except OSError:
         return
+    _refuse_not_a_table(head, shown)
     if head == b"PK\x03\x04":
         _refuse_plain_zip(path, shown)
-        raise SourceError(f"this is an Excel workbook, but its mapping says format: "
-                          f"{declared}: set format: xlsx in its mapping, or save it as CSV.",
-                          file=shown)
-    if head == b"PAR1":
+        if declared != "xlsx":
+            raise SourceError(f"this is an Excel workbook, but its mapping says format: "
+                              f"{declared}: set format: xlsx in its mapping, or save it as "
+                              "CSV.", file=shown)
+    if head == b"PAR1" and declared != "parquet":
         raise SourceError(f"this is a Parquet file, but its mapping says format: {declared}: "
                           "set format: parquet in its mapping.", file=shown)
 
@@ -127,9 +147,9 @@ def table_format(path: Path, shown: str, fixes: Fixes = SOURCES_YAML) -> TableFo
     if head == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
         _refuse_plain_zip(path, shown)
         return TableFormat.XLSX
-    if head[:4] == b"\xd0\xcf\x11\xe0" or suffix == ".xls":
-        raise SourceError("this is an old Excel .xls workbook, which cannot be read. Open it "
-                          "in Excel and save it as .xlsx or as CSV UTF-8.", file=shown)
+    if suffix == ".xls":
+        head = b"\xd0\xcf\x11\xe0"
+    _refuse_not_a_table(head, shown)
     return TableFormat.CSV
 
 
@@ -198,8 +218,8 @@ def _collect(con: duckdb.DuckDBPyConnection, source: RawSource, kind: TableForma
         rejects, line_table = source.finish(con, staged)
         rejects = list(rejects)
         columns = ", ".join(f"s.{quote_ident(c)}" for c in source.columns)
-        line = "l.line" if line_table else "s._ju_row"
-        joined = f" JOIN {line_table} AS l ON l.seq = s._ju_seq" if line_table else ""
+        line, joined = (run_lines_sql(con, line_table, "s._ju_seq") if line_table
+                        else ("s._ju_row", ""))
         where = ""
         if kind is not TableFormat.CSV and source.columns:
             # A CSV row over the line limit is rejected by the reader; a cell as long in a

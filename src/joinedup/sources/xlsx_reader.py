@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -47,10 +48,27 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+def _defused(exc: BaseException) -> DefusedXmlException | None:
+    """The defusedxml refusal behind an openpyxl error, if any (openpyxl wraps it)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _open(path: Path, shown: str, data_only: bool, fixes: Fixes) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if (refusal := _defused(exc)) is not None:
+            raise SourceError(
+                f"the workbook's XML uses a DTD or entities ({type(refusal).__name__}), which "
+                "Excel never writes and which are refused: they can expand to gigabytes or "
+                "read other files. Open the workbook in Excel and save it again as .xlsx.",
+                file=shown,
+            ) from exc
         raise SourceError(
             f"not a readable .xlsx workbook ({exc}). Save it from Excel as .xlsx "
             f"(not .xls or .csv), or fix {fixes.format}.",
