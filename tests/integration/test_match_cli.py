@@ -218,3 +218,15 @@ def test_a_rules_file_replaces_joinedups_guardrails(people: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     clusters = [row["cluster_id"] for row in _read(out)]
     assert len(set(clusters)) == len(clusters)
+
+
+def test_dates_of_birth_in_no_readable_format_are_counted_and_shown(tmp_path: Path) -> None:
+    rows = synthetic_people(seed=5, people=60)
+    for row in rows[:3]:
+        row["birth_date"] = "15/07/83"  # a two-digit year: its century is not guessed
+    rows[3]["birth_date"] = "15 July 1983"  # read
+    result = CliRunner().invoke(cli, ["match", "dedupe", str(_write(tmp_path / "p.csv", rows)),
+                                      "--out", str(tmp_path / "o.csv"), "--columns", COLUMNS])
+    assert result.exit_code == 0, result.output
+    assert "3 dates of birth in" in result.output
+    assert "'15/07/83'" in result.output and "July" not in result.output

@@ -114,27 +114,3 @@ def test_a_person_number_is_guessed_from_an_ni_number_column_and_placeholders_dr
     got = dict(con.execute("SELECT unique_id, person_number FROM p").fetchall())
     assert got == {"1": "QQ123456C", "2": None, "3": None, "4": None}
 
-
-@pytest.mark.parametrize(("written", "read"), [
-    ("1983-07-15", "1983-07-15"), ("1983-07-15 00:00:00", "1983-07-15"),
-    ("15/07/1983", "1983-07-15"), ("5/7/1983", "1983-07-05"), ("15.07.1983", "1983-07-15"),
-    ("15-07-1983", "1983-07-15"), ("15/07/1983 00:00", "1983-07-15"),
-    ("19830715", "1983-07-15"), ("1983/07/15", "1983-07-15"), ("15-Jul-1983", "1983-07-15"),
-    ("15 July 1983", "1983-07-15"), ("5 Sept 1983", "1983-09-05"),
-    ("1847-72-18", "1847-72-18"),  # impossible, kept: the digits are still evidence
-    ("15/07/83", None), ("15 Foo 1983", None), ("", None), ("not known", None),
-])
-def test_dates_of_birth_in_the_formats_councils_send(written: str, read: str | None) -> None:
-    import duckdb
-    import pyarrow as pa
-
-    from joinedup.linkage.prepare import prepare_records
-    from joinedup.linkage.search_query import standard_dob
-
-    con = duckdb.connect()
-    con.register("incoming", pa.table({"id": ["1"], "surname": ["Khan"], "dob": [written]}))
-    con.execute("CREATE TABLE raw AS SELECT * FROM incoming")
-    prepare_records(con, "raw", resolve_mapping(["id", "surname", "dob"], {}), "p")
-    assert con.execute("SELECT dob FROM p").fetchall() == [(read,)]
-    # A referral typed into search is read the same way as the records it is matched to.
-    assert standard_dob(written or None) == read

@@ -258,10 +258,31 @@ def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],
             _check_ids(con, raw, mapping.fields["id"], item.lines, item.name)
             prepared.append(prepare_records(con, raw, mapping, f"prepared_{number}",
                                             source_name=name, file=item.name))
+            _say_unread_dates(con, raw, mapping, prepared[-1].table, item.name, say)
         finally:
             con.unregister(raw)
         mappings.append(mapping)
     return prepared, mappings
+
+
+def _say_unread_dates(con: duckdb.DuckDBPyConnection, raw: str, mapping: ColumnMapping,
+                      prepared: str, name: str, say: Progress) -> None:
+    """Say how many dates of birth were in no format the matcher reads (`prepare._dob_sql`):
+    they are left out of the comparison, not guessed, and the user should know."""
+    column = mapping.fields.get("dob")
+    if column is None:
+        return
+    given = f"nullif(trim(CAST(r.{quote(column)} AS VARCHAR)), '')"
+    unread, examples = one_row(con, f"""
+        SELECT count(*), list(DISTINCT {given})[1:3]
+        FROM {quote(raw)} AS r JOIN {quote(prepared)} AS p
+          ON p.unique_id = nullif(trim(CAST(r.{quote(mapping.fields['id'])} AS VARCHAR)), '')
+        WHERE {given} IS NOT NULL AND p.dob IS NULL""")
+    if unread:
+        shown = ", ".join(repr(str(e)) for e in examples) if isinstance(examples, list) else ""
+        say(f"note: {int(str(unread)):,} dates of birth in {name} are in no format joinedup "
+            f"reads (e.g. {shown}) and are left out of the comparison; write them as "
+            "YYYY-MM-DD or DD/MM/YYYY (a two-digit year's century is not guessed)")
 
 
 def _check_ids(con: duckdb.DuckDBPyConnection, raw: str, column: str, lines: str | None,
