@@ -10,6 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from joinedup.cli import cli
+from joinedup.views.agreements import agreements_in
+from joinedup.views.debt import debt_view
+from joinedup.views.gp_alerts import gp_alerts
+from joinedup.views.spd import spd_reviews
 
 
 @pytest.mark.slow
@@ -34,8 +38,15 @@ def test_demo_generates_ingests_and_reports(home: Path) -> None:
             "select count(*) from person_record r left join person_link l "
             "using (source, source_record_id) where l.person_id is null").fetchone()
         persons = con.execute("select count(*) from person_index").fetchone()
+        # Issue 14: the demo's snapshot feeds all three single views.
+        reviews, alerts = spd_reviews(con), gp_alerts(con)
+        households, agreements = debt_view(con), agreements_in(con)
     assert unlinked == (0,)
     assert persons is not None and persons[0] > 500
+    assert reviews and any(r.adults > 1 for r in reviews)
+    assert alerts and any(a.decision == "send" for a in alerts)
+    assert households and any(d.arrangement_status for h in households for d in h.debts)
+    assert [a["reference"] for a in agreements] == ["DSA-2026-014"]
 
     sources = home / "sources"
     assert (sources / "sources.yaml").is_file()

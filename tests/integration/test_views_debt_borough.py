@@ -16,10 +16,12 @@ from debt_world import PEOPLE, SEED, DebtWorld, debt_home, debt_world, reference
 
 from joinedup.access.policy import CARD_SERVICES
 from joinedup.cli import cli
+from joinedup.model.codes import ARRANGEMENT_STATUSES
 from joinedup.model.spreadsheet import safe_row
 from joinedup.synth.debts import HA_SOURCE, SOURCES
 from joinedup.views import queries
 from joinedup.views.debt import CSV_COLUMNS, csv_rows, debt_view, partner_scope, queue, scoped
+from joinedup.views.debt_export import DEBT_CSV_COLUMNS, debt_csv_rows
 from joinedup.warehouse.snapshots import open_current
 
 __all__ = ["debt_home", "debt_world"]
@@ -145,6 +147,35 @@ def test_cli_partner_list_is_the_partners_own(debt_home: DebtWorld) -> None:
                                   "recovery action") for r in rows)
     refused = CliRunner().invoke(cli, ["views", "debt", "list", "--partner", "housing"])
     assert refused.exit_code != 0 and "data sharing agreement" in refused.output
+
+
+def test_arrangements_reach_the_view_with_their_status(debt_home: DebtWorld) -> None:
+    """Every arrangement in the extracts is loaded with its instalment, frequency, start and
+    status (each system's own codes mapped to the model's); the view and the per-debt CSV
+    show them."""
+    loaded = debt_home.query(
+        "SELECT arrangement_amount IS NOT NULL, arrangement_frequency, arrangement_start, "
+        "arrangement_status FROM debt WHERE balance > 0")
+    arranged = [r for r in loaded if r[0]]
+    assert arranged and all(f and start and status for _, f, start, status in arranged)
+    assert {r[3] for r in arranged} == set(ARRANGEMENT_STATUSES)
+    assert all(status is None for has, _, _, status in loaded if not has)
+    with open_current(settings=_settings(debt_home)) as con:
+        households = debt_view(con)
+    lines = [d for h in households for d in h.debts if d.arrangement]
+    assert len(lines) == len(arranged)
+    assert all(d.arrangement_status_label for d in lines)
+    assert sum(h.arrangements for h in households) == sum(
+        1 for d in lines if d.arrangement_status != "broken")
+    result = CliRunner().invoke(cli, ["views", "debt", "list", "--all", "--per-debt", "--csv",
+                                      "-"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.output.splitlines()))
+    assert tuple(rows[0]) == DEBT_CSV_COLUMNS
+    assert rows == [safe_row(r) for r in debt_csv_rows(households)]
+    assert sum(1 for r in rows if r["arrangement_status"]) == len(arranged)
+    alone = CliRunner().invoke(cli, ["views", "debt", "list", "--per-debt"])
+    assert alone.exit_code != 0 and "--csv" in alone.output
 
 
 def _settings(world: DebtWorld):  # type: ignore[no-untyped-def]

@@ -137,3 +137,19 @@ def test_a_partner_user_without_an_agreement_sees_nothing(debt_home: DebtWorld) 
         html = client.get("/debt/").content.decode()
         assert "not linked to a partner organisation" in html
         assert not KEY.findall(html)
+
+
+def test_a_household_page_shows_each_arrangement_and_its_status(debt_home: DebtWorld) -> None:
+    households = _households(debt_home)
+    arranged = next(h for h in households
+                    if any(d.arrangement_status == "broken" for d in h.debts))
+    client = _client("revenues_officer", name="rev-arrangements")
+    html = client.get(f"/debt/{arranged.key}/").content.decode()
+    for d in arranged.debts:
+        if d.arrangement:
+            assert d.arrangement.replace("£", "&pound;") in html or d.arrangement in html
+            assert f">{d.arrangement_status_label}</strong>" in html
+    assert "Broken: recovery resumed" in html
+    event = _audit("debt_view")[-1]
+    assert event.reason == "debt_recovery" and event.case_reference == "DEBT/2026/7"
+    assert event.detail["household"] == arranged.key

@@ -36,7 +36,8 @@ CREDITOR = {"ctax_recovery": "Council tax recovery team", "sundry_debts": "Sundr
 
 def _debt(source: str, debt_id: str, person: str | None, balance: str, *,
           days: int = 100, stage: str | None = "reminder",
-          arrangement: tuple[str, str] | None = None) -> dict[str, Any]:
+          arrangement: tuple[str, str] | None = None,
+          status: str | None = "kept") -> dict[str, Any]:
     return {"source": source, "debt_id": debt_id, "source_record_id": f"R-{debt_id}",
             "debt_type": "rent_arrears" if source == HA else "council_tax_arrears",
             "creditor": CREDITOR[source], "raised_date": ON - dt.timedelta(days=days),
@@ -44,6 +45,7 @@ def _debt(source: str, debt_id: str, person: str | None, balance: str, *,
             "arrangement_amount": Decimal(arrangement[0]) if arrangement else None,
             "arrangement_frequency": arrangement[1] if arrangement else None,
             "arrangement_start": dt.date(2026, 5, 1) if arrangement else None,
+            "arrangement_status": status if arrangement else None,
             "person_id": person, "match_probability": 0.99 if person else None}
 
 
@@ -223,3 +225,51 @@ def test_the_cli_csv_never_runs_as_a_formula(tmp_path: Any) -> None:
     _write_csv([h1], path)
     text = path.read_text(encoding="utf-8")
     assert "'@SUM(A1)" in text and ",@SUM" not in text
+
+
+def test_each_debt_shows_its_arrangement_and_whether_it_is_kept() -> None:
+    debts = [_debt("ctax_recovery", "C1", "P1", "300.00", arrangement=("25.00", "monthly"),
+                   status="missed"),
+             _debt(HA, "H1", "P1", "600.00", arrangement=("7.50", "weekly"), status="broken"),
+             _debt("sundry_debts", "S1", "P1", "40.00", arrangement=("5.00", "fortnightly"),
+                   status=None),
+             _debt("sundry_debts", "S2", "P1", "10.00")]
+    [h] = assemble(debts, [_stay("P1", "H1")], [], [], [], [_name("P1", "Ann")], on=ON,
+                   settings=SETTINGS)
+    by = {d.debt_id: d for d in h.debts}
+    missed, broken, unknown, none = by["C1"], by["H1"], by["S1"], by["S2"]
+    assert missed.arrangement == "£25.00 monthly since 1 May 2026"
+    assert (missed.arrangement_amount, missed.arrangement_frequency,
+            missed.arrangement_start) == (25.0, "monthly", dt.date(2026, 5, 1))
+    assert (missed.arrangement_status, missed.arrangement_status_label) == (
+        "missed", "Payments missed")
+    assert broken.arrangement_status_label == "Broken: recovery resumed"
+    assert unknown.arrangement_status is None and unknown.arrangement_in_place
+    assert none.arrangement is None and none.arrangement_status is None
+    assert none.arrangement_amount is None and not none.arrangement_in_place
+    # In place: made and not broken.
+    assert h.arrangements == 2
+    [row] = csv_rows([h])
+    assert ("Pennine Vale Housing Association £600.00 (Reminder sent, arrangement £7.50 "
+            "weekly since 1 May 2026, broken: recovery resumed)") in row["debts"]
+
+
+def test_one_csv_row_per_debt_with_its_arrangement() -> None:
+    from joinedup.views.debt_export import DEBT_CSV_COLUMNS, debt_csv_rows
+
+    households = queue(_world([{"person_id": "P2", "service": "early_help"}]))
+    rows = debt_csv_rows(households)
+    assert [(r["household"], r["debt_id"]) for r in rows] == [
+        ("H1", "H1"), ("H1", "C1"), ("H1", "S1"), ("H3", "H2"), ("H3", "C4")]
+    assert all(tuple(r) == DEBT_CSV_COLUMNS for r in rows)
+    arranged = rows[0]
+    assert (arranged["arrangement_amount"], arranged["arrangement_frequency"],
+            arranged["arrangement_start"], arranged["arrangement_status"]) == (
+        "7.00", "weekly", "2026-05-01", "kept")
+    assert rows[1]["arrangement_amount"] == "" and rows[1]["arrangement_status"] == ""
+    assert arranged["household_flags"] == "Receiving early help"
+    assert arranged["balance"] == "1200.00" and arranged["household_total"] == "2000.00"
+    partner = debt_csv_rows(scoped(households, partner_scope(HA)))
+    assert {r["creditor"] for r in partner} == {"Pennine Vale Housing Association"}
+    assert {r["household_flags"] for r in partner} <= {
+        "", FLAG_LABELS["vulnerability"]}

@@ -32,6 +32,7 @@ from joinedup.views.debt import (
     queue,
     scoped,
 )
+from joinedup.views.debt_export import DEBT_CSV_COLUMNS, debt_csv_rows
 from joinedup.warehouse.snapshots import open_current
 
 
@@ -74,13 +75,19 @@ _partner = click.option("--partner", default=None, metavar="SOURCE",
 @click.option("--json", "as_json", is_flag=True, help="Print the households as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the whole list to this CSV file ('-': stdout).")
+@click.option("--per-debt", is_flag=True,
+              help="With --csv: one row per debt (creditor, balance, stage, arrangement "
+                   "amount, frequency, start and status) instead of one per household.")
 def list_command(on: dt.date | None, partner: str | None, everything: bool, limit: int,
-                 as_json: bool, csv_path: Path | None) -> None:
+                 as_json: bool, csv_path: Path | None, per_debt: bool) -> None:
     """List the queue (most creditors, then most owed, first)."""
+    if per_debt and csv_path is None:
+        raise Failed("--per-debt shapes the CSV file: give --csv FILE (or --csv - for "
+                     "stdout) with it.")
     households = _households(on, partner)
     listed = households if everything else queue(households)
     if csv_path is not None:
-        _write_csv(listed, csv_path)
+        _write_csv(listed, csv_path, per_debt=per_debt)
         return
     shown = listed[:limit]
     if as_json:
@@ -121,28 +128,31 @@ def show_command(key: str, on: dt.date | None, partner: str | None, as_json: boo
                   highlight=False)
     table = Table(title_justify="left")
     for name in ("person", "name", "creditor", "debt", "balance", "since", "stage",
-                 "arrangement"):
+                 "arrangement", "arrangement status"):
         table.add_column(name)
     for p in h.people:
         for d in p.debts:
             table.add_row(p.person_id, p.name, d.creditor, d.debt_type_label,
                           f"£{d.balance:,.2f}", d.raised_date.isoformat(), d.stage_label or "",
-                          d.arrangement or "")
+                          d.arrangement or "", d.arrangement_status_label or "")
     console.print(table)
 
 
-def _write_csv(households: list[HouseholdDebts], path: Path) -> None:
-    rows = csv_rows(households)
+def _write_csv(households: list[HouseholdDebts], path: Path, *, per_debt: bool = False,
+               ) -> None:
+    rows = debt_csv_rows(households) if per_debt else csv_rows(households)
+    columns = DEBT_CSV_COLUMNS if per_debt else CSV_COLUMNS
     if str(path) == "-":
-        _csv_to(sys.stdout, rows)
+        _csv_to(sys.stdout, rows, columns)
         return
     with path.open("w", newline="", encoding="utf-8") as handle:
-        _csv_to(handle, rows)
-    output_console().print(f"Wrote {len(rows):,} households to {path}.", highlight=False)
+        _csv_to(handle, rows, columns)
+    what = "debts" if per_debt else "households"
+    output_console().print(f"Wrote {len(rows):,} {what} to {path}.", highlight=False)
 
 
-def _csv_to(handle: TextIO, rows: list[dict[str, str]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+def _csv_to(handle: TextIO, rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=columns)
     writer.writeheader()
     # Names and addresses come from the sources: none may run as a spreadsheet formula.
     writer.writerows(safe_row(row) for row in rows)

@@ -95,6 +95,13 @@ PAYMENT_FREQUENCIES: dict[str, str] = {
     "monthly": "Monthly",
 }
 
+# Whether an arrangement to pay is holding. Sources map their own codes onto these.
+ARRANGEMENT_STATUSES: dict[str, str] = {
+    "kept": "Being kept",
+    "missed": "Payments missed",
+    "broken": "Broken: recovery resumed",
+}
+
 EMPLOYMENT_TYPES: dict[str, str] = {"permanent": "Permanent", "agency": "Agency"}
 
 # Assessment factor codes as in the CIN census guidance (subset commonly recorded).

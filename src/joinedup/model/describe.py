@@ -46,6 +46,7 @@ def render_code_lists() -> str:
         ("Debt types", codes.DEBT_TYPES),
         ("Recovery stages", codes.RECOVERY_STAGES),
         ("Payment frequencies", codes.PAYMENT_FREQUENCIES),
+        ("Arrangement statuses", codes.ARRANGEMENT_STATUSES),
         ("Assessment factors (CIN census codes)", codes.ASSESSMENT_FACTORS),
     ):
         lines.append(f"### {title}")

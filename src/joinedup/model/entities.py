@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from joinedup.model.codes import (
+    ARRANGEMENT_STATUSES,
     DEBT_TYPES,
     EMPLOYMENT_TYPES,
     EVENT_TYPES,
@@ -132,6 +133,8 @@ class Debt:
     arrangement_frequency: str | None = spec("How often the instalment is due.", FieldType.CODE,
                                              codes=PAYMENT_FREQUENCIES)
     arrangement_start: dt.date | None = spec("When the arrangement began.", FieldType.DATE)
+    arrangement_status: str | None = spec("Whether the arrangement is being kept.",
+                                          FieldType.CODE, codes=ARRANGEMENT_STATUSES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -134,7 +134,7 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
     if electoral_register:
         entries.insert(-1, write_electoral_register(world, output, extract, _rng(seed, 8)))
     if debts:
-        for entry in write_debts(world, output, extract, _rng(seed, 9)):
+        for entry in write_debts(world, output, extract, _rng(seed, 9), _rng(seed, 10)):
             entries.insert(-1, entry)
     (out / "sources.yaml").write_text(my.dump(entries), encoding="utf-8")
     stages.finish("extracts")

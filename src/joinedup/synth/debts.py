@@ -104,11 +104,21 @@ FOLDERS = ("revenues", "pennine_vale")
 QUALITY = _profile(1.2, nhs_missing=1.0, placeholder_name=0.0, dob_missing=0.25,
                    duplicate=0.0, invalid_value=0.0)
 FREQ = {"weekly": "W", "fortnightly": "F", "four_weekly": "4W", "monthly": "M"}
+# Whether an arrangement is holding, in each system's own words: the council's systems share
+# one revenues suite's codes, the association's housing system writes words. Of arrangements
+# not on hold (a hold is only for one being kept), the shares being kept, behind and broken.
+ARR_STATUS_CODES = {"kept": "LIVE", "missed": "ARRS", "broken": "BRKN"}
+HA_ARR_STATUS_CODES = {"kept": "Current", "missed": "In breach", "broken": "Broken"}
+ARR_STATUS_SHARES = {"kept": 0.55, "missed": 0.25, "broken": 0.20}
 
 
 def write_debts(world: World, out: Output, extract: dt.date, rng: np.random.Generator,
-                ) -> list[my.Mapping]:
-    """Write the five debt extracts; ``rng`` is their own stream."""
+                status_rng: np.random.Generator | None = None) -> list[my.Mapping]:
+    """Write the five debt extracts; ``rng`` is their own stream. ``status_rng`` draws whether
+    each arrangement is being kept: a stream of its own, so adding the status left every other
+    column of the debt extracts as it was (default: one spawned from ``rng``, which draws
+    nothing from it)."""
+    status_rng = status_rng if status_rng is not None else rng.spawn(1)[0]
     world = dataclasses.replace(world, rng=rng)
     ex = (extract - dt.date(1970, 1, 1)).days
     leads, adults, dep, tenure, uprn = _households(world, ex)
@@ -144,7 +154,7 @@ def write_debts(world: World, out: Output, extract: dt.date, rng: np.random.Gene
         who, mask = chosen[source.name]
         idx = np.flatnonzero(mask)
         owing = in_arrears[idx] if source.name == HA_SOURCE else np.ones(len(idx), dtype=bool)
-        entries.append(_write(world, out, source, who[idx], owing, ex, extract))
+        entries.append(_write(world, out, source, who[idx], owing, ex, extract, status_rng))
     return entries
 
 
@@ -170,7 +180,8 @@ def _households(world: World, ex: int) -> tuple[NDArray[np.int64], list[NDArray[
 
 
 def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.int64],
-           owing: NDArray[np.bool_], ex: int, extract: dt.date) -> my.Mapping:
+           owing: NDArray[np.bool_], ex: int, extract: dt.date,
+           status_rng: np.random.Generator) -> my.Mapping:
     rng = world.rng
     n = len(persons)
     age = np.minimum(rng.exponential(420.0, n), 6 * 365).astype(np.int64) + 14
@@ -193,6 +204,7 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
     # An arrangement usually holds recovery where it had got to.
     stage = [(hold if h and rng.random() < 0.5 else s) for s, h in zip(stage, has_arr,
                                                                           strict=True)]
+    arr_status = _arrangement_status(source, stage, has_arr, hold, status_rng)
     fmt = source.date_format
     raised_text = fmt_dates(raised, fmt)
     rel = f"{source.folder}/{source.name}.csv"
@@ -220,6 +232,7 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
         "ARR_FREQ": [f if h else "" for f, h in zip(freq, has_arr, strict=True)],
         "ARR_START": [d if h else "" for d, h in zip(fmt_dates(arr_start, fmt), has_arr,
                                                      strict=True)],
+        "ARR_STATUS": arr_status,
     }, persons=persons, record_ids=record_ids)
     for i, field_name, kind in table.errors:
         if field_name != "address":
@@ -236,13 +249,32 @@ def _write(world: World, out: Output, source: DebtSource, persons: NDArray[np.in
           arrangement_amount="ARR_AMOUNT",
           arrangement_frequency=c("ARR_FREQ", codes={
               **{code: k for k, code in FREQ.items()}, "": ""}),
-          arrangement_start="ARR_START"),
+          arrangement_start="ARR_START",
+          arrangement_status=c("ARR_STATUS", codes={
+              **{code: k for k, code in _status_codes(source).items()}, "": ""})),
     ], date_format=fmt)]
     entry = my.source(source.name, source.system, source.service, extract, None, extract,
                       files)
     if source.name == HA_SOURCE:
         entry["agreement"] = dict(HA_AGREEMENT)
     return entry
+
+
+def _status_codes(source: DebtSource) -> dict[str, str]:
+    return HA_ARR_STATUS_CODES if source.name == HA_SOURCE else ARR_STATUS_CODES
+
+
+def _arrangement_status(source: DebtSource, stage: list[str], has_arr: NDArray[np.bool_],
+                        hold: str, rng: np.random.Generator) -> list[str]:
+    """Each arrangement's status in the source's own codes ("" for a debt without one): one
+    on hold is being kept; the others are kept, behind or broken (`ARR_STATUS_SHARES`). One
+    draw per debt, arrangement or not, so the statuses do not depend on which debts have
+    one."""
+    codes = _status_codes(source)
+    kinds = list(ARR_STATUS_SHARES)
+    drawn = rng.choice(len(kinds), size=len(stage), p=list(ARR_STATUS_SHARES.values()))
+    return [("" if not h else codes["kept"] if s == hold else codes[kinds[int(k)]])
+            for s, h, k in zip(stage, has_arr, drawn, strict=True)]
 
 
 def _stage(ladder: list[str], age: int, rng: np.random.Generator) -> str:

@@ -32,7 +32,12 @@ from typing import Any, Literal
 import duckdb
 
 from joinedup.errors import JoinedUpError
-from joinedup.model.codes import DEBT_TYPES, PAYMENT_FREQUENCIES, RECOVERY_STAGES
+from joinedup.model.codes import (
+    ARRANGEMENT_STATUSES,
+    DEBT_TYPES,
+    PAYMENT_FREQUENCIES,
+    RECOVERY_STAGES,
+)
 from joinedup.views import queries
 from joinedup.views.common import AsDict, age_on, name_of
 
@@ -107,6 +112,16 @@ class DebtLine(AsDict):
     stage_label: str | None
     arrangement: str | None  # "£25.00 monthly since 1 May 2026"
     match_confidence: float | None
+    arrangement_amount: float | None = None
+    arrangement_frequency: str | None = None  # a PAYMENT_FREQUENCIES code
+    arrangement_start: dt.date | None = None
+    arrangement_status: str | None = None  # an ARRANGEMENT_STATUSES code, None: not recorded
+    arrangement_status_label: str | None = None
+
+    @property
+    def arrangement_in_place(self) -> bool:
+        """An arrangement that has not been broken (kept, behind, or of unknown status)."""
+        return self.arrangement is not None and self.arrangement_status != "broken"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +146,7 @@ class HouseholdDebts(AsDict):
     creditor_count: int  # all of the household's creditors, shown or not
     total: float
     oldest_days: int
-    arrangements: int
+    arrangements: int  # in place: made and not broken
     enforcement: bool  # a debt is with enforcement agents
     rank: int = 0  # in the queue of households owing more than one creditor
 
@@ -242,6 +257,7 @@ def _line(row: Row, on: dt.date) -> DebtLine:
     amount, freq, since = (row.get("arrangement_amount"), row.get("arrangement_frequency"),
                            row.get("arrangement_start"))
     arrangement = None
+    status = str(row.get("arrangement_status") or "") or None
     if amount is not None:
         arrangement = f"£{_money(amount):,.2f} {PAYMENT_FREQUENCIES.get(str(freq), '').lower()}"
         arrangement = arrangement.strip() + (f" since {since:%-d %B %Y}"
@@ -256,7 +272,13 @@ def _line(row: Row, on: dt.date) -> DebtLine:
         balance=_money(row["balance"]), raised_date=raised, age_days=(on - raised).days,
         recovery_stage=stage, stage_label=RECOVERY_STAGES.get(stage) if stage else None,
         arrangement=arrangement,
-        match_confidence=round(float(prob), 4) if prob is not None else None)
+        match_confidence=round(float(prob), 4) if prob is not None else None,
+        arrangement_amount=_money(amount) if amount is not None else None,
+        arrangement_frequency=str(freq) if amount is not None and freq else None,
+        arrangement_start=since if amount is not None and isinstance(since, dt.date) else None,
+        arrangement_status=status if amount is not None else None,
+        arrangement_status_label=(ARRANGEMENT_STATUSES.get(status) if amount is not None
+                                  and status else None))
 
 
 def _person(who: str, lines: list[DebtLine], name: Row, flags: tuple[str, ...],
@@ -279,7 +301,7 @@ def _household(key: str, stay: Row | None, people: tuple[PersonDebts, ...],
         creditor_count=len(creditors) if creditor_count is None else creditor_count,
         total=round(sum(d.balance for d in lines), 2),
         oldest_days=max((d.age_days for d in lines), default=0),
-        arrangements=sum(1 for d in lines if d.arrangement),
+        arrangements=sum(1 for d in lines if d.arrangement_in_place),
         enforcement=any(d.recovery_stage == "enforcement_agent" for d in lines))
 
 
@@ -346,8 +368,8 @@ CSV_COLUMNS = ("rank", "household", "address", "postcode", "creditors", "credito
 
 
 def csv_rows(households: Sequence[HouseholdDebts]) -> list[dict[str, str]]:
-    """One row per household, as text: flag labels, and each debt as "creditor: £balance
-    (stage)" joined by semicolons."""
+    """One row per household, as text: flag labels, and each debt as "name: creditor
+    £balance (stage, arrangement ..., its status)" joined by semicolons."""
     rows = []
     for h in households:
         rows.append({
@@ -359,6 +381,13 @@ def csv_rows(households: Sequence[HouseholdDebts]) -> list[dict[str, str]]:
             "flags": "; ".join(FLAG_LABELS[f] for f in h.flags),
             "debts": "; ".join(
                 f"{p.name}: {d.creditor} £{d.balance:.2f} ({d.stage_label or 'no stage'}"
-                f"{', arrangement ' + d.arrangement if d.arrangement else ''})"
+                f"{_arrangement_text(d)})"
                 for p in h.people for d in p.debts)})
     return rows
+
+
+def _arrangement_text(d: DebtLine) -> str:
+    if not d.arrangement:
+        return ""
+    status = f", {d.arrangement_status_label.lower()}" if d.arrangement_status_label else ""
+    return f", arrangement {d.arrangement}{status}"

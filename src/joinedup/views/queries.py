@@ -160,7 +160,8 @@ def debts_owed(con: duckdb.DuckDBPyConnection, on: dt.date) -> list[Row]:
     return _rows(con, """
         SELECT d.source, d.debt_id, d.source_record_id, d.debt_type, d.creditor,
                d.raised_date, d.balance, d.recovery_stage, d.arrangement_amount,
-               d.arrangement_frequency, d.arrangement_start, l.person_id, l.match_probability
+               d.arrangement_frequency, d.arrangement_start, d.arrangement_status,
+               l.person_id, l.match_probability
         FROM debt AS d LEFT JOIN person_link AS l USING (source, source_record_id)
         WHERE d.balance > 0 AND d.raised_date <= ?
         ORDER BY d.source, d.debt_id
