@@ -418,3 +418,31 @@ def test_a_shared_number_outweighs_a_date_typed_wrong_on_a_record_with_names_swa
          "postcode": "SK2 6PL"},
     ])
     assert not _same(apart, "a", "b")
+
+
+@pytest.mark.parametrize(("liable_from", "apart"), [
+    ("1998-04-01", True),    # liable when the son born in 1994 was four: his father
+    ("2012-04-01", False),   # liable at eighteen: it may be the son
+    ("2009-06-01", True),    # liable at fifteen
+    ("2010-06-01", False),   # at sixteen: two years' grace, for a date typed wrong
+    (None, False),           # no date: nothing to tell them apart
+])
+def test_an_adults_only_record_is_not_someone_who_was_a_child_when_it_began(
+        liable_from: str | None, apart: bool) -> None:
+    # Council tax holds adults only (learnt from its dated records); the father's record has
+    # no date of birth, only when his liability began.
+    records: list[dict[str, Any]] = [
+        {"id": f"filler{n}", "first_name": f"Adult{n}", "surname": "Filler",
+         "dob": f"{1950 + n % 40}-03-0{1 + n % 9}", "source": "tax",
+         "source_record_id": f"T{n}"} for n in range(60)]
+    records += [
+        {"id": "baby", "first_name": "New", "surname": "Baby", "dob": "2026-10-01",
+         "source": "health", "source_record_id": "H0"},
+        {"id": "father", "first_name": "David", "surname": "Bello", "postcode": "SK1 1AA",
+         "source": "tax", "source_record_id": "T999", "address_from": liable_from},
+        {"id": "son", "first_name": "David", "surname": "Bello", "dob": "1994-02-23",
+         "postcode": "SK1 1AA", "source": "gp", "source_record_id": "G1"},
+    ]
+    clusters = _cluster(records, scored=[("father", "son")])
+    assert _same(clusters, "father", "son") is not apart
+    assert (("father", "son", "adult record and a child") in clusters.guarded) is apart
