@@ -49,6 +49,17 @@ class Snapshot:
             [source, f"E{self._n}", rid, service, event_type, d(on),
              d(end) if end else None, category, value, detail])
 
+    def week(self, rid: str, monday: str, possible: int, attended: int, *,
+             school: str = "100001", authorised: int | None = None,
+             unauthorised: int = 0) -> None:
+        """A pupil's school week in sessions (the education source's attendance_week)."""
+        auth = possible - attended - unauthorised if authorised is None else authorised
+        self.con.execute(
+            "INSERT INTO attendance_week (source, source_record_id, school, week_start, "
+            "sessions_possible, sessions_attended, authorised_absence, unauthorised_absence) "
+            "VALUES ('education', ?, ?, ?, ?, ?, ?, ?)",
+            [rid, school, d(monday), possible, attended, auth, unauthorised])
+
     def postcode(self, postcode: str, lsoa: str, ward: str) -> None:
         self.postcodes.append((postcode, lsoa, ward))
 

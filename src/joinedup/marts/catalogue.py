@@ -25,6 +25,11 @@ MARTS: tuple[MartSpec, ...] = (
     MartSpec("attendance_pupil", "Attendance per pupil per term, with the DfE absence flags",
              record_level=True),
     MartSpec("attendance", "Attendance by term, school, area and pupil group"),
+    MartSpec("attendance_week_pupil", "Attendance per pupil per school week, in sessions, "
+                                      "with the DfE absence flags year to date",
+             record_level=True),
+    MartSpec("attendance_week", "Attendance by school week, school, area and pupil group: "
+                                "the week's absence and the year to date"),
     MartSpec("exclusions", "Suspensions and permanent exclusions by month, school, area, "
                            "pupil group and reason"),
     MartSpec("school_roll", "Pupils on roll on each January census day, by school, area "

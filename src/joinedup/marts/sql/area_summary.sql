@@ -12,6 +12,14 @@ WITH measures AS (
            sum(persistent), sum(pupil_terms)
     FROM mart_attendance GROUP BY ALL
     UNION ALL
+    -- Weekly attendance: the year to date at the latest week of each academic year.
+    SELECT 'attendance_week', 'persistent_absence_rate', academic_year, ward_code, lsoa_code,
+           sum(persistent), sum(pupils)
+    FROM mart_attendance_week
+    WHERE (academic_year, week_start) IN (SELECT (academic_year, max(week_start))
+                                          FROM mart_attendance_week GROUP BY academic_year)
+    GROUP BY ALL
+    UNION ALL
     SELECT 'exclusions', 'suspensions', academic_year, ward_code, lsoa_code,
            sum(suspensions), NULL
     FROM mart_exclusions GROUP BY ALL
