@@ -11,6 +11,7 @@ import numpy as np
 from joinedup.synth import mapping_yaml as my
 from joinedup.synth.attendance_weekly import write_weekly_attendance
 from joinedup.synth.education import Pupils, Schools, day
+from joinedup.synth.ehcp_exceptions import write_exceptions
 from joinedup.synth.identifiers import STOCKPORT_LA, sequential_ids
 from joinedup.synth.output import Output, fmt_dates, invalidate_dates
 from joinedup.synth.population import ETHNIC_CODES, NEVER
@@ -40,9 +41,11 @@ def _terms(as_of: dt.date, years: int = 3) -> list[tuple[str, str, int, int, int
 
 def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
                     extract: dt.date, start: dt.date,
-                    weekly_rng: np.random.Generator | None = None) -> my.Mapping:
-    """The education extracts; with ``weekly_rng`` (its own random stream, so the other files
-    stay byte-identical) the weekly attendance of the current academic year too."""
+                    weekly_rng: np.random.Generator | None = None,
+                    exceptions_rng: np.random.Generator | None = None) -> my.Mapping:
+    """The education extracts; with ``weekly_rng`` the weekly attendance of the current
+    academic year too, and with ``exceptions_rng`` the SEN2 exceptions to the 20-week limit
+    (each its own random stream, so the other files stay byte-identical)."""
     rng = world.rng
     ex = day(extract)
     q = profile(SOURCE)
@@ -95,6 +98,8 @@ def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
     if weekly_rng is not None:
         files.insert(3, write_weekly_attendance(world, out, schools, pupils, table, SOURCE,
                                                 extract, weekly_rng))
+    if exceptions_rng is not None:
+        files.append(write_exceptions(out, pupils, table, ex, exceptions_rng))
     return my.source(SOURCE, "Education management system (school census and LA records)",
                      "education", extract, start, extract, files)
 

@@ -25,7 +25,7 @@ WITH measures AS (
     FROM mart_exclusions GROUP BY ALL
     UNION ALL
     SELECT 'send', 'issued_within_20_weeks', calendar_year::VARCHAR, ward_code, lsoa_code,
-           sum(within_20_weeks), nullif(sum(plans_counted), 0)
+           sum(within_20_weeks_excl), nullif(sum(plans_counted), 0)
     FROM mart_send GROUP BY ALL
     UNION ALL
     SELECT 'csc_flow', 'referrals', financial_year, ward_code, lsoa_code, sum(referrals), NULL
