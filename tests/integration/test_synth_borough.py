@@ -241,3 +241,23 @@ def test_weekly_attendance_looks_like_england(small_borough: Path) -> None:
                       "SessionsPossible::INT").fetchone()
     assert odd is not None and odd[0] <= max(3, 0.002 * con.execute(
         "SELECT count(*) FROM w").fetchone()[0])  # type: ignore[index]
+
+
+def test_family_hubs_are_inside_their_wards(tmp_path: Path, reference_data: Path) -> None:
+    """With the reference data each hub is inside the ONS boundary of the ward it names;
+    without it, in the generator's own (synthetic) wards."""
+    from shapely.geometry import Point
+
+    from joinedup.geo.boundaries import WARD_FILE, load_areas
+
+    generate_borough(tmp_path / "real", people=1500, seed=5, reference_data=reference_data)
+    wards = {a.code: a.geometry for a in load_areas(reference_data / "geo" / WARD_FILE)}
+    hubs = _csv(tmp_path / "real" / "gazetteer" / "family_hubs.csv")
+    assert 5 <= len(hubs) <= 9 and len({h["WardCode"] for h in hubs}) == len(hubs)
+    for hub in hubs:
+        point = Point(float(hub["Longitude"]), float(hub["Latitude"]))
+        assert wards[hub["WardCode"]].contains(point), hub["Name"]
+        assert hub["Name"].endswith("Family Hub") and hub["Postcode"].startswith("SK")
+    generate_borough(tmp_path / "syn", people=600, seed=5, reference_data=None)
+    synthetic = _csv(tmp_path / "syn" / "gazetteer" / "family_hubs.csv")
+    assert synthetic and all(h["WardCode"].startswith("X") for h in synthetic)

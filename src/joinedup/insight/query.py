@@ -276,3 +276,14 @@ def schools(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         return []
     return [dict(zip(("name", "phase", "kind", "lat", "lon"), r, strict=True))
             for r in cursor.fetchall()]
+
+
+def family_hubs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Family hubs with a location (a point layer of the map), from the gazetteer's list."""
+    try:
+        cursor = con.execute("SELECT name, address, postcode, lat, lon FROM mart_family_hub "
+                             "WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY name")
+    except duckdb.CatalogException:
+        return []
+    return [dict(zip(("name", "address", "postcode", "lat", "lon"), r, strict=True))
+            for r in cursor.fetchall()]

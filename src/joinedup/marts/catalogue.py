@@ -47,7 +47,7 @@ MARTS: tuple[MartSpec, ...] = (
     MartSpec("area_summary", "Headline measures of every mart by ward and LSOA, per year"),
 )
 
-REFERENCE_TABLES = ("mart_postcode", "mart_school", "mart_area")
+REFERENCE_TABLES = ("mart_postcode", "mart_school", "mart_family_hub", "mart_area")
 INFO_TABLE = "mart_info"
 
 
