@@ -102,6 +102,7 @@ def test_analyst_reads_every_dashboard_and_the_map(tab: Any, borough_server: Ser
     assert "Contains National Statistics and OS data" in page.content()
     if page.locator("#jup-map").count():
         page.wait_for_selector("#jup-map path.leaflet-interactive")
+        assert page.locator("#jup-map .jup-hub-marker").count() >= 1  # family hubs
         assert_accessible(page)
         page.locator("#jup-map path.leaflet-interactive").first.click(force=True)
         page.wait_for_url(re.compile(r".*ward=E05\d+.*"))
@@ -126,7 +127,7 @@ def test_inclusion_officer_drills_to_pupils_with_a_reason(tab: Any,
     page = tab
     sign_in(page, borough_server, "inclusion_officer")
     page.goto("/dashboards/attendance/")
-    page.get_by_role("link", name="Pupils newly persistently absent").click()
+    page.get_by_role("link", name="Pupils newly persistently absent", exact=True).click()
     page.wait_for_load_state()
     assert "/accounts/reason/" in page.url
     page.fill("#case_reference", "INC/2026/0042")

@@ -37,6 +37,20 @@ def test_ingest_builds_every_mart_from_the_data_it_publishes(small_borough: Path
                              "AND event_type = 'attendance'").fetchone()
         terms = con.execute("SELECT sum(pupil_terms) FROM mart_attendance").fetchone()
         assert events is not None and terms is not None and events[0] == terms[0]
+        # Every school week of every pupil in the weekly extract is in the weekly mart once,
+        # the latest week is the one before half-term, and its Friday dates the figures.
+        weeks = con.execute("SELECT count(DISTINCT (source_record_id, week_start)), "
+                            "max(week_start)::VARCHAR FROM attendance_week "
+                            "WHERE source = 'education'").fetchone()
+        in_mart = con.execute("SELECT sum(pupils) FROM mart_attendance_week").fetchone()
+        assert weeks is not None and in_mart is not None and weeks[0] == in_mart[0] > 0
+        assert weeks[1] == "2026-10-19"
+        assert str(found["attendance_week"].data_as_of) == "2026-10-23"
+        latest = con.execute("SELECT 100.0 * sum(persistent) / sum(pupils), "
+                             "100.0 * sum(sessions_absent) / sum(sessions_possible) "
+                             "FROM mart_attendance_week WHERE week_start = DATE '2026-10-19'"
+                             ).fetchone()
+        assert latest is not None and 10 < latest[0] < 35 and 3 < latest[1] < 12
         referrals = con.execute("SELECT count(*) FROM event WHERE source = 'csc_case_system' "
                                 "AND event_type = 'referral' AND event_date <= DATE "
                                 "'2026-10-30'").fetchone()

@@ -216,3 +216,48 @@ def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
     generate_borough(out=ours, people=200, seed=1)
     generate_borough(out=ours, people=200, seed=2)
     assert (ours / "sources.yaml").is_file()
+
+
+def test_weekly_attendance_looks_like_england(small_borough: Path) -> None:
+    """Most pupils attend 94 to 96%; about a fifth are persistently absent year to date, a
+    few severely; half-term has no sessions; the parts add up except a few injected rows."""
+    import duckdb
+
+    con = duckdb.connect()
+    path = (small_borough / "education" / "attendance_weekly.csv").as_posix()
+    con.execute(f"CREATE TABLE w AS SELECT * FROM read_csv('{path}', all_varchar = true)")
+    weeks = [r[0] for r in con.execute("SELECT DISTINCT WeekCommencing FROM w ORDER BY 1")
+             .fetchall()]
+    assert weeks[0] == "2026-08-31" and weeks[-1] == "2026-10-19"  # half-term: no rows
+    row = con.execute("""
+        WITH p AS (SELECT PupilID, sum(SessionsPossible::INT - SessionsPresent::INT)
+                              / sum(SessionsPossible::INT) AS rate FROM w GROUP BY 1)
+        SELECT median(rate), avg((rate >= 0.1)::INT), avg((rate >= 0.5)::INT) FROM p
+    """).fetchone()
+    assert row is not None
+    assert 0.03 < row[0] < 0.065 and 0.14 < row[1] < 0.28 and 0.0 < row[2] < 0.04
+    odd = con.execute("SELECT count(*) FROM w WHERE SessionsPresent::INT + "
+                      "SessionsAuthorisedAbsence::INT + SessionsUnauthorisedAbsence::INT <> "
+                      "SessionsPossible::INT").fetchone()
+    assert odd is not None and odd[0] <= max(3, 0.002 * con.execute(
+        "SELECT count(*) FROM w").fetchone()[0])  # type: ignore[index]
+
+
+def test_family_hubs_are_inside_their_wards(tmp_path: Path, reference_data: Path) -> None:
+    """With the reference data each hub is inside the ONS boundary of the ward it names;
+    without it, in the generator's own (synthetic) wards."""
+    from shapely.geometry import Point
+
+    from joinedup.geo.boundaries import WARD_FILE, load_areas
+
+    generate_borough(tmp_path / "real", people=1500, seed=5, reference_data=reference_data)
+    wards = {a.code: a.geometry for a in load_areas(reference_data / "geo" / WARD_FILE)}
+    hubs = _csv(tmp_path / "real" / "gazetteer" / "family_hubs.csv")
+    assert 5 <= len(hubs) <= 9 and len({h["WardCode"] for h in hubs}) == len(hubs)
+    for hub in hubs:
+        point = Point(float(hub["Longitude"]), float(hub["Latitude"]))
+        assert wards[hub["WardCode"]].contains(point), hub["Name"]
+        assert hub["Name"].endswith("Family Hub") and hub["Postcode"].startswith("SK")
+    generate_borough(tmp_path / "syn", people=600, seed=5, reference_data=None)
+    synthetic = _csv(tmp_path / "syn" / "gazetteer" / "family_hubs.csv")
+    assert synthetic and all(h["WardCode"].startswith("X") for h in synthetic)

@@ -28,7 +28,8 @@ def test_every_file_loads_with_few_quarantined(loaded: tuple[object, list[object
     for result in results:
         for f in result.files:  # type: ignore[attr-defined]
             assert f.rows_read == f.rows_loaded + f.rows_quarantined
-            assert f.rows_read > 0 or "missing" in f.path or "possession" in f.path, f.path
+            assert f.rows_read > 0 or "missing" in f.path or "possession" in f.path \
+                or "exceptions" in f.path, f.path  # a small borough may have no SEN2 exception
             assert f.rows_quarantined <= max(3, 0.02 * f.rows_read), (f.path, f.rows_quarantined)
 
 

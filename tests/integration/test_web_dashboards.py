@@ -79,6 +79,25 @@ def test_every_dashboard_renders_for_insight_roles_only() -> None:
     assert Client().get("/dashboards/").status_code == 302
 
 
+def test_attendance_headlines_are_week_on_week_dated_by_the_latest_week() -> None:
+    officer = signed_in("inclusion_officer", name="io-weekly")
+    body = officer.get("/dashboards/attendance/").content.decode()
+    # The latest school week before half-term, the week before it, and the data's date.
+    assert "Persistent absence year to date (w/c 19 Oct 2026)" in body
+    assert "in w/c 12 Oct 2026; change" in body
+    assert "Pupils newly persistently absent this week (w/c 19 Oct 2026)" in body
+    assert "correct as of 23 October 2026" in body or "as of 23 October 2026" in body
+    text = officer.get("/dashboards/attendance/export/by_week.csv").content.decode()
+    weeks = [row["School week"] for row in csv.DictReader(io.StringIO(text))]
+    assert weeks[0] == "w/c 31 Aug 2026" and weeks[-1] == "w/c 19 Oct 2026"
+    latest = officer.get("/dashboards/attendance/export/week_by_school.csv").content.decode()
+    assert len(list(csv.DictReader(io.StringIO(latest)))) > 1
+    drill = officer.get("/dashboards/attendance/pupils/newly_persistent_this_week/")
+    assert drill.status_code == 200
+    cells = re.findall(r"w/c \d+ \w+ \d{4}", drill.content.decode())
+    assert cells and set(cells) == {"w/c 19 Oct 2026"}
+
+
 def test_scorecard_rates_against_targets_in_the_file() -> None:
     body = _analyst().get("/dashboards/scorecard/").content.decode()
     ratings = re.findall(r"jup-rag--(red|amber|green)\">(RED|AMBER|GREEN)<", body)

@@ -50,3 +50,13 @@ def test_the_map_drills_from_the_borough_to_an_lsoa(small_borough: Path, home: P
     # An LSOA outside the ward chosen is ignored, not shown.
     other = analyst.get(f"/dashboards/csc_front_door/map/?layer=0&ward={code}&lsoa=E01999999")
     assert "data-jup-lsoa" not in other.content.decode()
+    # Schools and family hubs are point layers (JSON for the map, a table for everyone else).
+    hubs = re.search(r'<script id="jup-map-hubs" type="application/json">(.*?)</script>',
+                     borough, re.S)
+    assert hubs is not None
+    points = json.loads(hubs.group(1))
+    assert points and all({"name", "address", "postcode", "lat", "lon"} <= set(p)
+                          for p in points)
+    assert "data-jup-hubs" in borough and str(points[0]["name"]) in borough
+    attendance = analyst.get("/dashboards/attendance/map/?layer=0").content.decode()
+    assert "Persistent absence year to date" in attendance and len(_features(attendance)) == 21

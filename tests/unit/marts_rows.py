@@ -40,7 +40,8 @@ class Snapshot:
 
     def event(self, source: str, rid: str, event_type: str, on: str, *,
               end: str | None = None, category: str | None = None,
-              value: float | None = None, detail: str | None = None) -> None:
+              value: float | None = None, detail: str | None = None) -> str:
+        """Add an event; returns its event id."""
         self._n += 1
         service = dict(SOURCES).get(source, "childrens_social_care")
         self.con.execute(
@@ -48,6 +49,18 @@ class Snapshot:
             "event_date, end_date, category, value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [source, f"E{self._n}", rid, service, event_type, d(on),
              d(end) if end else None, category, value, detail])
+        return f"E{self._n}"
+
+    def week(self, rid: str, monday: str, possible: int, attended: int, *,
+             school: str = "100001", authorised: int | None = None,
+             unauthorised: int = 0) -> None:
+        """A pupil's school week in sessions (the education source's attendance_week)."""
+        auth = possible - attended - unauthorised if authorised is None else authorised
+        self.con.execute(
+            "INSERT INTO attendance_week (source, source_record_id, school, week_start, "
+            "sessions_possible, sessions_attended, authorised_absence, unauthorised_absence) "
+            "VALUES ('education', ?, ?, ?, ?, ?, ?, ?)",
+            [rid, school, d(monday), possible, attended, auth, unauthorised])
 
     def postcode(self, postcode: str, lsoa: str, ward: str) -> None:
         self.postcodes.append((postcode, lsoa, ward))

@@ -100,3 +100,33 @@ drill:
     result = query.drill_rows(s.con, dashboard, dashboard.drill[0], {})
     # Not linked (no person_link table): the row has no person id to open.
     assert result.rows == [{"source_record_id": "out", "school": "Oak High", "person_id": None}]
+
+
+def test_latest_keeps_only_the_latest_week_the_filters_allow(tmp_path: Path) -> None:
+    s = Snapshot(tmp_path)
+    for rid, school in (("a", "100001"), ("b", "100002")):
+        s.person("education", rid)
+        s.event("education", rid, "enrolment", "2022-09-01", category="8", detail="Oak High")
+        s.week(rid, "2024-09-09", 10, 10, school=school)
+    s.week("a", "2024-09-16", 10, 5, school="100001")  # only a has the latest week
+    s.build()
+    dashboard = parse("""
+id: weeks
+title: Weeks
+summary: Test.
+measures: {pupils: {label: Pupils, sum: pupils}, persistent: {label: P, sum: persistent}}
+filters: [{id: school, label: School, column: school, kind: school}]
+tables:
+  - {id: latest, title: Latest, mart: attendance_week, latest: week_start,
+     group_by: [school], measures: [pupils, persistent]}
+drill:
+  - {id: newly, title: Newly, mart: attendance_week_pupil, latest: week_start,
+     columns: [source_record_id, week], where: {persistent: [true]}}
+""", "weeks.yaml")
+    rows = query.table(s.con, dashboard, "latest", {}).rows
+    assert rows == [{"school": "100001", "pupils": 1.0, "persistent": 1.0}]
+    # Filtered to school b, its latest week is the first one.
+    narrowed = query.table(s.con, dashboard, "latest", {"school": ["100002"]}).rows
+    assert narrowed == [{"school": "100002", "pupils": 1.0, "persistent": 0.0}]
+    drilled = query.drill_rows(s.con, dashboard, dashboard.drill[0], {}).rows
+    assert drilled == [{"source_record_id": "a", "week": "w/c 16 Sep 2024", "person_id": None}]

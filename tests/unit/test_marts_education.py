@@ -97,6 +97,48 @@ def test_ehc_plans_within_twenty_weeks_is_at_most_140_days(snap: Snapshot) -> No
     assert row == (2, 2, 2, 1, 281)
 
 
+def test_sen2_excludes_plans_with_an_exception_from_the_twenty_week_measure(
+        snap: Snapshot) -> None:
+    # Four plans at the boundary: 140 and 141 days, each with and without an exception
+    # (Code of Practice 9.42). SEN2: within 20 weeks excluding exceptions = 1 of 2 counted.
+    requests = {}
+    for rid in ("on_time", "late", "on_time_exc", "late_exc"):
+        snap.person("education", rid)
+        requests[rid] = snap.event("education", rid, "ehcp_request", "2023-01-02",
+                                   detail="Plan issued")
+    for rid, issued in (("on_time", "2023-05-22"), ("late", "2023-05-23"),
+                        ("on_time_exc", "2023-05-22"), ("late_exc", "2023-05-23")):
+        snap.event("education", rid, "ehcp_issued", issued)
+    snap.event("education", "on_time_exc", "ehcp_exception", "2023-03-01",
+               category="EXCEPTIONAL_PERSONAL_CIRCUMSTANCES", detail=requests["on_time_exc"])
+    snap.event("education", "late_exc", "ehcp_exception", "2023-03-01",
+               category="ABSENT_FROM_AREA_4_WEEKS", detail=requests["late_exc"])
+    # An exception naming another request (of another pupil) applies to none of these.
+    snap.event("education", "late", "ehcp_exception", "2023-03-01",
+               category="ABSENT_FROM_AREA_4_WEEKS", detail="EHC-OTHER")
+    snap.build()
+    row = snap.con.execute(
+        "SELECT sum(plans_issued), sum(exceptions), sum(plans_counted), sum(within_20_weeks), "
+        "sum(within_20_weeks_excl) FROM mart_send WHERE calendar_year = 2023").fetchone()
+    assert row == (4, 2, 2, 2, 1)
+    summary = snap.con.execute(
+        "SELECT sum(numerator), sum(denominator) FROM mart_area_summary WHERE mart = 'send' "
+        "AND area_level = 'ward' AND year = '2023'").fetchone()
+    assert summary == (1, 2)
+
+
+def test_an_exception_on_a_first_request_does_not_carry_to_the_second(snap: Snapshot) -> None:
+    snap.person("education", "twice")
+    first = snap.event("education", "twice", "ehcp_request", "2021-01-04", detail="Not issued")
+    snap.event("education", "twice", "ehcp_exception", "2021-02-01",
+               category="EXCEPTIONAL_PERSONAL_CIRCUMSTANCES", detail=first)
+    snap.event("education", "twice", "ehcp_request", "2022-01-03", detail="Plan issued")
+    snap.event("education", "twice", "ehcp_issued", "2022-06-01")  # 149 days: late
+    snap.build()
+    assert snap.con.execute("SELECT sum(plans_counted), sum(within_20_weeks_excl) "
+                            "FROM mart_send WHERE calendar_year = 2022").fetchone() == (1, 0)
+
+
 def test_open_requests_have_days_left_to_the_deadline(snap: Snapshot) -> None:
     # as at 2024-10-30: a request on 2024-09-01 is due 2025-01-19, 81 days left.
     for rid, on, decision in (("open", "2024-09-01", "Awaiting decision"),

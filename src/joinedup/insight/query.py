@@ -134,9 +134,14 @@ def table(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, table_id: str,
     spec_ = dashboard.table(table_id)
     available = _columns(con, spec_.mart)
     measures = {m: dashboard.measures[m] for m in spec_.measures}
-    _check(spec_.mart, [*spec_.group_by, *(c for m in measures.values() for c in m.columns)],
-           available)
+    _check(spec_.mart, [*spec_.group_by, *(c for m in measures.values() for c in m.columns),
+                        *([spec_.latest] if spec_.latest else [])], available)
     where, params = _where(dashboard, available, chosen)
+    if spec_.latest:
+        newest = (f'"{spec_.latest}" = (SELECT max("{spec_.latest}") FROM '
+                  f'"{spec(spec_.mart).table}"{where})')
+        where = f"{where} AND {newest}" if where else f" WHERE {newest}"
+        params = [*params, *params]
     groups = ", ".join(f'"{c}"' for c in spec_.group_by)
     figures = ", ".join(f'{_expr(m)} AS "{k}"' for k, m in measures.items())
     # A ratio's denominator travels with the row (not shown): disclosure control needs it.
@@ -194,9 +199,17 @@ def drill_rows(con: duckdb.DuckDBPyConnection, dashboard: Dashboard, drill: Dril
     """Named records behind the figures (record-level marts), with the person id when the
     snapshot is linked, so authorised roles can open the Family Context page."""
     available = _columns(con, drill.mart)
-    _check(drill.mart, [*drill.columns, *drill.where, "source", "source_record_id"], available)
+    _check(drill.mart, [*drill.columns, *drill.where, "source", "source_record_id",
+                        *([drill.latest] if drill.latest else [])], available)
     where, params = _where(dashboard, available, chosen, drill.where, alias="m.")
     table_name = spec(drill.mart).table
+    if drill.latest:
+        # The latest value the dashboard's filters allow, whoever the drill then picks out.
+        inner, inner_params = _where(dashboard, available, chosen)
+        newest = (f'm."{drill.latest}" = (SELECT max("{drill.latest}") FROM "{table_name}"'
+                  f"{inner})")
+        where = f"{where} AND {newest}" if where else f" WHERE {newest}"
+        params = [*params, *inner_params]
     linked = bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
                               "table_name = 'person_link'").fetchone()[0])  # type: ignore[index]
     person = ("(SELECT l.person_id FROM person_link AS l WHERE l.source = m.source AND "
@@ -262,4 +275,15 @@ def schools(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     except duckdb.CatalogException:
         return []
     return [dict(zip(("name", "phase", "kind", "lat", "lon"), r, strict=True))
+            for r in cursor.fetchall()]
+
+
+def family_hubs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Family hubs with a location (a point layer of the map), from the gazetteer's list."""
+    try:
+        cursor = con.execute("SELECT name, address, postcode, lat, lon FROM mart_family_hub "
+                             "WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY name")
+    except duckdb.CatalogException:
+        return []
+    return [dict(zip(("name", "address", "postcode", "lat", "lon"), r, strict=True))
             for r in cursor.fetchall()]

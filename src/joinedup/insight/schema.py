@@ -66,6 +66,9 @@ class Table(_Strict):
     measures: list[str] = Field(min_length=1)
     description: str = ""
     newest_first: bool = False
+    latest: str | None = Field(default=None, pattern=NAME)
+    """Only the rows of this column's latest value the filters allow (the latest school
+    week, say), so a stock such as pupils persistently absent is not added across weeks."""
 
 
 class Chart(_Strict):
@@ -104,6 +107,8 @@ class Drill(_Strict):
     mart: str
     columns: list[str] = Field(min_length=1)
     where: dict[str, list[str | bool]] = Field(default_factory=dict)
+    latest: str | None = Field(default=None, pattern=NAME)
+    """Only the records of this column's latest value the filters allow (the latest week)."""
 
 
 class MapLayer(_Strict):

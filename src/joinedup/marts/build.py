@@ -26,9 +26,14 @@ _STAGING_TABLES = ("_mart_bank_holiday", "_mart_source", "_mart_person", "_mart_
                    "_mart_enrolment", "_mart_sen", "_mart_ehc")
 _MODEL_TABLES = ("event", "person_record", "source_freshness")
 _MART_SERVICE = {"attendance_pupil": "education", "attendance": "education",
+                 "attendance_week_pupil": "education", "attendance_week": "education",
                  "exclusions": "education", "school_roll": "education", "send": "education",
                  "send_open": "education", "csc_flow": "childrens_social_care",
                  "early_help": "early_help"}
+# Marts as current as their latest school week (its Friday), not the source's extract date:
+# a half-term week has no sessions, so the figures stop at the week before.
+_WEEKLY = {"attendance_week_pupil": "mart_attendance_week", "attendance_week":
+           "mart_attendance_week"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,10 @@ def _write_info(con: duckdb.DuckDBPyConnection, snapshot_id: str, geography: str
         service = _MART_SERVICE.get(mart.name)
         # The area summary is as current as the oldest of the services it summarises.
         data_as_of = as_at.get(service) if service else min(as_at.values(), default=None)
+        if mart.name in _WEEKLY:
+            latest = con.execute(f'SELECT max(week_end) FROM "{_WEEKLY[mart.name]}"').fetchone()
+            if latest and latest[0] is not None:
+                data_as_of = min(latest[0], data_as_of) if data_as_of else latest[0]
         rows.append((mart.name, mart.table, mart.description, mart.record_level, snapshot_id,
                      now, data_as_of, service, geography, result.rows,
                      round(result.seconds, 3)))

@@ -25,6 +25,11 @@ MARTS: tuple[MartSpec, ...] = (
     MartSpec("attendance_pupil", "Attendance per pupil per term, with the DfE absence flags",
              record_level=True),
     MartSpec("attendance", "Attendance by term, school, area and pupil group"),
+    MartSpec("attendance_week_pupil", "Attendance per pupil per school week, in sessions, "
+                                      "with the DfE absence flags year to date",
+             record_level=True),
+    MartSpec("attendance_week", "Attendance by school week, school, area and pupil group: "
+                                "the week's absence and the year to date"),
     MartSpec("exclusions", "Suspensions and permanent exclusions by month, school, area, "
                            "pupil group and reason"),
     MartSpec("school_roll", "Pupils on roll on each January census day, by school, area "
@@ -42,7 +47,7 @@ MARTS: tuple[MartSpec, ...] = (
     MartSpec("area_summary", "Headline measures of every mart by ward and LSOA, per year"),
 )
 
-REFERENCE_TABLES = ("mart_postcode", "mart_school", "mart_area")
+REFERENCE_TABLES = ("mart_postcode", "mart_school", "mart_family_hub", "mart_area")
 INFO_TABLE = "mart_info"
 
 

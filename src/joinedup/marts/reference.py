@@ -1,7 +1,8 @@
 """The address reference the marts place people with: a postcode lookup (ONS Postcode
 Directory columns: pcds, lsoa21cd, lsoa21nm, wd23cd, wd23nm) and a schools list (Get
 Information about Schools columns: URN, EstablishmentName, PhaseOfEducation,
-TypeOfEstablishment, Latitude, Longitude), read from a folder beside the extracts
+TypeOfEstablishment, Latitude, Longitude) and the family hubs (Name, AddressLine1, Postcode,
+Latitude, Longitude), read from a folder beside the extracts
 (``<sources>/gazetteer/``; `joinedup synth` writes one for the synthetic borough).
 
 Without the folder the tables are created empty and every person is in the area 'unknown':
@@ -18,11 +19,13 @@ from joinedup.errors import MartError
 
 POSTCODES = "postcodes.csv"
 SCHOOLS = "schools.csv"
+FAMILY_HUBS = "family_hubs.csv"
 GAZETTEER_FOLDER = "gazetteer"
 
 _POSTCODE_COLUMNS = ("pcds", "lsoa21cd", "lsoa21nm", "wd23cd", "wd23nm")
 _SCHOOL_COLUMNS = ("URN", "EstablishmentName", "PhaseOfEducation", "TypeOfEstablishment",
                    "Latitude", "Longitude")
+_HUB_COLUMNS = ("Name", "AddressLine1", "Postcode", "Latitude", "Longitude")
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -81,6 +84,7 @@ def load_gazetteer(con: duckdb.DuckDBPyConnection, folder: Path | None) -> str:
     elif "mart_school" not in _tables(con):
         con.execute("CREATE TABLE mart_school (school VARCHAR, urn VARCHAR, phase VARCHAR, "
                     "kind VARCHAR, lat DOUBLE, lon DOUBLE)")
+    _load_family_hubs(con, folder / FAMILY_HUBS if folder is not None else None)
     # Areas by level with their parent: what the map drills through (LA -> ward -> LSOA).
     con.execute("""
         CREATE OR REPLACE TABLE mart_area AS
@@ -94,6 +98,22 @@ def load_gazetteer(con: duckdb.DuckDBPyConnection, folder: Path | None) -> str:
         SELECT 'unknown', 'unknown', 'Area not known (no postcode match)', NULL
         ORDER BY level, code""")
     return geography_label(con)
+
+
+def _load_family_hubs(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+    """mart_family_hub from the council's family hubs list (name, address, postcode, where);
+    empty without one."""
+    if path is not None and path.is_file():
+        _read_csv(con, path, _HUB_COLUMNS, "_gazetteer_hubs")
+        con.execute("""
+            CREATE OR REPLACE TABLE mart_family_hub AS
+            SELECT Name AS name, AddressLine1 AS address, Postcode AS postcode,
+                   try_cast(Latitude AS DOUBLE) AS lat, try_cast(Longitude AS DOUBLE) AS lon
+            FROM _gazetteer_hubs WHERE Name IS NOT NULL ORDER BY name""")
+        con.execute("DROP TABLE _gazetteer_hubs")
+    elif "mart_family_hub" not in _tables(con):
+        con.execute("CREATE TABLE mart_family_hub (name VARCHAR, address VARCHAR, "
+                    "postcode VARCHAR, lat DOUBLE, lon DOUBLE)")
 
 
 def geography_label(con: duckdb.DuckDBPyConnection) -> str:

@@ -3,6 +3,7 @@
 from joinedup.model.entities import (
     ENTITIES,
     AddressRecord,
+    AttendanceWeek,
     Debt,
     EntityInfo,
     Event,
@@ -16,6 +17,7 @@ from joinedup.model.fields import Check, FieldSpec, FieldType
 __all__ = [
     "ENTITIES",
     "AddressRecord",
+    "AttendanceWeek",
     "Check",
     "Debt",
     "EntityInfo",

@@ -53,6 +53,8 @@ EVENT_TYPES: dict[str, str] = {
     "sen_status": "Special educational needs status (category: K or E)",
     "ehcp_request": "Request for an EHC needs assessment",
     "ehcp_issued": "EHC plan issued",
+    "ehcp_exception": "An exception to the 20-week time limit applies to an EHC needs "
+                      "assessment (category: the SEN2 reason; detail: the request's event id)",
     "health_visit": "Health visiting contact",
     "gp_registration": "GP registration",
     "tenancy_start": "Tenancy start",

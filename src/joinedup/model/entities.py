@@ -171,6 +171,29 @@ class Practitioner:
     email: str | None = spec("Work email.", check=Check.EMAIL)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttendanceWeek:
+    """A pupil's attendance at one school in one school week, in sessions (a morning or an
+    afternoon), as a school's management information system or the DfE daily attendance data
+    share sends it. Weeks without sessions (holidays) have no row. Sessions attended include
+    approved educational activity; attended, authorised and unauthorised absence add up to
+    the sessions possible."""
+
+    source: str = spec(_SOURCE, required=True, system=True)
+    source_record_id: str = spec(_PERSON_REF, required=True)
+    school: str = spec("The school's URN (Get Information about Schools).", required=True)
+    week_start: dt.date = spec("The Monday of the school week.", FieldType.DATE, required=True)
+    sessions_possible: int = spec("Sessions the pupil could attend that week (0 to 14).",
+                                  FieldType.INTEGER, required=True)
+    sessions_attended: int | None = spec("Sessions attended, approved educational activity "
+                                         "included.", FieldType.INTEGER)
+    authorised_absence: int | None = spec("Sessions missed with the school's permission "
+                                          "(illness, appointments, ...).", FieldType.INTEGER)
+    unauthorised_absence: int | None = spec("Sessions missed without permission (holidays in "
+                                            "term time, unexplained, late after registers "
+                                            "closed).", FieldType.INTEGER)
+
+
 @dataclass(frozen=True, slots=True)
 class EntityInfo:
     name: str
@@ -200,6 +223,9 @@ ENTITIES: dict[str, EntityInfo] = {
                    Involvement.__doc__ or ""),
         EntityInfo("event", "event", Event, ("source", "event_id"), Event.__doc__ or ""),
         EntityInfo("debt", "debt", Debt, ("source", "debt_id"), Debt.__doc__ or ""),
+        EntityInfo("attendance_week", "attendance_week", AttendanceWeek,
+                   ("source", "source_record_id", "school", "week_start"),
+                   AttendanceWeek.__doc__ or ""),
         EntityInfo("relationship", "relationship", Relationship, (),
                    Relationship.__doc__ or ""),
         EntityInfo("practitioner", "practitioner", Practitioner, ("source", "staff_id"),

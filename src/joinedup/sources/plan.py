@@ -35,6 +35,12 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("dob", "date_of_death"),
 )
 
+# Attendance in sessions: each count 0 to SESSIONS_A_WEEK, and the parts (when all are
+# mapped) adding up to the sessions possible, as the DfE attendance codes do.
+SESSIONS_POSSIBLE = "sessions_possible"
+SESSION_PARTS = ("sessions_attended", "authorised_absence", "unauthorised_absence")
+SESSIONS_A_WEEK = 14
+
 _POSTCODE_RE = f"'{POSTCODE_PATTERN}'"
 
 _CHECK_SQL: dict[Check, tuple[str, str]] = {
@@ -265,6 +271,31 @@ class _Builder:
                     f"'reason': {r}}}"
                 )
 
+    def add_session_counts(self, target: TargetPlan) -> None:
+        by_name = {f.spec.name: f for f in target.fields}
+        if SESSIONS_POSSIBLE not in by_name:
+            return
+        counts = [name for name in (SESSIONS_POSSIBLE, *SESSION_PARTS) if name in by_name]
+        whens = [
+            f"WHEN {by_name[name].typed} NOT BETWEEN 0 AND {SESSIONS_A_WEEK} THEN "
+            f"'{name} ' || CAST({by_name[name].typed} AS VARCHAR) || ' is not 0 to "
+            f"{SESSIONS_A_WEEK} sessions in a week'" for name in counts]
+        if all(name in by_name for name in SESSION_PARTS):
+            parts = [by_name[name].typed for name in SESSION_PARTS]
+            total = by_name[SESSIONS_POSSIBLE].typed
+            whens.append(
+                f"WHEN {' + '.join(parts)} <> {total} THEN 'attended + authorised + "
+                f"unauthorised absence (' || CAST({' + '.join(parts)} AS VARCHAR) || ') is "
+                f"not the sessions possible (' || CAST({total} AS VARCHAR) || '): check the "
+                f"attendance codes the school sent'")
+        r = f"_ju_s{target.index}"
+        label = f"{target.info.name}.{SESSIONS_POSSIBLE}"
+        self.l4.append(f"CASE {' '.join(whens)} END AS {r}")
+        self.reasons.append(r)
+        self.problems.append(
+            f"{{'field': {self.p.add(label)}, "
+            f"'value': CAST({by_name[SESSIONS_POSSIBLE].typed} AS VARCHAR), 'reason': {r}}}")
+
     def raw_json(self, qualifier: str = "") -> str:
         """The raw row as JSON text (each value cut to RAW_VALUE_LIMIT characters)."""
         pairs = ", ".join(
@@ -305,6 +336,7 @@ def build_plan(source: SourceConfig, fm: FileMapping, raw: RawSource, shown: str
             if spec.name in mapping.fields:
                 builder.add_field(target, spec, mapping.fields[spec.name])
         builder.add_date_order(target)
+        builder.add_session_counts(target)
         targets.append(target)
     return Plan(builder.sql(targets), builder.p, raw.relation, builder.raw_json("_ju_src."),
                 targets)

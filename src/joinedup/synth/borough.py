@@ -20,6 +20,7 @@ from joinedup.synth.csc_factors import assign_factors
 from joinedup.synth.debts import FOLDERS as DEBT_FOLDERS
 from joinedup.synth.debts import write_debts
 from joinedup.synth.electoral_register import write_electoral_register
+from joinedup.synth.family_hubs import write_family_hubs
 from joinedup.synth.gazetteer import write_postcodes
 from joinedup.synth.geography import Geography, load_geography
 from joinedup.synth.identifiers import nhs_numbers
@@ -144,6 +145,7 @@ def generate_borough(out: Path, people: int, seed: int, reference_data: Path | N
     truth_rows["spd_review"] = write_spd_truth(
         world, out, extract, output.notes["council_tax_accounts"])
     write_postcodes(out, addresses, geo)
+    write_family_hubs(out, addresses, geo, _rng(seed, 10))
     summary = SynthSummary(
         out=out, seed=seed, people=people, as_of=as_of,
         residents_at_as_of=int((borough.people.hh[: borough.people.n] >= 0).sum()),

@@ -1,5 +1,6 @@
 """The LA's education management system: pupils (school census style, keyed by UPN and the
-system's own pupil id), enrolments, termly attendance, exclusions, SEN and EHC plans."""
+system's own pupil id), enrolments, termly attendance, exclusions, SEN and EHC plans, and
+the schools' weekly attendance of the current year (`synth.attendance_weekly`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import datetime as dt
 import numpy as np
 
 from joinedup.synth import mapping_yaml as my
+from joinedup.synth.attendance_weekly import write_weekly_attendance
 from joinedup.synth.education import Pupils, Schools, day
+from joinedup.synth.ehcp_exceptions import write_exceptions
 from joinedup.synth.identifiers import STOCKPORT_LA, sequential_ids
 from joinedup.synth.output import Output, fmt_dates, invalidate_dates
 from joinedup.synth.population import ETHNIC_CODES, NEVER
@@ -37,7 +40,12 @@ def _terms(as_of: dt.date, years: int = 3) -> list[tuple[str, str, int, int, int
 
 
 def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
-                    extract: dt.date, start: dt.date) -> my.Mapping:
+                    extract: dt.date, start: dt.date,
+                    weekly_rng: np.random.Generator | None = None,
+                    exceptions_rng: np.random.Generator | None = None) -> my.Mapping:
+    """The education extracts; with ``weekly_rng`` the weekly attendance of the current
+    academic year too, and with ``exceptions_rng`` the SEN2 exceptions to the 20-week limit
+    (each its own random stream, so the other files stay byte-identical)."""
     rng = world.rng
     ex = day(extract)
     q = profile(SOURCE)
@@ -86,8 +94,14 @@ def write_education(world: World, out: Output, schools: Schools, pupils: Pupils,
     _attendance(world, out, schools, pupils, table, extract)
     _exclusions(out, schools, pupils, table, ex)
     _sen(out, pupils, table, ex, extract)
+    files = _mapping()
+    if weekly_rng is not None:
+        files.insert(3, write_weekly_attendance(world, out, schools, pupils, table, SOURCE,
+                                                extract, weekly_rng))
+    if exceptions_rng is not None:
+        files.append(write_exceptions(out, pupils, table, ex, exceptions_rng))
     return my.source(SOURCE, "Education management system (school census and LA records)",
-                     "education", extract, start, extract, _mapping())
+                     "education", extract, start, extract, files)
 
 
 def _attendance(world: World, out: Output, schools: Schools, pupils: Pupils, table: PersonTable,

@@ -75,7 +75,8 @@ def write_sources(world: World, out: Output, csc: CscTruth, calibration: Calibra
 
     entries: list[my.Mapping] = []
     world.rng = _rng(seed, 30)
-    entries.append(write_education(world, out, schools, pupils, extract, edu_start))
+    entries.append(write_education(world, out, schools, pupils, extract, edu_start,
+                                   weekly_rng=_rng(seed, 41), exceptions_rng=_rng(seed, 42)))
     note("education")
     world.rng = _rng(seed, 31)
     in_window(csc, b.window_start, ex)

@@ -84,12 +84,24 @@ plan AS (
     SELECT e.source_record_id, e.event_id AS plan_id, e.event_date AS issue_date
     FROM event AS e JOIN _mart_source AS s ON s.source = e.source AND s.service = 'education'
     WHERE e.event_type = 'ehcp_issued'
+),
+-- Exceptions to the 20-week limit (SEND Code of Practice 9.42), each naming its request.
+exception AS (
+    SELECT e.source, e.source_record_id, e.detail AS request_id,
+           min(e.category) AS exception
+    FROM event AS e JOIN _mart_source AS s ON s.source = e.source AND s.service = 'education'
+    WHERE e.event_type = 'ehcp_exception' AND e.detail IS NOT NULL
+    GROUP BY ALL
 )
 SELECT r.source, r.source_record_id, r.request_id, r.request_date, r.decision,
        min(p.issue_date) AS issue_date,
-       arg_min(p.plan_id, p.issue_date) AS plan_id
+       arg_min(p.plan_id, p.issue_date) AS plan_id,
+       any_value(x.exception) AS exception
 FROM req AS r
 LEFT JOIN plan AS p
     ON p.source_record_id = r.source_record_id AND p.issue_date >= r.request_date
    AND (r.next_request IS NULL OR p.issue_date < r.next_request)
-GROUP BY ALL;
+LEFT JOIN exception AS x
+    ON x.source = r.source AND x.source_record_id = r.source_record_id
+   AND x.request_id = r.request_id
+GROUP BY r.source, r.source_record_id, r.request_id, r.request_date, r.decision;

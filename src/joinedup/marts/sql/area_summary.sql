@@ -12,12 +12,20 @@ WITH measures AS (
            sum(persistent), sum(pupil_terms)
     FROM mart_attendance GROUP BY ALL
     UNION ALL
+    -- Weekly attendance: the year to date at the latest week of each academic year.
+    SELECT 'attendance_week', 'persistent_absence_rate', academic_year, ward_code, lsoa_code,
+           sum(persistent), sum(pupils)
+    FROM mart_attendance_week
+    WHERE (academic_year, week_start) IN (SELECT (academic_year, max(week_start))
+                                          FROM mart_attendance_week GROUP BY academic_year)
+    GROUP BY ALL
+    UNION ALL
     SELECT 'exclusions', 'suspensions', academic_year, ward_code, lsoa_code,
            sum(suspensions), NULL
     FROM mart_exclusions GROUP BY ALL
     UNION ALL
     SELECT 'send', 'issued_within_20_weeks', calendar_year::VARCHAR, ward_code, lsoa_code,
-           sum(within_20_weeks), nullif(sum(plans_counted), 0)
+           sum(within_20_weeks_excl), nullif(sum(plans_counted), 0)
     FROM mart_send GROUP BY ALL
     UNION ALL
     SELECT 'csc_flow', 'referrals', financial_year, ward_code, lsoa_code, sum(referrals), NULL

@@ -22,6 +22,7 @@ SELECT p.source, p.source_record_id, p.request_id, p.request_date, p.deadline, p
             WHEN p.deadline - p.as_at <= 28 THEN '4 weeks or less'
             WHEN p.deadline - p.as_at <= 56 THEN '5 to 8 weeks'
             ELSE 'More than 8 weeks' END AS band,
-       coalesce(p.school, 'unknown') AS school, pr.ward_code, pr.lsoa_code
+       coalesce(p.school, 'unknown') AS school, pr.ward_code, pr.lsoa_code,
+       p.exception
 FROM placed AS p
 JOIN _mart_person AS pr USING (source, source_record_id)

@@ -1,5 +1,6 @@
 """The dashboards' map: a choropleth of one layer from mart_area_summary, drilling from the
-borough (wards) to a ward (its LSOAs) to one LSOA, with schools as a point layer. Boundaries
+borough (wards) to a ward (its LSOAs) to one LSOA, with schools and family hubs as point
+layers. Boundaries
 come from the reference data and are served in the page itself; Leaflet (npm, pinned) draws
 them with no tile layer. Without JavaScript the same drill-down works through the table."""
 
@@ -46,6 +47,7 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
                                     lambda: query.map_values(con, layer.mart, layer.measure,
                                                              "lsoa", year))
             points = cached((snap, "schools"), lambda: query.schools(con))
+            hubs = cached((snap, "family_hubs"), lambda: query.family_hubs(con))
             names = cached((snap, "areas"), lambda: query.area_names(con))
     except JoinedUpError as exc:
         return _unavailable(request, str(exc))
@@ -81,5 +83,6 @@ def map_page(request: HttpRequest, key: str) -> HttpResponse:
         present.show(lsoa_values.of(lsoa) if lsoa else None, unit),
         "rows": sorted(rows, key=lambda r: str(r["name"])), "legend": legend,
         "features": features, "points": points if features else None,
+        "hubs_json": hubs if features else None, "hubs": hubs,
         "attribution": maps.ATTRIBUTION, "has_boundaries": shapes is not None,
         "hidden": len(hidden), "threshold": get_settings().disclosure_threshold})

@@ -12,6 +12,18 @@
     box.appendChild(document.createTextNode(school.phase + " (" + school.kind + ")"));
     return box;
   }
+  function hubPopup(hub) {
+    var box = document.createElement("div");
+    var name = document.createElement("strong");
+    name.textContent = hub.name;
+    box.appendChild(name);
+    box.appendChild(document.createElement("br"));
+    box.appendChild(document.createTextNode(hub.address + ", " + hub.postcode));
+    return box;
+  }
+  function hubIcon() {
+    return window.L.divIcon({ className: "jup-hub-marker", iconSize: [14, 14] });
+  }
   function draw() {
     var target = document.getElementById("jup-map");
     var block = document.getElementById("jup-map-features");
@@ -47,13 +59,26 @@
     }).addTo(map);
     map.fitBounds(areas.getBounds());
     var bounds = areas.getBounds();
+    var hubsBlock = document.getElementById("jup-map-hubs");
+    var hubs = (hubsBlock && JSON.parse(hubsBlock.textContent)) || [];
+    var schoolLayer = window.L.layerGroup().addTo(map);
+    var hubLayer = window.L.layerGroup().addTo(map);
     points.forEach(function (school) {
       if (bounds.contains([school.lat, school.lon])) {
         window.L.circleMarker([school.lat, school.lon],
           { radius: 6, color: "#0b0c0c", weight: 2, fillColor: "#ffdd00", fillOpacity: 1 })
-          .bindPopup(popup(school)).addTo(map);
+          .bindPopup(popup(school)).addTo(schoolLayer);
       }
     });
+    hubs.forEach(function (hub) {
+      if (bounds.contains([hub.lat, hub.lon])) {
+        window.L.marker([hub.lat, hub.lon], { icon: hubIcon(), title: hub.name,
+                                               alt: "Family hub: " + hub.name })
+          .bindPopup(hubPopup(hub)).addTo(hubLayer);
+      }
+    });
+    window.L.control.layers(null, { "Schools": schoolLayer, "Family hubs": hubLayer },
+                            { collapsed: false }).addTo(map);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
