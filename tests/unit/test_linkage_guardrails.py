@@ -446,3 +446,15 @@ def test_an_adults_only_record_is_not_someone_who_was_a_child_when_it_began(
     clusters = _cluster(records, scored=[("father", "son")])
     assert _same(clusters, "father", "son") is not apart
     assert (("father", "son", "adult record and a child") in clusters.guarded) is apart
+
+
+def test_half_a_name_swap_is_two_people_and_a_whole_swap_one() -> None:
+    clusters = _cluster([
+        {"id": "husband", "first_name": "Hassan", "surname": "Ahmed", "dob": "1978-07-01",
+         "postcode": "M14 4AA"},
+        {"id": "wife", "first_name": "Sana", "surname": "Hassan", "postcode": "M14 4AA"},
+        {"id": "swapped", "first_name": "Ahmad", "surname": "Hassan", "postcode": "M14 4AA"},
+    ], scored=[("husband", "wife"), ("husband", "swapped")])
+    assert ("husband", "wife", "half a name swap") in clusters.guarded
+    assert not _same(clusters, "husband", "wife")
+    assert _same(clusters, "husband", "swapped")  # both names swapped, one misspelt
