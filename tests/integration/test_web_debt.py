@@ -153,3 +153,19 @@ def test_a_household_page_shows_each_arrangement_and_its_status(debt_home: DebtW
     event = _audit("debt_view")[-1]
     assert event.reason == "debt_recovery" and event.case_reference == "DEBT/2026/7"
     assert event.detail["household"] == arranged.key
+
+
+def test_the_partners_agreement_is_on_the_public_transparency_page(
+        debt_home: DebtWorld) -> None:
+    from joinedup.config import Settings
+    from joinedup.views.agreements import agreements_in
+
+    with open_current(settings=Settings(home=debt_home.home)) as con:
+        recorded = agreements_in(con)
+    assert recorded  # the housing association's extract comes under one
+    page = Client().get("/open-data/transparency/")  # nobody signed in
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="agreements"' in body
+    for agreement in recorded:
+        assert agreement["organisation"] in body and agreement["reference"] in body

@@ -41,6 +41,7 @@ from joinedup.opendata.transparency import (
     retention_lines,
     usage_by_month,
 )
+from joinedup.views.agreements import agreements_in
 from joinedup.warehouse.snapshots import SnapshotStore
 from joinedup.web.opendata import charts, served
 from joinedup.web.opendata.http import conditional, cors, finish, mark_public, validators
@@ -189,18 +190,22 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 @require_safe
 def transparency(request: HttpRequest) -> HttpResponse:
     settings = get_settings()
-    sources = []
+    sources: list[Any] = []
+    agreements: list[dict[str, str]] = []
     snapshots = SnapshotStore.from_settings(settings)
     try:
         current = snapshots.current_id()
         if current:
             with snapshots.open(current) as con:
                 sources = joined_sources(con)
+                agreements = agreements_in(con)
     except (JoinedUpError, OSError, duckdb.Error):
-        sources = []  # the page still says what is enforced; "No records are joined yet"
+        # The page still says what is enforced; "No records are joined yet".
+        sources, agreements = [], []
     usage = usage_by_month(monthly_counts())
     return render(request, "opendata/transparency.html", {
-        "sources": sources, "services": service_uses(), "roles": role_uses(),
+        "sources": sources, "agreements": agreements, "services": service_uses(),
+        "roles": role_uses(),
         "retention": retention_lines(settings.snapshots_keep, settings.web_session_idle_minutes),
         "accuracy": read_accuracy(settings.reports_dir),
         "usage": [{"month": m.month, "rows": list(zip(m.teams, m.counts, strict=True)),
