@@ -49,6 +49,8 @@ def dcat_dataset(e: Entry, url_for: UrlFor) -> dict[str, Any]:
         "dct:accrualPeriodicity": s.update_frequency,
         "dcat:landingPage": {"@id": url_for("page", s.name, "")},
         "dct:license": {"@id": s.licence_url},
+        **({"dct:rights": {"@type": "dct:RightsStatement", "dct:title": s.attribution}}
+           if s.attribution else {}),
         "dcat:distribution": [{
             "@type": "dcat:Distribution",
             "dct:title": f"{s.title} ({fmt.upper()})",
@@ -110,6 +112,8 @@ def schema_org(e: Entry, url_for: UrlFor, catalogue_title: str) -> dict[str, Any
                           "contentUrl": url_for("download", s.name, fmt)}
                          for fmt in formats_of(e)],
     }
+    if s.attribution:
+        node["creditText"] = s.attribution
     if e.published is not None:
         node["dateModified"] = e.published.built_at.isoformat()
     periods = e.periods
