@@ -287,6 +287,11 @@ def test_dcat_ap_catalogue_has_the_mandatory_properties(portal: Path) -> None:
         for key in ("dct:title", "dct:description"):  # Dataset (mandatory)
             assert dataset[key], key
         assert dataset["dct:publisher"]["foaf:name"]
+        # Theme and frequency as concepts of the EU authority tables DCAT-AP names.
+        assert re.fullmatch(r"http://publications\.europa\.eu/resource/authority/data-theme/"
+                            r"(EDUC|REGI|GOVE|SOCI)", dataset["dcat:theme"]["@id"])
+        assert re.fullmatch(r"http://publications\.europa\.eu/resource/authority/frequency/"
+                            r"(ANNUAL|IRREG)", dataset["dct:accrualPeriodicity"]["@id"])
         for distribution in dataset["dcat:distribution"]:  # Distribution -> accessURL
             assert distribution["@type"] == "dcat:Distribution"
             assert distribution["dcat:accessURL"]["@id"].startswith("http://testserver/")
