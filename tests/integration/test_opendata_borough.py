@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from joinedup.cli import cli
 from joinedup.config import get_settings
-from joinedup.marts import rebuild_current
+from joinedup.marts import gazetteer_for, rebuild_current
 from joinedup.opendata.build import store_for, warehouse_context
 from joinedup.opendata.query import controlled_columns
 from joinedup.opendata.sources import aggregate_mart
@@ -85,13 +85,16 @@ def test_ingest_refreshes_open_data_and_a_lost_source_keeps_its_last_version(
 
 
 def test_residents_mart_counts_the_people_the_link_places_at_addresses(
-        linked_borough: LinkedBorough, home: Path, reference_data: Path) -> None:
+        linked_borough: LinkedBorough, small_borough: Path, home: Path,
+        reference_data: Path) -> None:
     """The residents mart on a real link run's households: everyone with a current address
     counted once, every band adding up to the LSOA's residents, and the dataset's source
     rows (before disclosure control) one per LSOA with its name."""
     linked_borough.copy_to(home)
     settings = get_settings()
-    rebuild_current(settings)  # the marts of the linked snapshot (as `joinedup link` does)
+    # The marts of the linked snapshot, with the borough's postcode lookup (as ingest, then
+    # `joinedup link`, build them).
+    rebuild_current(settings, gazetteer_for(small_borough / "sources.yaml"))
     store = SnapshotStore.from_settings(settings)
     current = store.current_id()
     assert current is not None

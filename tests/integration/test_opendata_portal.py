@@ -38,6 +38,26 @@ def send_rows() -> list[dict[str, Any]]:
             for w, (r, p, n) in wards.items()]
 
 
+RESIDENT_BANDS = ("aged_0_4", "aged_5_10", "aged_11_15", "aged_16_17", "aged_18_64",
+                  "aged_65_plus", "age_not_known")
+
+
+def residents_rows() -> list[dict[str, Any]]:
+    """mart_residents on real Stockport LSOA codes (the map draws them); one is small."""
+    lsoas = {"E01005867": (40, 45, 35, 12, 400, 150, 0),
+             "E01005868": (30, 38, 31, 9, 380, 170, 0),
+             "E01005869": (25, 30, 20, 8, 300, 90, 0),
+             "E01005870": (2, 6, 5, 1, 50, 20, 0)}
+    return [{"snapshot_date": dt.date(2026, 11, 30), "lsoa_code": code, "ward_code": "W",
+             "residents": sum(c), **dict(zip(RESIDENT_BANDS, c, strict=True))}
+            for code, c in lsoas.items()]
+
+
+def mart_reader(name: str) -> MartTable:
+    rows = residents_rows() if name == "residents" else send_rows()
+    return MartTable(tuple(rows[0]), rows, False, "SNAP-T", {"E01005867": "Stockport 008C"})
+
+
 @pytest.fixture
 def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference_data: Path
            ) -> Iterator[Path]:
@@ -48,11 +68,10 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference_data: Path
     get_settings.cache_clear()
     served.clear()
     specs = load_specs()
-    rows = send_rows()
-    ctx = BuildContext(reference_data,
-                       lambda name: MartTable(tuple(rows[0]), rows, False, "SNAP-T"), "SNAP-T")
+    ctx = BuildContext(reference_data, mart_reader, "SNAP-T")
     outcomes = build_all([specs[n] for n in ("childrens-social-care-demand", "stockport-areas",
-                                             "childrens-social-work-workforce", "send-20-weeks")],
+                                             "childrens-social-work-workforce", "send-20-weeks",
+                                             "residents-by-lsoa-and-age")],
                          ctx, store_for(get_settings()), T0)
     assert all(o.ok for o in outcomes), outcomes
     yield home
@@ -178,6 +197,58 @@ def test_api_answers_as_its_openapi_schema_says(portal: Path) -> None:
     assert download.status_code == 200 and download.content.startswith(b"lsoa_code,")
 
 
+def test_api_queries_the_ons_children_by_council_region_and_england(portal: Path) -> None:
+    schema = openapi()
+    client = Client()
+    page = client.get(f"{API}/datasets/childrens-social-care-demand/rows",
+                      {"filter": ["geographic_level:England", "geographic_level:Region"],
+                       "sort": ["-year", "geographic_level", "la_code"],
+                       "select": "year,geographic_level,la_code,la_name,children_population",
+                       "limit": 3})
+    assert page.status_code == 200
+    validate_response(schema, "/open-data/api/v1/datasets/{name}/rows", 200, page.json())
+    assert page.json()["total"] == 13 * 12  # England and 11 regions (with inner and outer
+    assert page.json()["rows"] == [                                      # London), 2012-24
+        {"year": 2024, "geographic_level": "England", "la_code": "E92000001",
+         "la_name": "England", "children_population": 12183016.0},
+        {"year": 2024, "geographic_level": "Region", "la_code": "E12000001",
+         "la_name": "North East", "children_population": 542710.0},
+        {"year": 2024, "geographic_level": "Region", "la_code": "E12000002",
+         "la_name": "North West", "children_population": 1627558.0}]
+    body = client.get("/open-data/datasets/childrens-social-care-demand/").content.decode()
+    assert "Children aged 0 to 17 (ONS mid-year estimate)" in body
+    assert "Source: Office for National Statistics licensed under the Open" in body
+    assert "Referrals for England, from 2013 to 2024" in body  # not every row added up
+    found = client.get("/open-data/?q=population+ONS").content.decode()
+    assert "childrens-social-care-demand" in found
+
+
+def test_synthetic_residents_by_lsoa_page_map_and_api(portal: Path) -> None:
+    client = Client()
+    body = client.get("/open-data/datasets/residents-by-lsoa-and-age/").content.decode()
+    assert "Synthetic data: made up" in body
+    assert "Residents by LSOA and age band (synthetic)" in body
+    assert "chart-map" in body and "Contains National Statistics and OS data" in body
+    assert "small-area population estimates" in body
+    schema = openapi()
+    page = client.get(f"{API}/datasets/residents-by-lsoa-and-age/rows",
+                      {"filter": "lsoa_code:E01005867",
+                       "select": "snapshot_date,lsoa_code,lsoa_name,residents,aged_18_64"})
+    validate_response(schema, "/open-data/api/v1/datasets/{name}/rows", 200, page.json())
+    assert page.json()["rows"] == [{"snapshot_date": "2026-11-30", "lsoa_code": "E01005867",
+                                    "lsoa_name": "Stockport 008C", "residents": 682,
+                                    "aged_18_64": 400}]
+    rows = client.get(f"{API}/datasets/residents-by-lsoa-and-age/rows").json()["rows"]
+    small = next(r for r in rows if r["lsoa_code"] == "E01005870")
+    assert small["aged_0_4"] is None and small["aged_16_17"] is None
+    assert next(r for r in rows if r["lsoa_code"] == "ALL")["lsoa_name"] == "All LSOAs"
+    for row in rows:
+        for band in ("residents", *RESIDENT_BANDS):
+            assert row[band] is None or row[band] == 0 or row[band] >= 5
+    geo = client.get("/open-data/datasets/residents-by-lsoa-and-age.geojson").json()
+    assert sum(1 for f in geo["features"] if f["geometry"]) == 4
+
+
 def test_api_conditional_get_and_cors_preflight(portal: Path) -> None:
     client = Client()
     first = client.get(f"{API}/datasets/stockport-areas/rows", {"limit": 3})
@@ -216,11 +287,19 @@ def test_dcat_ap_catalogue_has_the_mandatory_properties(portal: Path) -> None:
         for key in ("dct:title", "dct:description"):  # Dataset (mandatory)
             assert dataset[key], key
         assert dataset["dct:publisher"]["foaf:name"]
+        # Theme and frequency as concepts of the EU authority tables DCAT-AP names.
+        assert re.fullmatch(r"http://publications\.europa\.eu/resource/authority/data-theme/"
+                            r"(EDUC|REGI|GOVE|SOCI)", dataset["dcat:theme"]["@id"])
+        assert re.fullmatch(r"http://publications\.europa\.eu/resource/authority/frequency/"
+                            r"(ANNUAL|IRREG)", dataset["dct:accrualPeriodicity"]["@id"])
         for distribution in dataset["dcat:distribution"]:  # Distribution -> accessURL
             assert distribution["@type"] == "dcat:Distribution"
             assert distribution["dcat:accessURL"]["@id"].startswith("http://testserver/")
     published = [d for d in catalogue["dcat:dataset"] if "dct:modified" in d]
-    assert len(published) == 4
+    assert len(published) == 5
+    demand = next(d for d in catalogue["dcat:dataset"]
+                  if d["dct:identifier"] == "childrens-social-care-demand")
+    assert "Office for National Statistics" in demand["dct:rights"]["dct:title"]
 
 
 def test_a_failed_refresh_keeps_the_data_and_says_so(portal: Path) -> None:

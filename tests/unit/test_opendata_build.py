@@ -156,3 +156,76 @@ def test_real_reference_datasets_build(tmp_path: Path, reference_data: Path):
     stockport = [r for r in demand.rows if r["la_code"] == "E08000007" and r["year"] == 2024]
     assert stockport and stockport[0]["referrals"] == 3447
     assert len(Store(tmp_path).published("stockport-areas").rows) == 191
+
+
+def test_ons_children_aged_0_to_17_for_councils_regions_and_england(tmp_path: Path,
+                                                                      reference_data: Path):
+    spec = load_specs()["childrens-social-care-demand"]
+    assert "ONS" in spec.title and "Office for National Statistics" in spec.attribution
+    outcomes = build_all([spec], BuildContext(reference_data, None), Store(tmp_path), T0)
+    assert all(o.ok for o in outcomes), outcomes
+    rows = Store(tmp_path).published("childrens-social-care-demand").rows
+    levels = {r["geographic_level"] for r in rows}
+    assert levels == {"Council", "Region", "England"}
+    years = {r["year"] for r in rows if r["children_population"] is not None}
+    assert years == set(range(2012, 2025))
+    england = {r["year"]: r for r in rows if r["la_code"] == "E92000001"}
+    assert england[2024]["la_name"] == "England" and england[2024]["geographic_level"] == "England"
+    assert england[2024]["children_population"] == 12183016
+    councils = [r for r in rows if r["year"] == 2024 and r["geographic_level"] == "Council"]
+    assert len(councils) >= 150 and all(r["la_code"].startswith("E0") or
+                                        r["la_code"].startswith("E1") for r in councils)
+    north_west = next(r for r in rows if r["year"] == 2024 and r["la_code"] == "E12000002")
+    assert north_west["geographic_level"] == "Region" and north_west["la_name"] == "North West"
+    stockport = next(r for r in councils if r["la_code"] == "E08000007")
+    assert stockport["children_population"] == 64910 and stockport["region"] == "North West"
+
+
+def residents_rows() -> list[dict[str, object]]:
+    """mart_residents rows: one LSOA with every band at 5 or more, one with small counts, and
+    an LSOA split over two wards (two mart rows the build adds up)."""
+    on = dt.date(2026, 11, 30)
+    bands = ("aged_0_4", "aged_5_10", "aged_11_15", "aged_16_17", "aged_18_64", "aged_65_plus",
+             "age_not_known")
+    counts = {("E01000001", "W1"): (10, 12, 9, 6, 80, 30, 0),
+              ("E01000002", "W1"): (2, 7, 6, 1, 60, 25, 0),
+              ("E01000003", "W1"): (5, 5, 5, 5, 20, 10, 1),
+              ("E01000003", "W2"): (3, 3, 2, 1, 30, 4, 0)}
+    return [{"snapshot_date": on, "lsoa_code": lsoa, "ward_code": ward,
+             "residents": sum(c), **dict(zip(bands, c, strict=True))}
+            for (lsoa, ward), c in counts.items()]
+
+
+def test_residents_by_lsoa_are_protected_with_lsoa_and_all_lsoa_totals(tmp_path: Path):
+    spec = load_specs()["residents-by-lsoa-and-age"]
+    assert spec.synthetic and spec.geography is not None and spec.geography.level == "lsoa"
+    assert any("ONS" in note and "small-area" in note for note in spec.quality_notes)
+    outcomes = build_all([spec], BuildContext(None, reader(residents_rows())), Store(tmp_path),
+                         T0)
+    assert all(o.ok for o in outcomes), outcomes
+    rows = {r["lsoa_code"]: r for r in Store(tmp_path).published(spec.name).rows}
+    assert set(rows) == {"E01000001", "E01000002", "E01000003", ALL_AREAS}
+    assert rows[ALL_AREAS]["lsoa_name"] == "All LSOAs"
+    # The LSOA split over two wards is added up (51 + 43 = 94); totals are by LSOA and for
+    # all LSOAs; small counts and what would give them away are hidden.
+    assert rows["E01000001"]["residents"] == 147 and rows[ALL_AREAS]["residents"] == 342
+    assert rows["E01000001"]["aged_18_64"] == 80 and rows[ALL_AREAS]["aged_18_64"] == 190
+    assert rows["E01000002"]["aged_0_4"] is None and rows["E01000002"]["aged_16_17"] is None
+    assert rows["E01000003"]["age_not_known"] is None
+    hidden = [r["residents"] for r in rows.values() if r["lsoa_code"] != ALL_AREAS]
+    assert hidden.count(None) != 1  # one hidden LSOA total would be a subtraction away
+    measures = spec.measures
+    for row in rows.values():
+        assert row["snapshot_date"] == "2026-11-30"
+        for m in measures:
+            assert row[m] is None or row[m] == 0 or row[m] >= 5, (row["lsoa_code"], m)
+        shown = [row[m] for m in measures[1:]]
+        if None not in shown and row["residents"] is not None:
+            assert sum(shown) == row["residents"]
+
+
+def test_an_empty_residents_mart_says_to_run_the_link(tmp_path: Path):
+    spec = load_specs()["residents-by-lsoa-and-age"]
+    empty = MartTable(tuple(residents_rows()[0]), [], False, "SNAP1")
+    outcome = build_all([spec], BuildContext(None, lambda _: empty), Store(tmp_path), T0)[0]
+    assert not outcome.ok and not outcome.refused and "joinedup link" in outcome.message

@@ -261,3 +261,28 @@ def test_one_sum_in_closed_form_agrees_with_linear_programming(seed: int) -> Non
         high = -_optimise(-objective, feasibility._a_eq, feasibility._b_eq, lower)
         assert got.low == pytest.approx(low)
         assert got.high == pytest.approx(high) or (high == float("inf") == got.high)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=tables(max_side=5), threshold=st.integers(2, 10))
+def test_rectangle_shortcut_hides_exactly_what_the_lp_alone_hides(
+        counts: list[list[int]], threshold: int) -> None:
+    """The rectangles only skip LPs for values the LP would find safe, and safe values are
+    not checked again: the suppressions are the same as checking everything by LP."""
+    from joinedup.opendata import disclosure
+
+    rows, cols = len(counts), len(counts[0])
+    grid = {(r, c): v for r, row in enumerate(counts) for c, v in enumerate(row)}
+    for r in range(rows):
+        grid[(r, cols)] = sum(counts[r])
+    for c in range(cols + 1):
+        grid[(rows, c)] = sum(grid[(r, c)] for r in range(rows))
+    constraints = [disclosure.Constraint((r, cols), tuple((r, c) for c in range(cols)))
+                   for r in range(rows + 1)] + [
+        disclosure.Constraint((rows, c), tuple((r, c) for r in range(rows)))
+        for c in range(cols + 1)]
+    fast = disclosure._protect(dict(grid), constraints, threshold, (rows, cols))
+    plain = disclosure._protect(dict(grid), constraints, threshold)
+    assert fast == plain
+    hidden = fast[0] | fast[1]
+    assert disclosure.is_protected(grid, constraints, set(hidden), threshold)

@@ -150,7 +150,7 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         raise Failed(str(exc)) from exc
     for warning in report.warnings:
         errors.print(f"[yellow]Warning:[/] {warning}", highlight=False)
-    open_data = _refresh_open_data(settings, None if as_json else errors)
+    open_data = refresh_open_data(settings, None if as_json else errors)
     if as_json:
         click.echo(json.dumps({**report_json(report), "open_data": open_data}, indent=2))
         return
@@ -171,7 +171,7 @@ def command(dir_or_config: Path | None, as_json: bool) -> None:
         out.print(f"Deleted old snapshots: {', '.join(report.pruned)}.", highlight=False)
 
 
-def _refresh_open_data(settings: Settings, console: Console | None) -> list[dict[str, Any]]:
+def refresh_open_data(settings: Settings, console: Console | None) -> list[dict[str, Any]]:
     """Rebuild the open datasets from the snapshot just published (docs/open-data.md). A
     dataset whose source fails keeps serving its last good version: never fail the run.
     Prints a line per dataset to ``console``; with none (``--json``) the outcomes go in the

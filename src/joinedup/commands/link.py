@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import click
+from rich.console import Console
 from rich.table import Table
 
-from joinedup.commands.ingest import Failed, output_console
+from joinedup.commands.ingest import Failed, output_console, refresh_open_data
 from joinedup.commands.match import _reporting
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
@@ -16,6 +17,7 @@ from joinedup.linkage.pipeline import (
     MatchOptions,
 )
 from joinedup.linkage.warehouse_link import LinkReport, link_warehouse
+from joinedup.marts import marts_step
 
 
 def _family_rows(report: LinkReport) -> list[tuple[str, str]]:
@@ -89,8 +91,10 @@ def command(retrain: bool, full: bool, threshold: float, max_cluster_size: int,
                            min_average_weight=min_average_weight)
     try:
         with _reporting() as (console, steps):
+            # The marts are rebuilt in the linked snapshot (the residents mart counts the
+            # people it places), then the open datasets are refreshed from it.
             report = link_warehouse(settings, retrain=retrain, full=full, options=options,
-                                    progress=steps)
+                                    progress=steps, steps=[marts_step(None)])
     except JoinedUpError as exc:
         raise Failed(f"{exc}\nThe current snapshot was not changed.") from exc
     out = output_console()
@@ -104,3 +108,4 @@ def command(retrain: bool, full: bool, threshold: float, max_cluster_size: int,
                   highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    refresh_open_data(settings, Console(stderr=True))

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,6 +61,7 @@ from joinedup.linkage.state import LinkState, Registry, ReviewDecision
 from joinedup.warehouse.snapshots import SnapshotBuild, SnapshotStore
 
 Progress = Callable[[str], None]
+Step = Callable[[duckdb.DuckDBPyConnection], None]
 LINK_TABLES = ("person_link", "person_index", "person_link_pair", "person_link_held",
                "link_run", "link_model",
                "review_queue",
@@ -297,11 +298,14 @@ def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDec
 
 def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = False,
                    options: MatchOptions | None = None,
-                   progress: Progress | None = None) -> LinkReport:
+                   progress: Progress | None = None,
+                   steps: Sequence[Step] = ()) -> LinkReport:
     """Link the current snapshot's person records and publish the result as a new snapshot.
 
     Incremental when it safely can be (see `link_plan`); `full` asks for every pair to be
-    scored again. Reviewers' decisions are honoured either way.
+    scored again. Reviewers' decisions are honoured either way. `steps` run on the new
+    snapshot after the people are written and before it is published (the CLI rebuilds the
+    marts there, so those counting people are published with them).
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -358,6 +362,8 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                                        [d.pair_id for d in decisions])
             if prior:
                 build.con.execute(f"DETACH {prior}")
+            for step in steps:
+                step(build.con)
             clusters = run.clusters
             linked = linked_people(build.con)
             changes = {kind: assignment.count(kind)

@@ -23,8 +23,10 @@ from joinedup.marts.reference import GAZETTEER_FOLDER, load_gazetteer
 from joinedup.warehouse.snapshots import BUILDING_PREFIX, SUFFIX, SnapshotStore
 
 _STAGING_TABLES = ("_mart_bank_holiday", "_mart_source", "_mart_person", "_mart_calendar",
-                   "_mart_enrolment", "_mart_sen", "_mart_ehc")
+                   "_mart_enrolment", "_mart_sen", "_mart_ehc", "_mart_resident")
 _MODEL_TABLES = ("event", "person_record", "source_freshness")
+# Written by a link run (`joinedup link`); the residents mart is empty without them.
+_PEOPLE_TABLES = ("person_index", "household", "household_member")
 _MART_SERVICE = {"attendance_pupil": "education", "attendance": "education",
                  "attendance_week_pupil": "education", "attendance_week": "education",
                  "exclusions": "education", "school_roll": "education", "send": "education",
@@ -80,6 +82,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, gazetteer: Path | None = None,
         con.executemany("INSERT INTO _mart_bank_holiday VALUES (?)",
                         [[day] for day in bank_holidays_between(1990, 2059)])
         con.execute(catalogue.sql("_staging"))
+        _stage_residents(con, tables)
         built = []
         for mart in catalogue.MARTS:
             t0 = time.perf_counter()
@@ -97,6 +100,26 @@ def build_marts(con: duckdb.DuckDBPyConnection, gazetteer: Path | None = None,
         for table in _STAGING_TABLES:
             con.execute(f'DROP TABLE IF EXISTS "{table}"')
     return BuildReport(snapshot_id, geography, tuple(built), time.perf_counter() - started)
+
+
+def _stage_residents(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """_mart_resident: one row per person living somewhere on the snapshot date (a current
+    household membership; the latest move-in when a person has two), with the person
+    index's date of birth and the household's postcode. Empty before a link run."""
+    if not set(_PEOPLE_TABLES) <= tables:
+        con.execute("CREATE OR REPLACE TEMP TABLE _mart_resident (person_id VARCHAR, "
+                    "dob DATE, postcode VARCHAR)")
+        return
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _mart_resident AS
+        SELECT m.person_id, any_value(i.dob) AS dob,
+               arg_max(h.postcode, struct_pack(s := coalesce(m.start_date, DATE '0001-01-01'),
+                                               h := m.household_id)) AS postcode
+        FROM household_member AS m
+        JOIN household AS h USING (household_id)
+        JOIN person_index AS i USING (person_id)
+        WHERE m.current
+        GROUP BY m.person_id""")
 
 
 def _plain_types(con: duckdb.DuckDBPyConnection, table: str) -> None:

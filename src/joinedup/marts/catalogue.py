@@ -44,6 +44,8 @@ MARTS: tuple[MartSpec, ...] = (
                             "living in each area then, by year and area"),
     MartSpec("early_help", "Early help episodes started, closed and open by month, area "
                            "and route"),
+    MartSpec("residents", "People the person index places at an address in each area on the "
+                          "snapshot date, by age band (empty until a link run)"),
     MartSpec("area_summary", "Headline measures of every mart by ward and LSOA, per year"),
 )
 

@@ -132,7 +132,7 @@ def protect_table(counts: Sequence[Sequence[int]], rule: DisclosureRule | None =
     constraints = [
         Constraint((r, n_cols), tuple((r, c) for c in range(n_cols))) for r in range(n_rows + 1)
     ] + [Constraint((n_rows, c), tuple((r, c) for r in range(n_rows))) for c in range(n_cols + 1)]
-    primary, secondary = _protect(grid, constraints, rule.threshold)
+    primary, secondary = _protect(grid, constraints, rule.threshold, (n_rows, n_cols))
     hidden = primary | secondary
 
     def out(p: Position) -> int | None:
@@ -175,7 +175,10 @@ def is_protected(grid: dict[Position, int], constraints: Sequence[Constraint[Pos
 
 
 def _protect(grid: dict[Position, int], constraints: Sequence[Constraint[Position]],
-             threshold: int) -> tuple[set[Position], set[Position]]:
+             threshold: int, interior: tuple[int, int] | None = None
+             ) -> tuple[set[Position], set[Position]]:
+    """``interior``: (rows, columns) of a two-way table with margins (`protect_table`), whose
+    hidden cells may be proven safe by a rectangle before any LP (`_rectangle_safe`)."""
     primary = {p for p, v in grid.items() if 0 < v < threshold}
     hidden = set(primary)
     # A fast first pass: no constraint may have exactly one hidden position, or it is a
@@ -190,7 +193,12 @@ def _protect(grid: dict[Position, int], constraints: Sequence[Constraint[Positio
                 if choice is not None:
                     hidden.add(choice)
                     changed = True
-    while (weak := _weakest(grid, constraints, hidden, threshold)) is not None:
+    # Hiding more only widens what a reader can infer (fewer published values, more tables
+    # consistent with them), so a hidden value proven safe stays safe: it is not checked
+    # again. Same result as checking everything every round, in far fewer LPs (a table of
+    # 191 LSOAs by 7 age groups: minutes -> seconds).
+    safe: set[Position] = set()
+    while (weak := _weakest(grid, constraints, hidden, threshold, safe, interior)) is not None:
         near = [p for con in constraints if weak in (con.total, *con.members)
                 for p in (con.total, *con.members) if p not in hidden]
         choice = _smallest(grid, near) or _smallest(grid, [p for p in grid if p not in hidden])
@@ -201,18 +209,82 @@ def _protect(grid: dict[Position, int], constraints: Sequence[Constraint[Positio
 
 
 def _weakest(grid: dict[Position, int], constraints: Sequence[Constraint[Position]],
-             hidden: set[Position], threshold: int) -> Position | None:
+             hidden: set[Position], threshold: int,
+             safe: set[Position] | None = None,
+             interior: tuple[int, int] | None = None) -> Position | None:
     """A hidden position that is exposed (small counts checked first), or None when all are
     safe. Stopping at the first keeps each round to a few LPs; the last round checks all."""
     if not hidden:
         return None
-    published = {p: float(v) for p, v in grid.items() if p not in hidden}
-    # Zeros are always published, so a reader knows every hidden value is at least 1.
-    feasibility = Feasibility(list(grid), constraints, published, hidden_at_least=1.0)
-    for _, p in sorted((0 if 0 < grid[p] < threshold else 1, p) for p in hidden):
+    feasibility: Feasibility[Position] | None = None
+    known_safe = safe if safe is not None else set()
+    for _, p in sorted((0 if 0 < grid[p] < threshold else 1, p) for p in hidden
+                       if p not in known_safe):
+        if interior is not None and _rectangle_safe(grid, hidden, p, threshold, interior):
+            known_safe.add(p)
+            continue
+        if feasibility is None:
+            published = {q: float(v) for q, v in grid.items() if q not in hidden}
+            # Zeros are always published, so a reader knows every hidden value is at least 1.
+            feasibility = Feasibility(list(grid), constraints, published, hidden_at_least=1.0)
         if _margin(grid[p], feasibility.range_of(p), threshold) < 0:
             return p
+        known_safe.add(p)
     return None
+
+
+def _rectangle_safe(grid: dict[Position, int], hidden: set[Position], p: Position,
+                    threshold: int, interior: tuple[int, int]) -> bool:
+    """True when a rectangle of hidden values proves ``p`` safe without an LP.
+
+    For a cell p = (i, j) with hidden cells (i, k), (l, j) and (l, k): adding t to p and
+    (l, k) and taking t from (i, k) and (l, j) changes no total, so it is another table a
+    reader cannot tell from the true one while every hidden value stays at least 1. For a
+    row total p = (i, T) the rectangle is (i, k), (l, k), (l, T): p and (i, k) go up, (l, k)
+    and (l, T) down (a column total likewise). So p can reach p + t when the two values that
+    go down are at least 1 + t, and p - t when p and the other that goes down with it are.
+    A small count is safe when it can reach the threshold (t = threshold - p), any other
+    hidden value when it can move at all (t = 1). A sufficient test only: without such a
+    rectangle the exact LP decides, so the result is the same, in far fewer LPs."""
+    n_rows, n_cols = interior
+    i, j = p
+    value = grid[p]
+    small = 0 < value < threshold
+    up = threshold - value if small else 1
+
+    def moves(partner: Position, opposite: Position, far: Position) -> bool:
+        # Going up, `far` and `opposite` go down (cell case: partner and the column partner).
+        if min(grid[partner], grid[opposite]) >= 1 + up:
+            return True
+        return not small and min(value, grid[far]) >= 2
+
+    if i < n_rows and j < n_cols:
+        for k in range(n_cols):
+            if k == j or (i, k) not in hidden:
+                continue
+            for r in range(n_rows):
+                if r != i and (r, j) in hidden and (r, k) in hidden \
+                        and moves((i, k), (r, j), (r, k)):
+                    return True
+        return False
+    if j == n_cols and i < n_rows:  # a row total: partners in its row and another row
+        for k in range(n_cols):
+            if (i, k) not in hidden:
+                continue
+            for r in range(n_rows):
+                if r != i and (r, k) in hidden and (r, n_cols) in hidden \
+                        and moves((r, k), (r, n_cols), (i, k)):
+                    return True
+        return False
+    if i == n_rows and j < n_cols:  # a column total
+        for r in range(n_rows):
+            if (r, j) not in hidden:
+                continue
+            for k in range(n_cols):
+                if k != j and (r, k) in hidden and (n_rows, k) in hidden \
+                        and moves((r, k), (n_rows, k), (r, j)):
+                    return True
+    return False
 
 
 def _margin(value: int, feasible: Range, threshold: int) -> float:

@@ -23,6 +23,30 @@ DCAT_CONTEXT = {
 }
 FORMATS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 
+# DCAT-AP wants a theme and an update frequency as concepts from the EU's authority tables
+# (data-theme, frequency), not free text: the topic stays readable as a keyword.
+DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+THEMES = {"Education": "EDUC", "Special educational needs and disabilities": "EDUC",
+          "Geography": "REGI", "Children's social care workforce": "GOVE"}
+DEFAULT_THEME = "SOCI"  # Population and society
+
+
+def theme_iri(topic: str) -> str:
+    return DATA_THEME + THEMES.get(topic, DEFAULT_THEME)
+
+
+def frequency_iri(update_frequency: str) -> str:
+    """ANNUAL, MONTHLY, WEEKLY or DAILY when the text says so; otherwise IRREG (a pipeline
+    run, a boundary revision: no fixed rhythm)."""
+    text = update_frequency.lower()
+    for word, code in (("annual", "ANNUAL"), ("month", "MONTHLY"), ("week", "WEEKLY"),
+                       ("dai", "DAILY")):
+        if word in text:
+            return FREQUENCY + code
+    return FREQUENCY + "IRREG"
+
+
 # url_for(kind, name, fmt) -> an absolute URL: the web decides where things live.
 UrlFor = Callable[[str, str, str], str]
 
@@ -44,11 +68,13 @@ def dcat_dataset(e: Entry, url_for: UrlFor) -> dict[str, Any]:
         "dct:title": s.title,
         "dct:description": s.description,
         "dct:publisher": _agent(s.publisher),
-        "dcat:keyword": list(s.keywords),
-        "dcat:theme": s.topic,
-        "dct:accrualPeriodicity": s.update_frequency,
+        "dcat:keyword": [s.topic, *s.keywords],
+        "dcat:theme": {"@id": theme_iri(s.topic)},
+        "dct:accrualPeriodicity": {"@id": frequency_iri(s.update_frequency)},
         "dcat:landingPage": {"@id": url_for("page", s.name, "")},
         "dct:license": {"@id": s.licence_url},
+        **({"dct:rights": {"@type": "dct:RightsStatement", "dct:title": s.attribution}}
+           if s.attribution else {}),
         "dcat:distribution": [{
             "@type": "dcat:Distribution",
             "dct:title": f"{s.title} ({fmt.upper()})",
@@ -110,6 +136,8 @@ def schema_org(e: Entry, url_for: UrlFor, catalogue_title: str) -> dict[str, Any
                           "contentUrl": url_for("download", s.name, fmt)}
                          for fmt in formats_of(e)],
     }
+    if s.attribution:
+        node["creditText"] = s.attribution
     if e.published is not None:
         node["dateModified"] = e.published.built_at.isoformat()
     periods = e.periods

@@ -70,6 +70,9 @@ def aggregate_mart(source: Source, ctx: BuildContext) -> list[Row]:
         raise SourceUnavailable(f"the mart {source.mart!r} has no column "
                                 f"{', '.join(missing)}; its columns are "
                                 f"{', '.join(table.columns)}.")
+    if not table.rows:
+        raise SourceUnavailable(f"the mart {source.mart!r} has no rows in this snapshot"
+                                + (f": {source.when_empty}" if source.when_empty else "."))
     totals: dict[tuple[Any, ...], list[int]] = {}
     for row in table.rows:
         month = row.get("month")
@@ -112,11 +115,17 @@ def _dfe_file(ctx: BuildContext, prefix: str) -> Path:
     return find_file(dfe_dir, prefix)
 
 
-def _la_rows(path: Path, **equal: str) -> Iterator[Mapping[str, str]]:
+LEVELS = {"Local authority": "Council", "Regional": "Region", "National": "England"}
+ENGLAND = "E92000001"
+
+
+def _la_rows(path: Path, levels: tuple[str, ...] = ("Local authority",),
+             **equal: str) -> Iterator[Mapping[str, str]]:
+    """The file's rows at the given geographic levels (councils by default)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             for row in csv.DictReader(handle):
-                if row.get("geographic_level") != "Local authority":
+                if row.get("geographic_level") not in levels:
                     continue
                 if all(row.get(k) == v for k, v in equal.items()):
                     yield row
@@ -125,14 +134,25 @@ def _la_rows(path: Path, **equal: str) -> Iterator[Mapping[str, str]]:
                                 "download.") from exc
 
 
+def _area(row: Mapping[str, str]) -> tuple[str, str, str]:
+    """(code, name, region) of a council's, a region's or England's row."""
+    level = row.get("geographic_level")
+    if level == "National":
+        return row.get("country_code") or ENGLAND, row.get("country_name") or "England", ""
+    if level == "Regional":
+        name = row.get("region_name", "").strip()
+        return row.get("region_code", ""), name, name
+    return row["new_la_code"], row["la_name"].strip(), row.get("region_name", "").strip()
+
+
 def _key(row: Mapping[str, str]) -> tuple[int, str]:
-    return int(row["time_period"][:4]), row["new_la_code"]
+    return int(row["time_period"][:4]), _area(row)[0]
 
 
 def _base(row: Mapping[str, str]) -> Row:
-    year, code = _key(row)
-    return {"year": year, "la_code": code, "la_name": row["la_name"].strip(),
-            "region": row.get("region_name", "").strip()}
+    year = int(row["time_period"][:4])
+    code, name, region = _area(row)
+    return {"year": year, "la_code": code, "la_name": name, "region": region}
 
 
 def dfe_workforce(ctx: BuildContext) -> list[Row]:
@@ -148,9 +168,12 @@ def dfe_workforce(ctx: BuildContext) -> list[Row]:
 def dfe_demand(ctx: BuildContext) -> list[Row]:
     merged: dict[tuple[int, str], Row] = {}
 
+    levels = tuple(LEVELS)
+
     def add(path: Path, values: Mapping[str, str], **equal: str) -> None:
-        for r in _la_rows(path, **equal):
-            row = merged.setdefault(_key(r), _base(r))
+        for r in _la_rows(path, levels, **equal):
+            row = merged.setdefault(_key(r), _base(r) | {
+                "geographic_level": LEVELS[r["geographic_level"]]})
             row.update({k: parse_number(r.get(v)) for k, v in values.items()})
 
     add(_dfe_file(ctx, "c1_children_in_need_referrals"),
@@ -170,7 +193,9 @@ def dfe_demand(ctx: BuildContext) -> list[Row]:
         cin, pop = row["children_in_need"], row["children_population"]
         row["children_in_need_per_10k"] = (round(cin / pop * 10000, 1)
                                            if cin is not None and pop else None)
-    return [merged[k] for k in sorted(merged)]
+    order = {name: i for i, name in enumerate(("England", "Region", "Council"))}
+    return sorted(merged.values(),
+                  key=lambda r: (r["year"], order[r["geographic_level"]], r["la_code"]))
 
 
 def stockport_areas(ctx: BuildContext) -> list[Row]:

@@ -36,6 +36,9 @@ class Geography(_Strict):
     level: Literal["local_authority", "ward", "lsoa", "borough"]
     column: str
     name_column: str | None = None
+    # The code of the row that is the whole (England in a file of councils, regions and
+    # England): charts use it as the total instead of adding every row up.
+    total_code: str | None = None
 
 
 class Source(_Strict):
@@ -50,6 +53,8 @@ class Source(_Strict):
     month_of_year: int | None = Field(default=None, ge=1, le=12)
     # Area names to add from the snapshot's area list: code column -> name column.
     names: dict[str, str] = Field(default_factory=dict)
+    # What to do when the mart has no rows (e.g. "run `joinedup link`"), said in the status.
+    when_empty: str = ""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Source:
@@ -109,6 +114,8 @@ class DatasetSpec(_Strict):
     period_column: str | None = None
     licence: str = OGL
     licence_url: str = OGL_URL
+    # What the licence asks users to say when they reuse the data (e.g. ONS's source line).
+    attribution: str = ""
     update_frequency: str = "Every pipeline run"
     keywords: tuple[str, ...] = ()
     quality_notes: tuple[str, ...] = ()

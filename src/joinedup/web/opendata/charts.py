@@ -41,8 +41,9 @@ def trend(e: Entry) -> Figure | None:
     if e.published is None or measure is None or period is None:
         return None
     geo = e.spec.geography.column if e.spec.geography else None
+    whole = (e.spec.geography.total_code if e.spec.geography else None) or ALL_AREAS
     rows = e.published.rows
-    totals = [r for r in rows if geo and r.get(geo) == ALL_AREAS]
+    totals = [r for r in rows if geo and r.get(geo) == whole]
     by_period: dict[str, float] = {}
     for r in totals or rows:
         if r.get(measure) is not None:
@@ -52,7 +53,8 @@ def trend(e: Entry) -> Figure | None:
         return None
     label = e.spec.column(measure).title
     periods = sorted(by_period)
-    scope = "all areas" if totals else "all rows added up"
+    scope = ("all areas" if whole == ALL_AREAS else "England") if totals \
+        else "all rows added up"
     return Figure("trend", f"{label} by {e.spec.column(period).title.lower()}",
                   f"{label} for {scope}, from {periods[0]} to {periods[-1]}.",
                   {"data": [{"type": "bar", "x": periods, "y": [by_period[p] for p in periods],
