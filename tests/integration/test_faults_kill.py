@@ -86,18 +86,23 @@ def _whole(store: SnapshotStore, run_id: str) -> bool:
 
 
 def _building_window(pipeline: Pipeline, command: str) -> tuple[float, float]:
-    """Seconds from start until the half-built snapshot appears, and until the run ends."""
+    """Seconds from start until the half-built snapshot appears, and until it is published
+    (or the run ends): after publishing, a run refreshes the open data, which a kill cannot
+    leave half written in the snapshot, so the kills are aimed before it."""
     child = subprocess.Popen(pipeline.argv(command), env=pipeline.env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.monotonic()
-    appeared = None
+    appeared = published = None
     while child.poll() is None:
-        if appeared is None and list(pipeline.store.root.glob(".building-*.duckdb")):
+        building = bool(list(pipeline.store.root.glob(".building-*.duckdb")))
+        if appeared is None and building:
             appeared = time.monotonic() - started
+        elif appeared is not None and published is None and not building:
+            published = time.monotonic() - started
         time.sleep(0.01)
     assert child.returncode == 0
     ended = time.monotonic() - started
-    return (appeared if appeared is not None else 0.0), ended
+    return (appeared if appeared is not None else 0.0), (published or ended)
 
 
 def _kill_many(pipeline: Pipeline, command: str, tables: tuple[str, ...], kills: int,

@@ -31,6 +31,8 @@ def test_packaged_definitions_cover_every_card_and_event_type() -> None:
      "Full care order, Foster placement with other foster carer (not long term)"),
     ("cp_plan", "XYZ", None, None, "XYZ"),
     ("eviction", None, None, "Eviction", ""),
+    ("ehcp_exception", "ABSENT_FROM_AREA_4_WEEKS", None, "EHC000012",
+     "absent from the area for 4 weeks or more"),
     ("section47", None, None, "Y", "Initial child protection conference needed: yes"),
 ])
 def test_event_text(event_type: str, category: str | None, value: Decimal | None,
