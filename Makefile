@@ -48,8 +48,13 @@ typecheck: install-dev
 importlint: install-dev
 	$(BIN)/lint-imports
 
+# pytest-xdist: one worker per core, each taking whole test files (--dist loadfile), so a
+# file's shared fixtures are built once. TEST_WORKERS=0 runs in one process, e.g. to debug.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
 unit: install-dev
-	JOINEDUP_TEST_APP_DATABASE=sqlite JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) $(BIN)/pytest
+	JOINEDUP_TEST_APP_DATABASE=sqlite JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) $(PYTEST)
 
 # The web and audit tests a second time with PostgreSQL as the app database. The server is
 # JOINEDUP_TEST_POSTGRES_URL (.ci/postgres starts Debian's and prints one); without it this
@@ -63,7 +68,7 @@ unit-postgres: install-dev
 		echo "PostgreSQL run skipped: set JOINEDUP_TEST_POSTGRES_URL=\$$(.ci/postgres) to run it"; \
 	else \
 		JOINEDUP_TEST_APP_DATABASE=postgres JOINEDUP_TEST_REFERENCE_DATA=$(REFERENCE) \
-			$(BIN)/pytest $(WEB_TESTS); \
+			$(PYTEST) $(WEB_TESTS); \
 	fi
 
 test: lint typecheck importlint unit unit-postgres
