@@ -311,6 +311,18 @@ def test_ambiguity_needs_evidence_99_times_stronger_for_one_person() -> None:
     assert ambiguous_records(cluster_of, close, set()) == set()  # not held apart
 
 
+def test_a_record_barred_from_the_other_person_is_not_in_doubt() -> None:
+    """x links to both a's person and b's, but x itself breaks a guardrail with b (say b is
+    held apart as x's twin): x could never join b's person, so it stays with a."""
+    cluster_of = {"a": "a", "x": "a", "b": "b"}
+    close = [("a", "x", 20.0), ("x", "b", 15.0)]
+    apart = {frozenset(("a", "b"))}
+    assert ambiguous_records(cluster_of, close, apart, [("x", "b")]) == set()
+    assert ambiguous_records(cluster_of, close, apart, [("b", "x")]) == set()
+    # A guardrail between other records does not settle x's doubt.
+    assert ambiguous_records(cluster_of, close, apart, [("a", "b")]) == {"x"}
+
+
 @pytest.mark.parametrize(("dob", "same"), [(None, False), ("1965-02-14", True),
                                            ("1965-14-02", True)])
 def test_an_initial_links_only_with_a_date_of_birth_or_identifier(dob: str | None,

@@ -290,7 +290,8 @@ def cluster_components(
 
 def ambiguous_records(cluster_of: Mapping[str, str],
                       links: Iterable[tuple[str, str, float]],
-                      apart: Collection[frozenset[str]]) -> set[str]:
+                      apart: Collection[frozenset[str]],
+                      guarded: Iterable[tuple[str, str]] = ()) -> set[str]:
     """Records that fit two people held apart about equally well.
 
     `links` are (record, record, match weight) at or above the threshold; `apart` holds the
@@ -302,7 +303,17 @@ def ambiguous_records(cluster_of: Mapping[str, str],
     to be a little stronger; it belongs to neither until a person decides. (A link refused
     only by the evidence check, an average, does not make two people: there the stronger
     side keeps the record.)
+
+    `guarded` are pairs of records that break a guardrail. A record that breaks one with a
+    member of the other cluster could never join it, so it does not fit both: "Thomas
+    Chudleigh" born 1630 is not in doubt because a record "Rhomas Chudleigh" born the same
+    day was held apart as his twin. Without this, one such record would set loose every
+    record of the person it was held apart from.
     """
+    barred: set[tuple[str, str]] = set()
+    for a, b in guarded:
+        barred.add((a, cluster_of[b]))
+        barred.add((b, cluster_of[a]))
     best: dict[tuple[str, str], float] = {}
     for a, b, weight in links:
         for record, other in ((a, b), (b, a)):
@@ -312,7 +323,8 @@ def ambiguous_records(cluster_of: Mapping[str, str],
     found = set()
     for (record, cluster), weight in best.items():
         own = cluster_of[record]
-        if cluster == own or frozenset((own, cluster)) not in apart:
+        if (cluster == own or frozenset((own, cluster)) not in apart
+                or (record, cluster) in barred):
             continue
         mine = best.get((record, own))
         if mine is not None and mine - weight < AMBIGUITY_BITS:

@@ -313,7 +313,8 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
              for a, b in [*((a, b) for a, b, _ in guarded), *clusters.conflicts]}
     decided = {record for pair in rules.must_link for record in pair}
     detached = ambiguous_records(clusters.cluster_of,
-                                 [(a, b, w) for a, b, _, w in weighed], apart) - decided
+                                 [(a, b, w) for a, b, _, w in weighed], apart,
+                                 [(a, b) for a, b, _ in guarded]) - decided
     if detached:
         # Only the people the detached records were in change: cluster those again without
         # them (a detached record stays alone, for review).
