@@ -470,3 +470,13 @@ def test_half_a_name_swap_is_two_people_and_a_whole_swap_one() -> None:
     assert ("husband", "wife", "half a name swap") in clusters.guarded
     assert not _same(clusters, "husband", "wife")
     assert _same(clusters, "husband", "swapped")  # both names swapped, one misspelt
+
+
+def test_a_guardrail_with_a_record_in_doubt_bars_nothing() -> None:
+    """Father f and son s of one name, each with an undated account (u, v) that links to both
+    equally; u and v are two people (one system), but that does not say which is whose."""
+    cluster_of = {"f": "f", "f2": "f", "v": "f", "s": "s", "s2": "s", "u": "s"}
+    links = [("f", "f2", 20.0), ("s", "s2", 20.0),
+             ("f", "v", 6.0), ("s", "v", 6.0), ("f", "u", 7.0), ("s", "u", 7.0)]
+    apart = {frozenset(("f", "s"))}
+    assert ambiguous_records(cluster_of, links, apart, [("u", "v")]) == {"u", "v"}

@@ -308,18 +308,32 @@ def ambiguous_records(cluster_of: Mapping[str, str],
     member of the other cluster could never join it, so it does not fit both: "Thomas
     Chudleigh" born 1630 is not in doubt because a record "Rhomas Chudleigh" born the same
     day was held apart as his twin. Without this, one such record would set loose every
-    record of the person it was held apart from.
+    record of the person it was held apart from. A guardrail with a member that is itself in
+    doubt bars nothing: two undated council tax accounts "Andrew Brown" at the address of a
+    father and son of that name are two people, but which is which is the very doubt, so
+    neither account may settle the other's.
     """
-    barred: set[tuple[str, str]] = set()
-    for a, b in guarded:
-        barred.add((a, cluster_of[b]))
-        barred.add((b, cluster_of[a]))
     best: dict[tuple[str, str], float] = {}
     for a, b, weight in links:
         for record, other in ((a, b), (b, a)):
             key = (record, cluster_of[other])
             if weight > best.get(key, -math.inf):
                 best[key] = weight
+    guarded = list(guarded)
+    doubtful = _in_doubt(cluster_of, best, apart, set())
+    barred: set[tuple[str, str]] = set()
+    for a, b in guarded:
+        if b not in doubtful:
+            barred.add((a, cluster_of[b]))
+        if a not in doubtful:
+            barred.add((b, cluster_of[a]))
+    return _in_doubt(cluster_of, best, apart, barred) if barred else doubtful
+
+
+def _in_doubt(cluster_of: Mapping[str, str], best: Mapping[tuple[str, str], float],
+              apart: Collection[frozenset[str]], barred: Collection[tuple[str, str]]
+              ) -> set[str]:
+    """`ambiguous_records` given each record's strongest link into each cluster."""
     found = set()
     for (record, cluster), weight in best.items():
         own = cluster_of[record]
