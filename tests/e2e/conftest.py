@@ -48,7 +48,11 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is up it keeps an asyncio loop
+# running in the test thread, and Django then refuses every database call as "async". Under
+# pytest-xdist (--dist loadfile) a worker runs other files after a browser file, so the
+# browser must be gone by the time the file ends.
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
