@@ -300,6 +300,30 @@ def test_a_record_that_fits_two_people_kept_apart_joins_neither() -> None:
         (a, b) for a, b, reason in clusters.held_apart if reason == "fits two people held apart"}
 
 
+@pytest.mark.parametrize(("dob", "together"), [("2019-03-08", True), (None, False)])
+def test_copies_of_one_record_that_fits_two_people_stay_one_person(dob: str | None,
+                                                                  together: bool) -> None:
+    """Two records of "Margaret Greenwood" fit both twins Maisie and Daisy (each a diminutive
+    of Margaret), so neither joins a twin; but giving the same name, date of birth and
+    postcode they are one person whichever twin she is, and stay together for review. Without
+    a date of birth they could as well be the twins' mother, and stay apart."""
+    twins = [
+        {"id": "maisie", "first_name": "Maisie", "surname": "Greenwood", "dob": "2019-03-08",
+         "postcode": "SK4 1AA"},
+        {"id": "daisy", "first_name": "Daisy", "surname": "Greenwood", "dob": "2019-03-08",
+         "postcode": "SK4 1AA"}]
+    copies = [{"id": f"margaret{n}", "first_name": "Margaret", "surname": "Greenwood",
+               "dob": dob, "postcode": "SK4 1AA"} for n in (1, 2)]
+    clusters = _cluster(twins + copies, scored=[
+        ("maisie", "margaret1"), ("daisy", "margaret1"), ("maisie", "margaret2"),
+        ("daisy", "margaret2"), ("margaret1", "margaret2")])
+    assert not _same(clusters, "maisie", "daisy")
+    for twin in ("maisie", "daisy"):
+        assert not _same(clusters, twin, "margaret1")
+        assert not _same(clusters, twin, "margaret2")
+    assert _same(clusters, "margaret1", "margaret2") is together
+
+
 def test_ambiguity_needs_evidence_99_times_stronger_for_one_person() -> None:
     cluster_of = {"a": "a", "x": "a", "b": "b"}
     close = [("a", "x", 20.0), ("x", "b", 15.0)]

@@ -20,7 +20,7 @@ The model scores each pair on its own. Then:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -320,8 +320,10 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         # them (a detached record stays alone, for review).
         touched = {component_of[record] for record in detached}
         again_nodes = [node for node in nodes if component_of[node] in touched]
+        alike = _same_identity(con, prepared, linking, detached)
         again_edges = [e for e in edges if component_of[e[0]] in touched
-                       and e[0] not in detached and e[1] not in detached]
+                       and ((e[0] not in detached and e[1] not in detached)
+                            or alike.get(e[0], e[0]) == alike.get(e[1], e[1]) != e[0])]
         inside = replace(rules, must_link=tuple(
             pair for pair in rules.must_link if component_of[pair[0]] in touched))
         _, again, _ = _cluster_once(con, table, prepared, linking, inside, again_nodes,
@@ -332,6 +334,39 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
 
 
 FITS_TWO = "fits two people held apart"
+
+# What makes two detached records copies of one person's details: the same forename, surname,
+# date of birth and postcode, all given.
+_IDENTITY = ("first_name", "surname", "dob", "postcode")
+
+
+def _same_identity(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
+                   linking: bool, detached: Collection[str]) -> dict[str, str]:
+    """Each detached record that gives the same name, date of birth and postcode as another
+    detached record, mapped to a key those records share.
+
+    A record set loose because it fits two people held apart is in doubt only as to which of
+    them it is. Two such records that say exactly the same thing about who and where (four
+    copies of "William Clayson, 1 January 1840, WA7 1SX") are in the same doubt, and one
+    person either way, so they stay together; a father and son named alike differ in date of
+    birth, and an undated record is never joined this way. Only links that were scored and
+    pass the guardrails join them (the clustering that follows checks them as any other)."""
+    if not detached or not all(column in item.filled and item.filled[column]
+                               for item in prepared for column in _IDENTITY):
+        return {}
+    wanted = set(detached)
+    node = ("source_dataset || '" + NODE_SEPARATOR + "' || unique_id") if linking \
+        else "unique_id"
+    key_of: dict[str, str] = {}
+    for item in prepared:
+        rows = con.execute(
+            f"SELECT {node}, first_name, surname, dob, postcode FROM \"{item.table}\" "
+            "WHERE first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL "
+            "AND postcode IS NOT NULL").fetchall()
+        for record, *values in rows:
+            if str(record) in wanted:
+                key_of[str(record)] = "\x1f".join(str(v) for v in values)
+    return key_of
 
 
 def _cluster_once(con: duckdb.DuckDBPyConnection, table: str,
