@@ -82,6 +82,19 @@ def test_titles_and_ordinals_are_not_name_words() -> None:
     assert standardise_name("Dr", "Bramwell", full_name="Dr Bramwell").forename is None
 
 
+@pytest.mark.parametrize("forename", ["Rt Hon", "General", "Maj", "The Very Rev", "Canon"])
+def test_a_rank_or_office_in_the_forename_field_is_no_forename(forename: str) -> None:
+    assert standardise_name(forename, "Haking").forename is None
+    assert standardise_name(f"{forename} Richard", "Haking").forename == "richard"
+
+
+@pytest.mark.parametrize("surname", ["Major", "Lord", "Bishop", "Earl", "King"])
+def test_a_surname_that_is_a_title_word_is_still_the_surname(surname: str) -> None:
+    name = standardise_name("John", surname)
+    assert name.surname == surname.lower()
+    assert standardise_name("John", f"{surname} Esq").surname == surname.lower()
+
+
 def test_full_name_alone_gives_forename_and_surname() -> None:
     name = standardise_name(full_name="John Paul Smith")
     assert (name.forename, name.surname) == ("john", "smith")
@@ -121,7 +134,10 @@ def test_taff_is_deliberately_not_a_diminutive() -> None:
 @pytest.mark.parametrize(
     ("left", "right"),
     [("peggy", "margaret"), ("bill", "william"), ("harry", "henry"), ("harry", "harold"),
-     ("mohammed", "mohamed"), ("wally", "walter"), ("mike", "michael")],
+     ("mohammed", "mohamed"), ("wally", "walter"), ("mike", "michael"),
+     # a diminutive's ending spelt another way; British diminutives; Welsh forms
+     ("tommie", "thomas"), ("teddie", "edward"), ("sallie", "sarah"), ("nessie", "agnes"),
+     ("tillie", "matilda"), ("gwilym", "william"), ("iorwerth", "edward"), ("huw", "hugh")],
 )
 def test_nickname_pairs_are_equivalent(left: str, right: str) -> None:
     assert forename_table().equivalent(left, right)
@@ -130,7 +146,9 @@ def test_nickname_pairs_are_equivalent(left: str, right: str) -> None:
 @pytest.mark.parametrize(
     ("left", "right"),
     [("fred", "bill"), ("bob", "bill"), ("henry", "harold"), ("william", "robert"),
-     ("john", "james"), ("alexander", "alexandra")],
+     ("john", "james"), ("alexander", "alexandra"),
+     # another ending never crosses to a name of the other sex
+     ("harry", "harriet"), ("charlie", "charlotte"), ("bobby", "barbara")],
 )
 def test_different_names_are_not_equivalent(left: str, right: str) -> None:
     assert not forename_table().equivalent(left, right)

@@ -27,17 +27,17 @@ from nicknames import NickNamer
 # when a diminutive is ambiguous ("fred": Frederick before Alfred).
 UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "margaret": ("peggy", "peg", "maggie", "mags", "meg", "madge", "greta", "margo", "maisie"),
-    "william": ("bill", "billy", "will", "willie", "willy", "liam", "wills"),
-    "james": ("jim", "jimmy", "jimmie", "jamie", "jas", "jem", "hamish"),
+    "william": ("bill", "billy", "will", "willie", "willy", "liam", "wills", "gwilym"),
+    "james": ("jim", "jimmy", "jimmie", "jamie", "jas", "jem", "hamish", "seumas"),
     "alexander": ("alex", "alec", "alick", "sandy", "sandie", "xander", "sasha"),
     "alexandra": ("alex", "lexi", "lexie", "sandra", "sandy", "sasha", "xandra"),
     "john": ("jack", "jock", "johnny", "johnnie", "jonny", "ian", "jon"),
-    "david": ("dave", "davy", "davey", "dai", "dafydd"),
+    "david": ("dave", "davy", "davey", "dai", "dafydd", "dewi"),
     "elizabeth": ("liz", "lizzie", "lizzy", "beth", "betty", "bess", "bessie", "libby", "elsie",
                   "eliza", "betsy", "lisa"),
     "catherine": ("kate", "katie", "katy", "kath", "cath", "cathy", "kathy", "kay", "kitty",
                   "katherine", "kathryn", "catharine", "katharine", "cathryn"),
-    "edward": ("ted", "teddy", "ed", "eddie", "eddy", "ned"),
+    "edward": ("ted", "teddy", "ed", "eddie", "eddy", "ned", "iorwerth"),
     "henry": ("harry", "hal", "hank"),
     "harold": ("harry", "hal"),
     "frederick": ("fred", "freddie", "freddy", "fredrick", "frederic"),
@@ -100,7 +100,28 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "natalie": ("nat", "tash", "natasha", "tasha"),
     "christine": ("chris", "chrissie", "christina", "tina"),
     "muhammad": ("mohammed", "mohammad", "mohamed", "muhammed", "mohamad", "mohd", "mahomed"),
+    # British diminutives the base table lacks.
+    "agnes": ("aggie", "nessie", "nessa"),
+    "barbara": ("babs", "barb", "babette"),
+    "charlotte": ("lottie", "lotte", "lotty"),
+    "emily": ("em", "emmy", "millie", "milly"),
+    "harriet": ("hattie", "hatty"),
+    "henrietta": ("hettie", "etta", "hetty"),
+    "herbert": ("herb", "herbie", "bert", "bertie"),
+    "hugh": ("hughie", "huey", "huw"),
+    "matilda": ("tilly", "tillie", "tilda", "mattie"),
+    "norman": ("norrie", "norm"),
+    "janet": ("jan", "netta", "jessie"),
+    # Welsh, Scots Gaelic and Irish forms of English names, used interchangeably on records
+    # (Sean and Eoin are not here: see the module's docstring).
+    "owen": ("owain",),
+    "griffith": ("gruffydd", "gruffudd"),
+    "llewellyn": ("llywelyn", "llewelyn"),
+    "rhys": ("rees", "reece", "reese"),
 }
+# A diminutive is spelt with -y, -ie, -ey or -i as the writer likes (Tommy, Tommie; Bobbi,
+# Bobbie): each spelling of one ending is the same name.
+_ENDINGS = ("ie", "ey", "y", "i")
 
 
 # Base-table pairs that do not hold in the UK (Bill is William, not Robert).
@@ -181,9 +202,28 @@ class ForenameTable:
             return name
         return max(roots, key=lambda root: (self._popularity.get(root, 0), [-ord(c) for c in root]))
 
+    def _known(self, name: str) -> bool:
+        return name in self._edges or name in UK_DIMINUTIVES or name in self._popularity
+
+    def _spelling(self, name: str) -> str:
+        """A name no table knows, spelt as a diminutive the tables know with another ending
+        ("tommie": tommy); else the name. Only for unknown names: the base table already
+        gives "bobbie" and "bobby" their own, different, names."""
+        if self._known(name):
+            return name
+        for ending in _ENDINGS:
+            stem = name[: -len(ending)]
+            if name.endswith(ending) and len(stem) >= 2:
+                for other in _ENDINGS:
+                    if other != ending and self._known(stem + other):
+                        return stem + other
+        return name
+
     def variants(self, name: str) -> tuple[str, ...]:
-        """The name, its canonical and the roots it is a direct nickname of, sorted."""
-        found = {name, self.canonical(name), *self._roots_of(name)}
+        """The name, its canonical and the roots it is a direct nickname of, sorted (for an
+        unknown spelling of a known diminutive, those of the known one)."""
+        spelling = self._spelling(name)
+        found = {name, spelling, self.canonical(spelling), *self._roots_of(spelling)}
         return tuple(sorted(found))
 
     def equivalent(self, left: str, right: str) -> bool:

@@ -23,8 +23,17 @@ TITLES = frozenset(
         "brother", "capt", "captain", "col", "colonel", "major", "sgt", "cllr", "hon",
         "baron", "baroness", "earl", "count", "countess", "duke", "duchess", "viscount",
         "marquess", "marquis", "baronet", "bt", "esq", "jr", "jnr", "snr", "sr",
+        # Ranks and offices written into forename fields ("Rt Hon", "The Very Rev", "Maj Gen",
+        # "Lt Col", "Canon") by registers that have no title field.
+        "the", "rt", "rh", "right", "honourable", "very", "ven", "venerable", "gen", "general",
+        "maj", "lt", "lieut", "lieutenant", "brig", "brigadier", "adm", "admiral", "cdr",
+        "commander", "cpl", "corporal", "canon", "bishop", "archbishop", "cardinal", "rabbi",
+        "pastor", "madam", "mme", "mlle",
     }
 )
+
+# Words written after a name, never a surname themselves.
+_SUFFIXES = frozenset({"esq", "jr", "jnr", "snr", "sr", "bt"})
 
 # Whole-field values that mean "no name recorded yet". Compared after normalisation.
 _PLACEHOLDER_RE = re.compile(
@@ -109,7 +118,11 @@ def clean_surname(value: str | None) -> list[str]:
     if text is None or _SURNAME_PLACEHOLDER_RE.match(text):
         return []
     text = _BABY_OF_RE.sub("", text)
-    return name_tokens(text)
+    words = name_tokens(text)
+    # A surname that is only a title word is a surname (Major, Bishop, Earl, Lord): the words
+    # are dropped only beside another ("Smith Esq", "Major Jnr").
+    return words or [word for word in text.split()
+                     if word not in _SUFFIXES and not _ORDINAL_RE.match(word)]
 
 
 _SOUNDEX_CODES = {
