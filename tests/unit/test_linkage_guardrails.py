@@ -196,6 +196,46 @@ def test_a_junior_is_not_his_father() -> None:
                                       "different dates of birth"}
 
 
+def _families(forename: str, count: int, start: int = 0) -> list[dict[str, Any]]:
+    """`count` people of different surnames called `forename`, far from the test's address."""
+    return [{"id": f"{forename}-{n}", "first_name": forename, "surname": f"Family{n:03d}",
+             "dob": f"19{50 + n % 40}-0{1 + n % 9}-1{n % 9}", "postcode": f"ZZ{n} 1ZZ"}
+            for n in range(start, start + count)]
+
+
+@pytest.mark.parametrize(("other", "in_use", "apart"), [
+    ("Rajesh", 4, True),    # two names in use that sound different
+    ("Rajesh", 1, False),   # a spelling given once could be a typing error
+    ("Rameesh", 4, False),  # sounds the same: a spelling of one name
+])
+def test_two_names_in_use_that_sound_different_are_two_people(other: str, in_use: int,
+                                                              apart: bool) -> None:
+    """Ramesh and Rajesh Parmar at one address, one record without a date of birth: alike
+    enough to pass for one name typed wrong, but both are names several families give."""
+    clusters = _cluster([
+        {"id": "ramesh", "first_name": "Ramesh", "surname": "Parmar", "dob": "1942-04-04",
+         "postcode": "LE4 6AB"},
+        {"id": "other", "first_name": other, "surname": "Parmar", "postcode": "LE4 6AB"},
+        *_families("Ramesh", 5), *_families(other, in_use, 100),
+    ], scored=[("ramesh", "other")])
+    assert _same(clusters, "ramesh", "other") is not apart
+    if apart:
+        assert ("other", "ramesh", "relatives at one address") in clusters.guarded or (
+            "ramesh", "other", "relatives at one address") in clusters.guarded
+
+
+def test_a_typing_error_against_a_name_hundreds_give_is_no_name_in_use() -> None:
+    """Jojn three times against John forty times: the rarer is under a tenth, a typing error."""
+    clusters = _cluster([
+        {"id": "john", "first_name": "John", "surname": "Hulme", "dob": "1962-06-30",
+         "postcode": "DE11 9EX"},
+        {"id": "jojn", "first_name": "Jojn", "surname": "Hulme", "dob": "1962-06-30",
+         "postcode": "DE11 9EX"},
+        *_families("John", 40), *_families("Jojn", 3, 100),
+    ], scored=[("john", "jojn")])
+    assert _same(clusters, "john", "jojn")
+
+
 def test_two_valid_nhs_numbers_are_two_people_but_a_mistyped_one_is_no_evidence() -> None:
     # 9434765919 and 4010232137 pass the Modulus 11 check; 9434765918 does not.
     clusters = _cluster([

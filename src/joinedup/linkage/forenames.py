@@ -118,6 +118,17 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "griffith": ("gruffydd", "gruffudd"),
     "llewellyn": ("llywelyn", "llewelyn"),
     "rhys": ("rees", "reece", "reese"),
+    "francis": ("frank", "frankie", "fran"),
+    "ernest": ("ernie", "ern"),
+    "reginald": ("reggie", "reg"),
+    "montague": ("monty", "monte"),
+    "george": ("geordie", "georgie"),
+    "georgina": ("georgie", "gina"),
+    "caroline": ("carrie", "caro", "caz"),
+    "florence": ("florrie", "flo", "flossie"),
+    "bertram": ("bertie", "bert"),
+    "theodore": ("theo", "ted", "teddy"),
+    "juliana": ("julie", "jules"),
 }
 # A diminutive is spelt with -y, -ie, -ey or -i as the writer likes (Tommy, Tommie; Bobbi,
 # Bobbie): each spelling of one ending is the same name.

@@ -66,6 +66,29 @@ _MACROS = (
                       OR (substr(fl, 1, 1) <> substr(fr, 1, 1)
                           AND least(length(fl), length(fr)) >= 3)
             END""",
+    # How a name sounds, roughly: its consonants in Soundex's classes (b f p v; c g j k q s x
+    # z; d t; l; m n; r), h and w dropped, a run of one class written once, vowels left out
+    # after they have kept two equal classes apart. Unlike Soundex it keeps every consonant
+    # and the first letter's class: Ramesh 652, Rajesh 62; Zainab and Zaynab both 251.
+    """CREATE OR REPLACE TEMP MACRO jdu_sound(x) AS
+        replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(translate(x, 'bfpvcgjkqsxzdtlmnraeiouyhw',
+                                     '111122222222334556000000'),
+            '1+', '1', 'g'), '2+', '2', 'g'), '3+', '3', 'g'), '4+', '4', 'g'),
+            '5+', '5', 'g'), '6+', '6', 'g'), '0', '')""",
+    # Two forenames in use that sound different: Ramesh and Rajesh, Hardeep and Harpreet,
+    # Michelle and Millie are two names however alike they look. In use: each given by at
+    # least three families (surnames) in the input, the rarer by at least a tenth as many as
+    # the commoner; a typing error is made once, or a few times against a name hundreds
+    # give. Spellings of one name (Zainab, Zaynab; Hassan, Hasan) sound the same, and names
+    # that share a canonical name (Kate, Katherine) are one name.
+    """CREATE OR REPLACE TEMP MACRO jdu_names_in_use_differ(fl, fr, vl, vr, tl, tr, sl, sr,
+                                                           kl, kr) AS
+        least(kl, kr) >= 3 AND least(kl, kr) * 10 >= greatest(kl, kr)
+        AND length(fl) > 1 AND length(fr) > 1
+        AND jdu_forenames_other(fl, fr, vl, vr, tl, tr, sl, sr)
+        AND NOT coalesce(list_has_any(vl, vr), false)
+        AND jdu_sound(fl) <> jdu_sound(fr)""",
     # One forename (or one written two ways) but middle names that differ outright: Mohammed
     # Imran and Mohammed Ahmed, John Paul and John Peter. A middle name left out, an initial
     # for it, or one middle name in common is no difference.

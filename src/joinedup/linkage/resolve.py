@@ -123,15 +123,20 @@ def _copy_edges(con: duckdb.DuckDBPyConnection, view: str,
 def _people_sql(prepared: Sequence[PreparedTable]) -> str:
     """Every prepared record, with what the whole input says about its date of birth (for
     "parent and child named alike", `guardrails.yaml`): how many records give its full name
-    with that date, and how many its identifying number with that date."""
+    with that date, and how many its identifying number with that date; and how many
+    families (surnames) give its forename, which tells a name in use from a typing error."""
     union = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
     number = "coalesce(nhs_number, person_number, upn)"
-    return f"""SELECT *,
+    return f"""SELECT u.*,
         CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
-             THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records
-        FROM ({union})"""
+             THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records,
+        coalesce(f.forename_families, 0) AS forename_families
+        FROM ({union}) AS u
+        LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families
+                   FROM ({union}) WHERE first_name IS NOT NULL GROUP BY first_name) AS f
+          ON u.first_name = f.__forename"""
 
 
 def _node_sql(linking: bool, side: str) -> str:
