@@ -196,6 +196,18 @@ def test_a_junior_is_not_his_father() -> None:
                                       "different dates of birth"}
 
 
+@pytest.mark.parametrize("surname", ["Matyhews", "Thompson-Matthews"])
+def test_relatives_whose_surname_one_record_spells_otherwise_are_relatives(surname: str
+                                                                         ) -> None:
+    clusters = _cluster([
+        {"id": "oliver", "first_name": "Oliver", "surname": "Matthews", "dob": "2005-06-17",
+         "postcode": "JX12 1JA"},
+        {"id": "jasmine", "first_name": "Jasmine", "surname": surname, "postcode": "JX12 1JA"},
+    ])
+    assert not _same(clusters, "oliver", "jasmine")
+    assert {rule for _, _, rule in clusters.guarded} == {"relatives at one address"}
+
+
 def _families(forename: str, count: int, start: int = 0) -> list[dict[str, Any]]:
     """`count` people of different surnames called `forename`, far from the test's address."""
     return [{"id": f"{forename}-{n}", "first_name": forename, "surname": f"Family{n:03d}",
