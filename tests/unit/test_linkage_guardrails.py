@@ -209,6 +209,22 @@ def test_relatives_whose_surname_one_record_spells_otherwise_are_relatives(surna
     assert {rule for _, _, rule in clusters.guarded} == {"relatives at one address"}
 
 
+def test_one_forename_with_other_middle_names_at_one_address_is_a_relative() -> None:
+    """Mohammed Zahid and Mohammed Sajid Qureshi at one address, one record undated: a
+    father and son or two brothers, told apart by the middle names."""
+    clusters = _cluster([
+        {"id": "zahid", "first_name": "Mohammed Zahid", "surname": "Qureshi",
+         "dob": "1966-01-01", "postcode": "JX13 1TS"},
+        {"id": "sajid", "first_name": "Mohammed Sajid", "surname": "Qureshi",
+         "postcode": "JX13 1TS"},
+        {"id": "plain", "first_name": "Mohammed", "surname": "Qureshi",
+         "dob": "1966-01-01", "postcode": "JX13 1TS"},
+    ], scored=[("zahid", "sajid"), ("zahid", "plain")])
+    assert not _same(clusters, "zahid", "sajid")
+    assert ("zahid", "sajid", "relatives at one address") in clusters.guarded
+    assert _same(clusters, "zahid", "plain")  # a middle name left out is no difference
+
+
 def _families(forename: str, count: int, start: int = 0) -> list[dict[str, Any]]:
     """`count` people of different surnames called `forename`, far from the test's address."""
     return [{"id": f"{forename}-{n}", "first_name": forename, "surname": f"Family{n:03d}",
