@@ -225,6 +225,16 @@ def test_one_forename_with_other_middle_names_at_one_address_is_a_relative() -> 
     assert _same(clusters, "zahid", "plain")  # a middle name left out is no difference
 
 
+def test_an_initial_i_is_not_jack() -> None:
+    """Two council tax accounts at one address, "JACK PERRY" and "I PERRY": the initial of
+    another forename, so a relative (the I was once read as a Roman numeral and dropped)."""
+    clusters = _cluster([
+        {"id": "jack", "first_name": "JACK", "surname": "PERRY", "postcode": "JX14 6EH"},
+        {"id": "i", "first_name": "I", "surname": "PERRY", "postcode": "JX14 6EH"},
+    ])
+    assert not _same(clusters, "jack", "i")
+
+
 def _families(forename: str, count: int, start: int = 0) -> list[dict[str, Any]]:
     """`count` people of different surnames called `forename`, far from the test's address."""
     return [{"id": f"{forename}-{n}", "first_name": forename, "surname": f"Family{n:03d}",

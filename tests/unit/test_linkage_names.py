@@ -88,6 +88,14 @@ def test_a_rank_or_office_in_the_forename_field_is_no_forename(forename: str) ->
     assert standardise_name(f"{forename} Richard", "Haking").forename == "richard"
 
 
+@pytest.mark.parametrize(("forename", "initial"), [("I", "i"), ("V K", "v"), ("X", None)])
+def test_a_forename_starting_i_or_v_is_an_initial_not_a_regnal_number(
+        forename: str, initial: str | None) -> None:
+    # "X" alone is the placeholder for no name; "John II" still loses its number.
+    assert standardise_name(forename, "Perry").forename == initial
+    assert name_tokens("John II Perry") == ["john", "perry"]
+
+
 @pytest.mark.parametrize("surname", ["Major", "Lord", "Bishop", "Earl", "King"])
 def test_a_surname_that_is_a_title_word_is_still_the_surname(surname: str) -> None:
     name = standardise_name("John", surname)

@@ -101,11 +101,16 @@ def name_tokens(value: str | None) -> list[str]:
 
 
 def clean_forename(value: str | None) -> list[str]:
-    """The words of a forename field, or nothing when it is a placeholder."""
+    """The words of a forename field, or nothing when it is a placeholder.
+
+    A forename field that starts with I, V or X holds an initial, not a regnal number ("I
+    PERRY" on a council tax account is Isobel or Ian)."""
     text = normalise_text(value)
     if text is None or _PLACEHOLDER_RE.match(text):
         return []
-    return name_tokens(text)
+    first = text.split()[0]
+    initial = [first] if len(first) == 1 and first in "ivx" else []
+    return initial + name_tokens(" ".join(text.split()[1:]) if initial else text)
 
 
 def clean_surname(value: str | None) -> list[str]:
