@@ -263,6 +263,18 @@ def test_two_names_in_use_that_sound_different_are_two_people(other: str, in_use
             "ramesh", "other", "relatives at one address") in clusters.guarded
 
 
+@pytest.mark.parametrize(("left", "right", "alike"), [
+    ("ramesh", "rajesh", False), ("anita", "amit", False), ("michelle", "millie", False),
+    ("zainab", "zaynab", True), ("hassan", "hasan", True), ("mohammed", "mohamed", True),
+    ("gurpreet", "gurprit", True)])
+def test_names_sound_alike_when_only_their_spelling_differs(left: str, right: str,
+                                                           alike: bool) -> None:
+    con = duckdb.connect()
+    guardrails.define_macros(con)
+    row = con.execute("SELECT jdu_sound(?) = jdu_sound(?)", [left, right]).fetchone()
+    assert row is not None and row[0] is alike
+
+
 def test_a_typing_error_against_a_name_hundreds_give_is_no_name_in_use() -> None:
     """Jojn three times against John forty times: the rarer is under a tenth, a typing error."""
     clusters = _cluster([

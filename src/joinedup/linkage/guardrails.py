@@ -67,15 +67,16 @@ _MACROS = (
                           AND least(length(fl), length(fr)) >= 3)
             END""",
     # How a name sounds, roughly: its consonants in Soundex's classes (b f p v; c g j k q s x
-    # z; d t; l; m n; r), h and w dropped, a run of one class written once, vowels left out
+    # z; d t; l; m; n; r), h and w dropped, a run of one class written once, vowels left out
     # after they have kept two equal classes apart. Unlike Soundex it keeps every consonant
-    # and the first letter's class: Ramesh 652, Rajesh 62; Zainab and Zaynab both 251.
+    # and the first letter's class, and m apart from n (Anita and Amit): Ramesh 652, Rajesh
+    # 622; Zainab and Zaynab both 271.
     """CREATE OR REPLACE TEMP MACRO jdu_sound(x) AS
         replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(translate(x, 'bfpvcgjkqsxzdtlmnraeiouyhw',
-                                     '111122222222334556000000'),
+            regexp_replace(regexp_replace(translate(x, 'bfpvcgjkqsxzdtlmnraeiouyhw',
+                                                    '111122222222334576000000'),
             '1+', '1', 'g'), '2+', '2', 'g'), '3+', '3', 'g'), '4+', '4', 'g'),
-            '5+', '5', 'g'), '6+', '6', 'g'), '0', '')""",
+            '5+', '5', 'g'), '6+', '6', 'g'), '7+', '7', 'g'), '0', '')""",
     # Two forenames in use that sound different: Ramesh and Rajesh, Hardeep and Harpreet,
     # Michelle and Millie are two names however alike they look. In use: each given by at
     # least three families (surnames) in the input, the rarer by at least a tenth as many as
