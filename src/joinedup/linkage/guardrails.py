@@ -83,13 +83,13 @@ _MACROS = (
     # the commoner; a typing error is made once, or a few times against a name hundreds
     # give. Spellings of one name (Zainab, Zaynab; Hassan, Hasan) sound the same, and names
     # that share a canonical name (Kate, Katherine) are one name.
+    # kl, kr: the families; ol, or_: each forename's `jdu_sound`, worked out once per name.
     """CREATE OR REPLACE TEMP MACRO jdu_names_in_use_differ(fl, fr, vl, vr, tl, tr, sl, sr,
-                                                           kl, kr) AS
+                                                           kl, kr, ol, or_) AS
         least(kl, kr) >= 3 AND least(kl, kr) * 10 >= greatest(kl, kr)
-        AND length(fl) > 1 AND length(fr) > 1
+        AND length(fl) > 1 AND length(fr) > 1 AND ol <> or_
         AND jdu_forenames_other(fl, fr, vl, vr, tl, tr, sl, sr)
-        AND NOT coalesce(list_has_any(vl, vr), false)
-        AND jdu_sound(fl) <> jdu_sound(fr)""",
+        AND NOT coalesce(list_has_any(vl, vr), false)""",
     # One forename (or one written two ways) but middle names that differ outright: Mohammed
     # Imran and Mohammed Ahmed, John Paul and John Peter. A middle name left out, an initial
     # for it, or one middle name in common is no difference.

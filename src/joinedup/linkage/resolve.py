@@ -124,7 +124,8 @@ def _people_sql(prepared: Sequence[PreparedTable]) -> str:
     """Every prepared record, with what the whole input says about its date of birth (for
     "parent and child named alike", `guardrails.yaml`): how many records give its full name
     with that date, and how many its identifying number with that date; and how many
-    families (surnames) give its forename, which tells a name in use from a typing error."""
+    families (surnames) give its forename, which tells a name in use from a typing error,
+    and how the forename sounds (`jdu_sound`, once per name rather than once per pair)."""
     union = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
     number = "coalesce(nhs_number, person_number, upn)"
     return f"""SELECT u.*,
@@ -132,9 +133,10 @@ def _people_sql(prepared: Sequence[PreparedTable]) -> str:
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records,
-        coalesce(f.forename_families, 0) AS forename_families
+        coalesce(f.forename_families, 0) AS forename_families, f.forename_sound
         FROM ({union}) AS u
-        LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families
+        LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families,
+                          jdu_sound(first_name) AS forename_sound
                    FROM ({union}) WHERE first_name IS NOT NULL GROUP BY first_name) AS f
           ON u.first_name = f.__forename"""
 
