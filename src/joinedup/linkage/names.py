@@ -108,9 +108,10 @@ def clean_forename(value: str | None) -> list[str]:
     text = normalise_text(value)
     if text is None or _PLACEHOLDER_RE.match(text):
         return []
-    first = text.split()[0]
-    initial = [first] if len(first) == 1 and first in "ivx" else []
-    return initial + name_tokens(" ".join(text.split()[1:]) if initial else text)
+    first, *rest = text.split()
+    if first in ("i", "v", "x"):
+        return [first, *name_tokens(" ".join(rest))]
+    return name_tokens(text)
 
 
 def clean_surname(value: str | None) -> list[str]:

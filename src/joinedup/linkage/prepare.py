@@ -126,8 +126,8 @@ def _upn_sql(column: str | None) -> str:
 
 
 def _person_number_sql(column: str | None) -> str:
-    """Letters and digits, upper case. A value of one repeated character (000000000,
-    XXXXXX) or shorter than four is a placeholder: no number."""
+    """Letters and digits, upper case. A value that is one character repeated (nine
+    zeros, or a row of the letter X) or shorter than four is a placeholder: no number."""
     if column is None:
         return "NULL::VARCHAR"
     compact = f"upper(regexp_replace({_text(column)}, '[^A-Za-z0-9]', '', 'g'))"

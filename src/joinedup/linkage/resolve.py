@@ -128,16 +128,17 @@ def _people_sql(prepared: Sequence[PreparedTable]) -> str:
     and how the forename sounds (`jdu_sound`, once per name rather than once per pair)."""
     union = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
     number = "coalesce(nhs_number, person_number, upn)"
-    return f"""SELECT u.*,
+    return f"""WITH u AS ({union})
+        SELECT u.*,
         CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records,
         coalesce(f.forename_families, 0) AS forename_families, f.forename_sound
-        FROM ({union}) AS u
+        FROM u
         LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families,
                           jdu_sound(first_name) AS forename_sound
-                   FROM ({union}) WHERE first_name IS NOT NULL GROUP BY first_name) AS f
+                   FROM u WHERE first_name IS NOT NULL GROUP BY first_name) AS f
           ON u.first_name = f.__forename"""
 
 
@@ -327,10 +328,11 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         # them (a detached record stays alone, for review).
         touched = {component_of[record] for record in detached}
         again_nodes = [node for node in nodes if component_of[node] in touched]
-        alike = _same_identity(con, prepared, linking, detached)
+        same_details = _same_identity(con, prepared, linking, detached)
         again_edges = [e for e in edges if component_of[e[0]] in touched
                        and ((e[0] not in detached and e[1] not in detached)
-                            or alike.get(e[0], e[0]) == alike.get(e[1], e[1]) != e[0])]
+                            or (e[0] in same_details
+                                and same_details.get(e[1]) == same_details[e[0]]))]
         inside = replace(rules, must_link=tuple(
             pair for pair in rules.must_link if component_of[pair[0]] in touched))
         _, again, _ = _cluster_once(con, table, prepared, linking, inside, again_nodes,
@@ -349,8 +351,8 @@ _IDENTITY = ("first_name", "surname", "dob", "postcode")
 
 def _same_identity(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
                    linking: bool, detached: Collection[str]) -> dict[str, str]:
-    """Each detached record that gives the same name, date of birth and postcode as another
-    detached record, mapped to a key those records share.
+    """Each detached record that gives a forename, surname, date of birth and postcode,
+    mapped to those four: two records with one key are copies of one person's details.
 
     A record set loose because it fits two people held apart is in doubt only as to which of
     them it is. Two such records that say exactly the same thing about who and where (four
@@ -361,19 +363,19 @@ def _same_identity(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTa
     if not detached or not all(column in item.filled and item.filled[column]
                                for item in prepared for column in _IDENTITY):
         return {}
-    wanted = set(detached)
-    node = ("source_dataset || '" + NODE_SEPARATOR + "' || unique_id") if linking \
-        else "unique_id"
-    key_of: dict[str, str] = {}
-    for item in prepared:
-        rows = con.execute(
-            f"SELECT {node}, first_name, surname, dob, postcode FROM \"{item.table}\" "
-            "WHERE first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL "
-            "AND postcode IS NOT NULL").fetchall()
-        for record, *values in rows:
-            if str(record) in wanted:
-                key_of[str(record)] = "\x1f".join(str(v) for v in values)
-    return key_of
+    given = " AND ".join(f"p.{column} IS NOT NULL" for column in _IDENTITY)
+    con.register("__joinedup_detached", pa.table({"node": sorted(detached)}))
+    try:
+        key_of: dict[str, str] = {}
+        for item in prepared:
+            key_of.update((str(node), str(key)) for node, key in con.execute(
+                f"SELECT d.node, concat_ws(chr(31), {', '.join('p.' + c for c in _IDENTITY)}) "
+                f'FROM "{item.table}" AS p '
+                f"JOIN __joinedup_detached AS d ON d.node = {_node_sql(linking, 'p')} "
+                f"WHERE {given}").fetchall())
+        return key_of
+    finally:
+        con.unregister("__joinedup_detached")
 
 
 def _cluster_once(con: duckdb.DuckDBPyConnection, table: str,
