@@ -2,11 +2,12 @@
 source rows.
 
     .venv/bin/python bench/insight.py [--rows 1000000] [--seed 2026] [--repeat 3]
-                                      [--requests 40]
+                                      [--requests 40] [--home DIR]
 
 1. The data: bench/ingest.py's borough of about --rows source rows (generated once, cached
    under bench/out/), ingested once into bench/out/insight-home (the ingest builds the
-   marts, as every pipeline run does).
+   marts, as every pipeline run does); or, with --home, a home the pipeline already made
+   (bench/load.py's borough of a million person records: --people 370000).
 2. Marts: `build_marts` on a fresh copy of that snapshot, --repeat times; prints the median
    seconds in all and per mart (target: under a minute).
 3. Pages: Django in this process (the app's settings, an SQLite app database in the home,
@@ -141,12 +142,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--home", type=Path, default=None,
+                        help="an existing data home made by the pipeline (e.g. bench/load.py's "
+                             "million-record borough) instead of --rows")
     args = parser.parse_args()
-    people = people_for(args.rows, args.seed)
-    sources_file = borough(people, args.seed) / "sources.yaml"
-    print(f"borough: {people:,} people, seed {args.seed} ({sources_file.parent})", flush=True)
-    home = ensure_home(sources_file)
-    time_marts(home, sources_file.parent / "gazetteer", args.repeat)
+    if args.home is not None:
+        home = args.home.resolve()
+        gazetteer = home / "sources" / "gazetteer"
+        if not gazetteer.is_dir():
+            raise SystemExit(f"{gazetteer} not found: --home needs a home whose sources were "
+                             "made by `joinedup synth` (out/gazetteer beside sources.yaml)")
+        print(f"home: {home}", flush=True)
+    else:
+        people = people_for(args.rows, args.seed)
+        sources_file = borough(people, args.seed) / "sources.yaml"
+        print(f"borough: {people:,} people, seed {args.seed} ({sources_file.parent})",
+              flush=True)
+        home = ensure_home(sources_file)
+        gazetteer = sources_file.parent / "gazetteer"
+    time_marts(home, gazetteer, args.repeat)
     time_pages(home, args.requests)
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 120] [--people 30000]
                                    [--home DIR] [--workers 4] [--threads 8]
+                                   [--think-seconds 5] [--dashboard-share 0.2]
                                    [--database-url postgresql://...]
 
 1. The data: a synthetic borough of --people residents (seed --seed), ingested and linked by
@@ -10,24 +11,27 @@
 2. The server: `joinedup serve` (gunicorn, gthread workers, DEBUG off, every request
    audited) on a free port, with the app database given by --database-url (default: SQLite
    in the home; a council runs PostgreSQL).
-3. The practitioners: --clients accounts made for this run (children's social workers, each
-   with a password of its own and full-strength hashing), each signed in with a session of
-   its own and a reason for access, each on its own thread and connection. Until --seconds
-   have passed each does, again and again: a search (POST /search/ with a name, half of them
-   misspelt, a third with a date of birth; then GET /search/ for the rows), a person page
-   and that person's family page; with --think-seconds, a pause between requests (exponential,
-   that mean) as a person reading the page would make. Sign-in and a warm-up (rounds of 10 s
-   of the same workload until no request takes over 1 s: each worker loading the search
-   index) are not counted.
+3. The clients: --clients accounts made for this run, each with a password of its own and
+   full-strength hashing, a session of its own, on its own thread and connection.
+   --dashboard-share of them (default a fifth) are analysts, who open one shipped dashboard
+   after another; the rest are children's social workers who give a reason for access and
+   then, again and again, make a search (POST /search/ with a name, half of them misspelt,
+   a third with a date of birth; then GET /search/ for the rows) and open a person page and
+   that person's family page. With --think-seconds, each pauses between requests
+   (exponential, that mean) as a person reading the page would, and starts with such a
+   pause. Sign-in and a warm-up (rounds of 10 s of the same workload until no request takes
+   over 1 s: each worker loading the search index, the dashboards' first queries) are not
+   counted.
 
 It prints, per page and overall: requests, throughput, client-side p50/p95/p99 in
 milliseconds, the server-side p50/p95 (Server-Timing: the app's own time, without the queue
-for a worker and a core) and errors (any unexpected status or failed request); then checks the audit
-log: exactly one `person_view` per person page served (and one `family_view` per family
-page) for this run's accounts, and `joinedup audit verify` on the whole chain. Exit code 1
-when an audit check fails. The goals (issue 16): p95 < 300 ms and no errors. The clients
-share the machine with the server, so on a small machine the figures include the clients'
-own waiting for a core.
+for a worker and a core) and errors (any unexpected status or failed request); then checks
+the logs: exactly one `person_view` audit entry per person page served (and one
+`family_view` per family page, one `results` per results page, one usage log entry per
+dashboard page) for this run's accounts, and `joinedup audit verify` on the whole chain.
+Exit code 1 when a check fails. The goals (issue 16): p95 < 300 ms and no errors. The
+clients share the machine with the server, so on a small machine the figures include the
+clients' own waiting for a core.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from joinedup.insight.schema import load_dashboards  # noqa: E402
 from joinedup.warehouse.snapshots import SnapshotStore  # noqa: E402
 from web import TIMING, Session, _free_port, _percentile, workload  # noqa: E402  (bench scripts)
 
@@ -64,9 +69,10 @@ import json, sys
 from joinedup.web import bootstrap
 bootstrap.setup(); bootstrap.migrate()
 from joinedup.web.accounts.users import create_user
-prefix, count = sys.argv[1], int(sys.argv[2])
+prefix, count, analysts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 print(json.dumps([[a.username, a.password] for a in (
-    create_user(f"{prefix}{n:03d}", "childrens_social_worker", team="Load test")
+    create_user(f"{prefix}{n:03d}", "analyst" if n < analysts else "childrens_social_worker",
+                team="Load test insight" if n < analysts else "Load test")
     for n in range(count))]))
 """
 COUNT_AUDIT = """
@@ -75,9 +81,13 @@ from joinedup.web import bootstrap
 bootstrap.setup()
 from django.db.models import Count
 from joinedup.web.audit.models import AuditEvent
+from joinedup.web.dashboards.models import DashboardView
 rows = (AuditEvent.objects.filter(username__startswith=sys.argv[1])
         .values("action").annotate(n=Count("seq")))
-print(json.dumps({r["action"]: r["n"] for r in rows}))
+counts = {r["action"]: r["n"] for r in rows}
+counts["dashboard page logged"] = DashboardView.objects.filter(
+    username__startswith=sys.argv[1], kind="page").count()
+print(json.dumps(counts))
 """
 
 
@@ -164,43 +174,62 @@ class Tally:
     served: Counter[str] = field(default_factory=Counter)
 
 
-def practitioner(session: Session, searches: list[dict[str, str]], people: list[str],
-                 until: float, seed: int, tally: Tally, think: float = 0.0) -> None:
-    rng = random.Random(seed)
+class Clicks:
+    """One signed-in person's requests, timed and tallied, with pauses to read."""
 
-    def pause() -> None:
+    def __init__(self, session: Session, until: float, seed: int, tally: Tally,
+                 think: float) -> None:
+        self.session, self.until, self.tally, self.think = session, until, tally, think
+        self.rng = random.Random(seed)
+
+    def running(self) -> bool:
+        return time.perf_counter() < self.until
+
+    def pause(self) -> None:
         # Reading a page before the next click: exponential, mean ``think`` seconds.
-        if think > 0:
-            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
+        if self.think > 0:
+            time.sleep(min(self.rng.expovariate(1 / self.think),
+                           max(0.0, self.until - time.perf_counter())))
 
-    def get(page: str, method: str, path: str, expected: int,
+    def get(self, page: str, method: str, path: str, expected: int,
             form: dict[str, str] | None = None) -> bool:
         try:
-            response, _, spent = session.request(method, path, form)
+            response, _, spent = self.session.request(method, path, form)
         except OSError as exc:
-            tally.errors[f"{page}: {type(exc).__name__}"] += 1
+            self.tally.errors[f"{page}: {type(exc).__name__}"] += 1
             return False
         timing = TIMING.search(response.headers.get("Server-Timing", ""))
-        tally.samples.append((page, spent, float(timing[1]) if timing else float("nan")))
+        self.tally.samples.append((page, spent, float(timing[1]) if timing else float("nan")))
         if response.status != expected:
-            tally.errors[f"{page}: HTTP {response.status}"] += 1
+            self.tally.errors[f"{page}: HTTP {response.status}"] += 1
             return False
-        tally.served[page] += 1
+        self.tally.served[page] += 1
         return True
 
+
+def practitioner(clicks: Clicks, searches: list[dict[str, str]], people: list[str]) -> None:
+    """A social worker: a search and its results, a person page, that person's family."""
     # Practitioners do not all click at the same instant: each starts reading a page, as
     # at any moment of a working day (otherwise every run opens with a burst of 50 searches).
-    pause()
-    while time.perf_counter() < until:
-        form = {**rng.choice(searches), "csrfmiddlewaretoken": session.search_token}
-        if get("search (POST)", "POST", "/search/", 302, form):
-            get("results (GET)", "GET", "/search/", 200)
-        pause()
-        person = rng.choice(people)
-        get("person", "GET", f"/person/{person}/", 200)
-        pause()
-        get("family", "GET", f"/person/{person}/family/", 200)
-        pause()
+    clicks.pause()
+    while clicks.running():
+        form = {**clicks.rng.choice(searches), "csrfmiddlewaretoken": clicks.session.search_token}
+        if clicks.get("search (POST)", "POST", "/search/", 302, form):
+            clicks.get("results (GET)", "GET", "/search/", 200)
+        clicks.pause()
+        person = clicks.rng.choice(people)
+        clicks.get("person", "GET", f"/person/{person}/", 200)
+        clicks.pause()
+        clicks.get("family", "GET", f"/person/{person}/family/", 200)
+        clicks.pause()
+
+
+def dashboard_user(clicks: Clicks, dashboards: list[str]) -> None:
+    """An analyst or manager: one shipped dashboard after another."""
+    clicks.pause()
+    while clicks.running():
+        clicks.get("dashboard", "GET", f"/dashboards/{clicks.rng.choice(dashboards)}/", 200)
+        clicks.pause()
 
 
 def figures(samples: list[tuple[str, float, float]], seconds: float) -> dict[str, Any]:
@@ -223,13 +252,28 @@ def figures(samples: list[tuple[str, float, float]], seconds: float) -> dict[str
     return out
 
 
-def run_clients(sessions: list[Session], searches: list[dict[str, str]], people: list[str],
-                seconds: float, seed: int, think: float = 0.0) -> tuple[list[Tally], float]:
+@dataclass(frozen=True)
+class Workload:
+    searches: list[dict[str, str]]
+    people: list[str]
+    dashboards: list[str]
+    dashboard_users: int
+    """The first this many sessions are dashboard users, the rest practitioners."""
+
+
+def run_clients(sessions: list[Session], work: Workload, seconds: float, seed: int,
+                think: float = 0.0) -> tuple[list[Tally], float]:
     tallies = [Tally() for _ in sessions]
     until = time.perf_counter() + seconds
-    threads = [threading.Thread(target=practitioner,
-                                args=(s, searches, people, until, seed + n, tallies[n], think))
-               for n, s in enumerate(sessions)]
+
+    def client(n: int) -> None:
+        clicks = Clicks(sessions[n], until, seed + n, tallies[n], think)
+        if n < work.dashboard_users:
+            dashboard_user(clicks, work.dashboards)
+        else:
+            practitioner(clicks, work.searches, work.people)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(sessions))]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -243,8 +287,7 @@ WARM_MAX_ROUNDS = 9
 WARM_SLOWEST_MS = 1_000.0
 
 
-def warm_up(sessions: list[Session], searches: list[dict[str, str]], people: list[str],
-            think: float) -> None:
+def warm_up(sessions: list[Session], work: Workload, think: float) -> None:
     """Rounds of WARM_ROUND_SECONDS of the workload as it will run (`think`), not counted,
     until a round has no request slower than WARM_SLOWEST_MS (every worker has its search
     index and the snapshot's pages are in memory: on a million person records each worker
@@ -252,8 +295,8 @@ def warm_up(sessions: list[Session], searches: list[dict[str, str]], people: lis
     pauses every request queues for a core, so one round is all the warming there is."""
     rounds = WARM_MAX_ROUNDS if think > 0 else 1
     for round_number in range(1, rounds + 1):
-        tallies, _ = run_clients(sessions, searches, people, WARM_ROUND_SECONDS,
-                                 10_000 + round_number, think)
+        tallies, _ = run_clients(sessions, work, WARM_ROUND_SECONDS, 10_000 + round_number,
+                                 think)
         slowest = max((s[1] for t in tallies for s in t.samples), default=0.0)
         _say(f"warming up, round {round_number}: slowest request {slowest:,.0f} ms")
         if slowest < WARM_SLOWEST_MS:
@@ -277,26 +320,37 @@ def main() -> None:
                              "asks again as soon as answered, the worst case)")
     parser.add_argument("--database-url", default=None,
                         help="the app database (default: SQLite in the home)")
+    parser.add_argument("--dashboard-share", type=float, default=0.2,
+                        help="share of the clients who are analysts opening dashboards "
+                             "(default 0.2; the rest are social workers)")
     args = parser.parse_args()
+    if not 0.0 <= args.dashboard_share <= 1.0:
+        parser.error("--dashboard-share must be between 0 and 1")
     home = (args.home or HERE / "out" / f"load-p{args.people}-s{args.seed}").resolve()
     home.mkdir(parents=True, exist_ok=True)
     snapshot = ensure_home(home, args.people, args.seed)
     searches, people = workload(snapshot, args.seed)
+    analysts = round(args.clients * args.dashboard_share)
+    work = Workload(searches, people, sorted(load_dashboards()), analysts)
     env = _env(home, args.database_url) | {"JOINEDUP_WEB_SERVER_TIMING": "true"}
     prefix = f"load-{secrets.token_hex(3)}-"
     _say(f"making {args.clients} accounts ({prefix}...)")
-    accounts = _child(MAKE_USERS, env, prefix, str(args.clients))
+    accounts = _child(MAKE_USERS, env, prefix, str(args.clients), str(analysts))
     port = _free_port()
     proc = start_server(env, port, args.workers, args.threads, home / "bench-load-serve.log")
     try:
-        _say(f"signing in {args.clients} practitioners")
+        _say(f"signing in {args.clients - analysts} practitioners and {analysts} analysts")
         sessions = [Session(port) for _ in accounts]
-        for session, (username, password) in zip(sessions, accounts, strict=True):
-            session.sign_in(username, password)
-        warm_up(sessions, searches, people, args.think_seconds)
+        for n, (session, (username, password)) in enumerate(zip(sessions, accounts,
+                                                                 strict=True)):
+            if n < analysts:
+                session.sign_in_only(username, password)
+            else:
+                session.sign_in(username, password)
+        warm_up(sessions, work, args.think_seconds)
         before = _child(COUNT_AUDIT, env, prefix)
-        _say(f"{args.clients} practitioners for {args.seconds:.0f} s")
-        tallies, elapsed = run_clients(sessions, searches, people, args.seconds, args.seed,
+        _say(f"{args.clients} clients for {args.seconds:.0f} s")
+        tallies, elapsed = run_clients(sessions, work, args.seconds, args.seed,
                                        args.think_seconds)
     finally:
         proc.terminate()
@@ -308,11 +362,13 @@ def main() -> None:
         served += tally.served
         errors += tally.errors
     audited = {action: after.get(action, 0) - before.get(action, 0)
-               for action in ("person_view", "family_view", "results")}
+               for action in ("person_view", "family_view", "results", "dashboard page logged")}
     checks = {
         "person_view per person page": [audited["person_view"], served["person"]],
         "family_view per family page": [audited["family_view"], served["family"]],
         "results per results page": [audited["results"], served["results (GET)"]],
+        "usage log entry per dashboard page": [audited["dashboard page logged"],
+                                               served["dashboard"]],
     }
     verify = subprocess.run([str(JOINEDUP), "audit", "verify"], env=env, capture_output=True,
                             text=True, timeout=900, check=False)
@@ -323,7 +379,8 @@ def main() -> None:
     result = {
         "snapshot": str(snapshot), "person_records": records, "people": persons,
         "app_database": "postgresql" if args.database_url else "sqlite",
-        "clients": args.clients, "think_seconds": args.think_seconds,
+        "clients": args.clients, "dashboard_users": analysts,
+        "think_seconds": args.think_seconds,
         "workers": args.workers, "threads": args.threads,
         "seconds": round(elapsed, 1), "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -335,7 +392,8 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if any(logged != pages_served for logged, pages_served in checks.values()) or (
             verify.returncode != 0):
-        raise SystemExit("the audit log does not hold exactly one entry per page served")
+        raise SystemExit("the audit or usage log does not hold exactly one entry per page "
+                         "served")
 
 
 if __name__ == "__main__":

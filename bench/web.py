@@ -220,10 +220,14 @@ class Session:
         response, _, _ = self.request("POST", path, {**form, "csrfmiddlewaretoken": token[1]})
         return response
 
-    def sign_in(self, username: str, password: str) -> None:
+    def sign_in_only(self, username: str, password: str) -> None:
+        """Signed in, with no reason for access given (roles that see no person)."""
         signed = self.form_post("/accounts/sign-in/", {"username": username,
                                                        "password": password, "next": "/"})
         assert signed.status == 302, f"sign-in failed ({signed.status})"
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.sign_in_only(username, password)
         reason = self.form_post("/accounts/reason/", {"case_reference": "BENCH/1",
                                                       "purpose": "child_protection",
                                                       "next": "/"})
