@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.test import Client
 from web_world import signed_in
 
+from joinedup.cli import cli
 from joinedup.config import get_settings
-from joinedup.insight.schema import load_dashboards
+from joinedup.insight import query
+from joinedup.insight.schema import Dashboard, Drill, load_dashboards
 from joinedup.synth import generate_borough
 from joinedup.web.accounts.models import Profile
 from joinedup.web.audit.models import AuditEvent
@@ -180,3 +183,62 @@ def test_no_export_shows_an_analyst_a_small_count() -> None:
     page = analyst.get("/dashboards/attendance/").content.decode()
     assert "data-jup-suppressed" in page
     assert "data-jup-suppressed" not in officer.get("/dashboards/attendance/").content.decode()
+
+
+def test_dashboard_of_dashboards_exports_its_tables_and_chart() -> None:
+    DashboardView.objects.all().delete()
+    _analyst("Performance").get("/dashboards/send/")
+    _analyst("Performance").get("/dashboards/send/")
+    _analyst("Inclusion").get("/dashboards/attendance/")
+    analyst = _analyst("Performance")
+    body = analyst.get("/dashboards/usage/").content.decode()
+    for table_id in ("by_dashboard", "by_team", "growth"):
+        assert f'href="/dashboards/usage/export/{table_id}.csv"' in body
+    assert 'data-jup-image="png" data-jup-target="chart-usage"' in body
+    assert 'data-jup-image="svg" data-jup-target="chart-usage"' in body
+
+    def rows(table_id: str) -> list[dict[str, str]]:
+        response = analyst.get(f"/dashboards/usage/export/{table_id}.csv")
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    by_dashboard = {r["Dashboard"]: r["Total"] for r in rows("by_dashboard")}
+    assert by_dashboard["SEND and the 20-week timescale"] == "2"
+    assert by_dashboard["Early help"] == "0"
+    assert {r["Team"]: r["Total"] for r in rows("by_team")} == {"Performance": "2",
+                                                                "Inclusion": "1"}
+    growth = {r["Dashboard"]: r for r in rows("growth")}
+    assert growth["SEND and the 20-week timescale"]["Views, last 12 months"] == "2"
+    assert growth["SEND and the 20-week timescale"]["Change (%)"] == ""  # new this year
+    assert analyst.get("/dashboards/usage/export/nonsense.csv").status_code == 404
+    # The dashboard of dashboards and its exports are not themselves counted as views.
+    assert DashboardView.objects.count() == 3
+
+
+def test_every_pupil_a_drill_lists_is_audited_and_found_by_who_viewed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The small borough is not linked, so the real drill shows no person ids: here its rows
+    are replaced by linked ones, to check the page records each person it shows and the
+    auditor's `joinedup audit who-viewed` then lists the drill for each of them."""
+    shown = ["JP00000031", "JP00000032", "JP00000033"]
+
+    def linked_rows(con: object, dashboard: Dashboard, drill: Drill,
+                    chosen: query.Chosen, limit: int = 500) -> query.TableResult:
+        rows = [{"school": "Hill Top Primary", "person_id": p} for p in shown]
+        return query.TableResult(drill.title, (query.Column("school", "School", "text"),),
+                                 [*rows, {"school": "Hill Top Primary", "person_id": None}])
+
+    monkeypatch.setattr(query, "drill_rows", linked_rows)
+    officer = signed_in("inclusion_officer", name="io-listed")
+    page = officer.get("/dashboards/attendance/pupils/newly_persistent_pupils/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert all(f"/person/{p}/" in body for p in shown)
+    event = AuditEvent.objects.filter(action="dashboard_drill").latest("seq")
+    assert (event.username, event.reason) == ("io-listed", "school_attendance_support")
+    assert event.detail["person_ids"] == shown and event.detail["rows"] == 4
+    for person in shown:
+        result = CliRunner().invoke(cli, ["audit", "who-viewed", person])
+        assert result.exit_code == 0, result.output
+        assert "io-listed" in result.output and "dashboard_drill" in result.output
+        assert "school_attendance_support" in result.output

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-# Days moved or added by proclamation: (year, the pattern's day or None) -> the day taken.
+# Days moved by proclamation: the pattern's day -> the day taken instead.
 _MOVED: dict[date, date] = {
     date(1995, 5, 1): date(1995, 5, 8),    # early May moved to VE Day's 50th anniversary
     date(2002, 5, 27): date(2002, 6, 4),   # spring holiday moved for the Golden Jubilee
@@ -21,6 +21,7 @@ _MOVED: dict[date, date] = {
     date(2020, 5, 4): date(2020, 5, 8),    # early May moved to VE Day's 75th anniversary
     date(2022, 5, 30): date(2022, 6, 2),   # spring holiday moved for the Platinum Jubilee
 }
+# Days added by proclamation, on top of the pattern.
 _ADDED = frozenset({
     date(1999, 12, 31),  # millennium
     date(2002, 6, 3),    # Golden Jubilee

@@ -3,7 +3,8 @@
 -- contacts (and those progressing to a referral); referrals, and re-referrals: a referral
 -- of a child within 12 months of their previous referral (the day 12 months on is outside);
 -- assessments completed, and completed within 45 working days of their start (Monday to
--- Friday); child protection plans started and open at the month's end; children starting to
+-- Friday, not England and Wales bank holidays: _mart_calendar); child protection plans
+-- started and open at the month's end; children starting to
 -- be looked after (a placement not continuing one that ended the same day or the day
 -- before) and looked after at the month's end.
 WITH src AS (SELECT source, as_at FROM _mart_source WHERE service = 'childrens_social_care'),

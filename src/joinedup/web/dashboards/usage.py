@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
+from joinedup.insight.query import Column, TableResult
 from joinedup.web.accounts.models import Profile
 from joinedup.web.accounts.roles import role_of
 from joinedup.web.dashboards.models import DashboardView
@@ -81,3 +82,29 @@ def usage(dashboards: Iterable[str], now: dt.datetime | None = None) -> Usage:
         unopened=[d for d in names if d not in recent],
         silent_teams=sorted(teams - set(per_team)),
         growth=growth, total=len(views))
+
+
+USAGE_TABLES = {"by_dashboard": "Views per dashboard", "by_team": "Views per team",
+                "growth": "Year on year growth"}
+"""The dashboard of dashboards' tables, each exported as CSV like any dashboard's."""
+
+
+def usage_table(found: Usage, titles: Mapping[str, str], table_id: str) -> TableResult:
+    """One of the dashboard of dashboards' tables (``USAGE_TABLES``) as the page shows it."""
+    title = USAGE_TABLES[table_id]
+    if table_id == "growth":
+        columns = (Column("dashboard", "Dashboard", "text"),
+                   Column("now", "Views, last 12 months", "count"),
+                   Column("before", "Views, the 12 before", "count"),
+                   Column("change", "Change (%)", "percent"))
+        return TableResult(title, columns, [
+            {"dashboard": titles.get(d, d), "now": now, "before": before, "change": change}
+            for d, now, before, change in found.growth])
+    by_dashboard = table_id == "by_dashboard"
+    counts = found.by_dashboard if by_dashboard else found.by_team
+    first = Column("name", "Dashboard" if by_dashboard else "Team", "text")
+    months = tuple(Column(m, m, "count") for m in found.months)
+    rows = [{"name": titles.get(k, k) if by_dashboard else k,
+             **dict(zip(found.months, v, strict=True)), "total": sum(v)}
+            for k, v in counts.items()]
+    return TableResult(title, (first, *months, Column("total", "Total", "count")), rows)

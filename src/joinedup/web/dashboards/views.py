@@ -205,3 +205,17 @@ def usage_page(request: HttpRequest) -> HttpResponse:
         "by_team": [(k, v, sum(v)) for k, v in found.by_team.items()],
         "growth": [(titles[d], a, b, present.show(g, "percent")) for d, a, b, g in found.growth],
         "unopened": [titles[d] for d in found.unopened]})
+
+
+@require_GET
+@requires_insight
+def usage_export(request: HttpRequest, table_id: str) -> HttpResponse:
+    """A table of the dashboard of dashboards as CSV (counts of views: nothing personal)."""
+    if table_id not in usage.USAGE_TABLES:
+        raise Http404("No such table")
+    found = usage.usage(dashboards())
+    titles = {k: d.title for k, d in dashboards().items()}
+    response = HttpResponse(present.to_csv(usage.usage_table(found, titles, table_id)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-usage-{table_id}.csv"'
+    return response
