@@ -106,3 +106,18 @@ def test_a_practice_reads_its_gp_alerts(spage: Any, spd_server: Server) -> None:
     assert page.get_by_role("heading", name=f"GP alerts for practice {practice}").is_visible()
     assert page.get_by_role("table").first.get_by_role("row").count() > 1
     assert_accessible(page)
+
+
+def test_a_reviewer_finds_the_gp_alerts_held_for_review(spage: Any, spd_server: Server) -> None:
+    page = spage
+    sign_in(page, spd_server, "childrens_social_worker")
+    _click(page, "link", "GP alerts held for review")
+    assert "/accounts/reason/" in page.url
+    page.fill("#case_reference", "DQ/2026/3")
+    page.get_by_label("Checking whether records belong to one person (clerical review)").check()
+    _click(page, "button", "Continue")
+    assert page.get_by_role("heading", name="GP alerts held for review").is_visible()
+    # Every match on the synthetic borough is sure, so nothing waits (decisions are tested
+    # in tests/integration/test_web_gp_alerts.py).
+    assert page.get_by_text("No alerts are waiting for review").is_visible()
+    assert_accessible(page)

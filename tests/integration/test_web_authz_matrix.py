@@ -308,6 +308,21 @@ def rule_gp_export(m: Matrix) -> None:
         m.expect(who, "GET", "/gp-alerts/export.csv", 302 if who == ANONYMOUS else 404)
 
 
+def rule_gp_held(path: str) -> Callable[[Matrix], None]:
+    """GP alerts held for review: the reviewers (match_review) are sent to give a reason for
+    record matching (the matrix's reasons are for casework, which does not carry over),
+    every other role gets 404."""
+
+    def rule(m: Matrix) -> None:
+        for who, _ in m.roles():
+            if who == ANONYMOUS:
+                m.expect(who, "GET", path, 302, location=SIGN_IN)
+            else:
+                m.expect(who, "GET", path, 302 if capable(who, "match_review") else 404)
+
+    return rule
+
+
 def rule_api_gp_alerts(m: Matrix) -> None:
     for who, _ in m.roles():
         m.expect(who, "GET", "/api/gp-alerts", 401 if who == ANONYMOUS else 404)
@@ -537,10 +552,14 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "gpalerts:alerts": lambda m: signed_in_page(m, "/gp-alerts/",
                                                 lambda who: capable(who, "gp_alerts")),
     "gpalerts:export": rule_gp_export,
+    "gpalerts:held": rule_gp_held("/gp-alerts/review/"),
+    "gpalerts:held_alert": rule_gp_held(f"/gp-alerts/review/{CHILD12}/"),
     "debt:list": rule_debt("/debt/"),
     "debt:household": rule_debt("/debt/HH00000001/"),
     "api:gp_alerts": rule_api_gp_alerts,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
+    "dashboards:usage_export": lambda m: signed_in_page(
+        m, "/dashboards/usage/export/by_dashboard.csv", _insight),
     "dashboards:dashboard": rule_dashboard_data("/dashboards/send/"),
     "dashboards:map": rule_dashboard_data("/dashboards/send/map/"),
     "dashboards:export": rule_dashboard_data("/dashboards/send/export/by_year.csv"),

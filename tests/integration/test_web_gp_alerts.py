@@ -12,14 +12,25 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from django.contrib.auth.models import User
 from django.test import Client
 from familycontext_world import World, audit, fc_world, served_home
 
-from joinedup.views.gp_alerts import GpAlert, gp_alerts
+from joinedup.cli import cli
+from joinedup.linkage.state import LinkState
+from joinedup.views.gp_alerts import (
+    CSV_COLUMNS,
+    REVIEW_CSV_COLUMNS,
+    GpAlert,
+    GpAlertSettings,
+    gp_alerts,
+)
 from joinedup.web.accounts.models import Profile
 from joinedup.web.accounts.reason import SESSION_KEY
 from joinedup.web.accounts.roles import assign_role
+from joinedup.web.core.snapshot_cache import SnapshotCache
+from joinedup.web.gpalerts import delivery, review
 from joinedup.web.gpalerts.models import GpAlertRecord
 
 __all__ = ["fc_world", "served_home"]
@@ -102,3 +113,88 @@ def test_scope_reason_and_roles(served_home: World) -> None:
     social_worker.force_login(user)
     assert social_worker.get("/gp-alerts/").status_code == 404
     assert social_worker.get("/api/gp-alerts").status_code == 404
+
+
+def _reviewer(name: str, purpose: str = "record_matching") -> Client:
+    user = User.objects.create_user(name, password="correct-horse-battery-9")
+    assign_role(user, "childrens_social_worker")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = {"case_reference": "DQ/2026/3", "purpose": purpose}
+    session.save()
+    return client
+
+
+def test_held_alerts_are_decided_by_a_reviewer(served_home: World, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The borough's matches are all sure, so hold every alert (a threshold above 1), and keep
+    # decisions in a linkage state of this test's own, not the shared world's.
+    strict = GpAlertSettings(threshold=1.01)
+    monkeypatch.setattr(delivery, "CACHE", SnapshotCache(lambda con: gp_alerts(
+        con, settings=strict)))
+    state = LinkState(tmp_path / "linkage")
+    monkeypatch.setattr(delivery, "link_state", lambda settings: state)
+    monkeypatch.setattr(review, "link_state", lambda settings: state)
+    with duckdb.connect(str(served_home.snapshot), read_only=True) as con:
+        alerts = gp_alerts(con, settings=strict)
+    practice = max({a.practice for a in alerts},
+                   key=lambda p: sum(a.practice == p for a in alerts))
+    mine = [a for a in alerts if a.practice == practice][:2]
+    gp = _gp(practice, "gp-held")
+    assert b"No current alerts" in gp.get("/gp-alerts/").content  # nothing held is sent
+
+    reviewer = _reviewer("csw-held")
+    html = reviewer.get("/gp-alerts/review/").content.decode()
+    for alert in mine:
+        assert f"/gp-alerts/review/{alert.person_id}/" in html and alert.child_name in html
+    assert audit("review_view")[-1].detail["via"] == "gp_alerts"
+    same, different = mine
+    page = reviewer.get(f"/gp-alerts/review/{same.person_id}/")
+    assert page.status_code == 200 and same.registration_record[1] in page.content.decode()
+    missing = reviewer.post(f"/gp-alerts/review/{same.person_id}/", {}).content.decode()
+    assert "govuk-error-summary" in missing and "Select whether the two records" in missing
+    for alert, decision in ((same, "same"), (different, "different")):
+        done = reviewer.post(f"/gp-alerts/review/{alert.person_id}/", {"decision": decision})
+        assert done["Location"] == "/gp-alerts/review/"
+        assert audit("review_decision")[-1].detail == {
+            "via": "gp_alerts", "practice": practice, "decision": decision}
+    assert {(d.decision, *sorted((d.left, d.right))) for d in state.decisions()} == {
+        ("same", *sorted((same.registration_record, same.social_care_record))),
+        ("different", *sorted((different.registration_record, different.social_care_record)))}
+    html = reviewer.get("/gp-alerts/review/").content.decode()
+    assert f"/gp-alerts/review/{same.person_id}/" not in html  # decided: no longer held
+    assert reviewer.get(f"/gp-alerts/review/{same.person_id}/").status_code == 404
+
+    sent = gp.get("/gp-alerts/").content.decode()
+    assert same.child_name in sent and different.child_name not in sent
+    assert GpAlertRecord.objects.filter(practice=practice, person_id=same.person_id).exists()
+
+    # A reason for casework does not carry over; other roles see nothing.
+    casework = _reviewer("csw-casework", purpose="child_protection")
+    assert "/accounts/reason/" in casework.get("/gp-alerts/review/")["Location"]
+    assert gp.get("/gp-alerts/review/").status_code == 404
+
+
+def test_the_cli_writes_the_practice_export_and_the_held_list(served_home: World) -> None:
+    alerts = _alerts(served_home)
+    sent = [a for a in alerts if a.decision == "send"]
+    practice = sent[0].practice
+    runner = CliRunner()
+    out = runner.invoke(cli, ["views", "gp-alerts", "list", "--practice", practice,
+                              "--csv", "-"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert sorted(r["nhs_number"] for r in rows) == sorted(
+        a.nhs_number or "" for a in sent if a.practice == practice)
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    # Held for review (every alert, with a threshold no match reaches but a certain one).
+    held_out = runner.invoke(cli, ["views", "gp-alerts", "list", "--threshold", "1",
+                                   "--review", "--csv", "-"])
+    assert held_out.exit_code == 0, held_out.output
+    held_rows = list(csv.DictReader(io.StringIO(held_out.stdout)))
+    assert held_out.stdout.splitlines()[0].split(",") == list(REVIEW_CSV_COLUMNS)
+    with duckdb.connect(str(served_home.snapshot), read_only=True) as con:
+        strict = gp_alerts(con, settings=GpAlertSettings(threshold=1))
+    expected = sorted(a.person_id for a in strict if a.decision == "review")
+    assert expected and sorted(r["person_id"] for r in held_rows) == expected

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from joinedup.views.gp_alerts import GpAlertSettings, assemble_alerts, csv_rows
+from joinedup.views.gp_alerts import (
+    REVIEW_CSV_COLUMNS,
+    GpAlertSettings,
+    apply_reviews,
+    assemble_alerts,
+    csv_rows,
+    held,
+)
 
 ON = dt.date(2026, 10, 30)
 S = GpAlertSettings()
@@ -74,3 +81,32 @@ def test_uncertain_matches_go_to_review_not_to_the_practice() -> None:
                               on=ON, settings=GpAlertSettings(threshold=0.9))
     (row,) = csv_rows(relaxed)
     assert row["nhs_number"] == "9434765919" and row["status_label"] == "Child in need"
+
+
+def test_a_reviewers_decision_sends_or_drops_a_held_alert() -> None:
+    spells = [_spell(p, "Child in need episode", dt.date(2025, 1, 1), prob=0.9) for p in "JKL"]
+    alerts = assemble_alerts([_reg("J"), _reg("K"), _reg("L", prob=0.99)], spells,
+                             [_person(p, dt.date(2015, 1, 1)) for p in "JKL"], on=ON, settings=S)
+    assert [a.person_id for a in held(alerts)] == ["J", "K", "L"]
+    reviews = [(("csc", "C-J"), ("health", "CHR-J"), "same"),  # either order
+               (("health", "CHR-K"), ("csc", "C-K"), "same"),
+               (("health", "CHR-K"), ("csc", "C-K"), "different"),  # the later one counts
+               (("health", "CHR-X"), ("csc", "C-L"), "same")]  # another pair: no effect
+    after = apply_reviews(alerts, reviews)
+    assert [(a.person_id, a.decision) for a in after] == [("J", "send"), ("L", "review")]
+    assert [r["child_name"] for r in csv_rows(after)] == ["Kim J"]
+    # A sent alert a reviewer says joins two different children is dropped too.
+    sure = assemble_alerts([_reg("M")], [_spell("M", "cp_plan", dt.date(2026, 1, 1))],
+                           [_person("M", dt.date(2015, 1, 1))], on=ON, settings=S)
+    assert apply_reviews(sure, [(("health", "CHR-M"), ("csc", "C-M"), "different")]) == []
+
+
+def test_the_held_alerts_csv_has_the_confidence_and_both_records() -> None:
+    spells = [_spell("N", "Child in need episode", dt.date(2025, 1, 1), prob=0.8)]
+    alerts = assemble_alerts([_reg("N")], spells, [_person("N", dt.date(2015, 1, 1))],
+                             on=ON, settings=S)
+    assert csv_rows(alerts) == []
+    (row,) = csv_rows(alerts, for_review=True)
+    assert list(row) == list(REVIEW_CSV_COLUMNS)
+    assert (row["person_id"], row["confidence"]) == ("N", "0.8")
+    assert (row["registration_record"], row["social_care_record"]) == ("health:CHR-N", "csc:C-N")

@@ -17,11 +17,13 @@ from joinedup.commands.common import date_value
 from joinedup.commands.ingest import Failed, output_console
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
+from joinedup.linkage.warehouse_link import link_state
 from joinedup.model.spreadsheet import safe_row
 from joinedup.views.common import to_jsonable
 from joinedup.views.errors import AccountNotFound
 from joinedup.views.gp_alerts import CSV_COLUMNS as GP_CSV_COLUMNS
-from joinedup.views.gp_alerts import GpAlertSettings, gp_alerts
+from joinedup.views.gp_alerts import REVIEW_CSV_COLUMNS as GP_REVIEW_CSV_COLUMNS
+from joinedup.views.gp_alerts import GpAlertSettings, apply_reviews, gp_alerts
 from joinedup.views.gp_alerts import csv_rows as gp_csv_rows
 from joinedup.views.spd import SpdReview, find_review, spd_reviews
 from joinedup.warehouse.snapshots import open_current
@@ -159,7 +161,8 @@ def gp_alerts_group() -> None:
     """GP alerts: children registered with a practice who are known to children's social
     care (child in need, child protection plan, looked after), with the allocated worker,
     and when that ends. Only matches at or above the threshold are sent; the rest are
-    listed for review."""
+    held for review (a reviewer decides on the web page /gp-alerts/review/ whether the two
+    records are the same child; "same" sends the alert, "different" drops it)."""
 
 
 @gp_alerts_group.command("list")
@@ -171,7 +174,8 @@ def gp_alerts_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the sent alerts as the practice export CSV ('-': "
-                                 "stdout).")
+                                 "stdout); with --review, the held ones with their "
+                                 "confidence and records.")
 def gp_list(on: dt.date | None, practice: str | None, threshold: float | None, review: bool,
             as_json: bool, csv_path: Path | None) -> None:
     """List the alerts, by practice."""
@@ -179,17 +183,21 @@ def gp_list(on: dt.date | None, practice: str | None, threshold: float | None, r
     try:
         with open_current(settings=get_settings()) as con:
             alerts = gp_alerts(con, on=on, settings=settings)
+        # Reviewers' decisions on held alerts (the web page's), as the practices get them.
+        alerts = apply_reviews(alerts, ((d.left, d.right, d.decision) for d in
+                                        link_state(get_settings()).decisions()))
     except JoinedUpError as exc:
         raise Failed(str(exc)) from exc
     alerts = [a for a in alerts if practice is None or a.practice == practice]
     shown = [a for a in alerts if (a.decision == "review") == review]
     if csv_path is not None:
-        rows = gp_csv_rows(shown)
+        rows = gp_csv_rows(shown, for_review=review)
+        columns = GP_REVIEW_CSV_COLUMNS if review else GP_CSV_COLUMNS
         if str(csv_path) == "-":
-            _csv_to(sys.stdout, rows, GP_CSV_COLUMNS)
+            _csv_to(sys.stdout, rows, columns)
             return
         with csv_path.open("w", newline="", encoding="utf-8") as handle:
-            _csv_to(handle, rows, GP_CSV_COLUMNS)
+            _csv_to(handle, rows, columns)
         output_console().print(f"Wrote {len(rows):,} alerts to {csv_path}.", highlight=False)
         return
     if as_json:

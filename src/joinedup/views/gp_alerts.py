@@ -5,7 +5,9 @@ with the allocated worker and how to reach them, and when that ends.
 An alert joins two records of one person: the practice's registration (child health system)
 and the social care record. Sending one about the wrong child is the harm to avoid, so an
 alert is sent only when both records' match probabilities reach a high threshold; the rest
-go to review (`decision = "review"`), never to the practice.
+go to review (`decision = "review"`), never to the practice, until a person decides whether
+the two records are the same child (`apply_reviews`): "same" sends the alert, "different"
+drops it.
 
 Alerts are worked out from one snapshot on one date: `started` for a child with an open
 status on the date (the highest of looked after, child protection, child in need), `ended`
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import duckdb
@@ -152,17 +154,55 @@ def _prob(row: Row) -> float:
     return float(value) if value is not None else 0.0
 
 
+RecordKey = tuple[str, str]
+Review = tuple[RecordKey, RecordKey, str]
+"""A person's decision on two records: (record, record, "same" or "different")."""
+
+
+def apply_reviews(alerts: Sequence[GpAlert], reviews: Iterable[Review]) -> list[GpAlert]:
+    """Pure: the alerts after people's decisions on their two records (the registration and
+    the social care record, in either order). "same" sends an alert held for review;
+    "different" drops the alert, sent or held: it would be about the wrong child. A later
+    decision on the same pair replaces an earlier one."""
+    decided = {frozenset((left, right)): decision for left, right, decision in reviews}
+    out: list[GpAlert] = []
+    for alert in alerts:
+        decision = decided.get(frozenset((alert.registration_record, alert.social_care_record)))
+        if decision == "different":
+            continue
+        if decision == "same" and alert.decision == "review":
+            alert = replace(alert, decision="send")
+        out.append(alert)
+    return out
+
+
+def held(alerts: Sequence[GpAlert]) -> list[GpAlert]:
+    """The alerts waiting for a person's decision, least sure first."""
+    return sorted((a for a in alerts if a.decision == "review"),
+                  key=lambda a: (a.confidence, a.practice, a.person_id))
+
+
 CSV_COLUMNS = ("practice", "nhs_number", "child_name", "dob", "kind", "status_label", "since",
                "ended", "worker_name", "worker_role", "team", "worker_phone", "worker_email")
 """The export a practice system imports: one row per sent alert, NHS number as the key."""
 
 
-def csv_rows(alerts: Sequence[GpAlert]) -> list[dict[str, str]]:
-    """Sent alerts only, as text (ISO dates, empty for none)."""
+REVIEW_CSV_COLUMNS = (*CSV_COLUMNS, "person_id", "confidence", "registration_record",
+                      "social_care_record")
+"""The alerts held for review, for the council's reviewers: never sent to a practice."""
+
+
+def csv_rows(alerts: Sequence[GpAlert], *, for_review: bool = False) -> list[dict[str, str]]:
+    """Sent alerts only (or, `for_review`, held ones only, with the person, the confidence
+    and the two records as source:record), as text (ISO dates, empty for none)."""
+    wanted = "review" if for_review else "send"
+    columns = REVIEW_CSV_COLUMNS if for_review else CSV_COLUMNS
     out = []
     for alert in alerts:
-        if alert.decision != "send":
+        if alert.decision != wanted:
             continue
         data = alert.as_dict()
-        out.append({k: "" if data[k] is None else str(data[k]) for k in CSV_COLUMNS})
+        data["registration_record"] = ":".join(alert.registration_record)
+        data["social_care_record"] = ":".join(alert.social_care_record)
+        out.append({k: "" if data[k] is None else str(data[k]) for k in columns})
     return out

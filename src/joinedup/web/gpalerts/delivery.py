@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 
-from joinedup.views.gp_alerts import GpAlert, gp_alerts
+from joinedup.config import get_settings
+from joinedup.linkage.warehouse_link import link_state
+from joinedup.views.gp_alerts import GpAlert, apply_reviews, gp_alerts
 from joinedup.web.accounts.models import Profile
 from joinedup.web.audit.record import record
 from joinedup.web.core.snapshot_cache import SnapshotCache
@@ -23,6 +25,16 @@ def practice_of(request: HttpRequest) -> str | None:
     return code or None
 
 
+def current_alerts() -> tuple[str, list[GpAlert]]:
+    """The served snapshot's id and its alerts after reviewers' decisions: a held alert a
+    reviewer confirmed is sent, one about two different children is dropped. Decisions are
+    read on every call (they change between snapshots); the alerts are worked out once per
+    snapshot."""
+    snapshot, alerts = CACHE.get()
+    decisions = link_state(get_settings()).decisions()
+    return snapshot, apply_reviews(alerts, ((d.left, d.right, d.decision) for d in decisions))
+
+
 def key_of(alert: GpAlert) -> str:
     return "|".join(str(x) for x in (alert.practice, alert.person_id, alert.kind, alert.status,
                                      alert.since, alert.ended))
@@ -31,7 +43,7 @@ def key_of(alert: GpAlert) -> str:
 def deliver(request: HttpRequest, practice: str) -> list[GpAlert]:
     """The practice's current sent alerts; new ones are recorded and audited first (one
     `gp_alert_sent` event each), so nothing reaches a practice unrecorded."""
-    snapshot, alerts = CACHE.get()
+    snapshot, alerts = current_alerts()
     mine = [a for a in alerts if a.practice == practice and a.decision == "send"]
     known = set(GpAlertRecord.objects.filter(practice=practice).values_list("key", flat=True))
     with transaction.atomic():
