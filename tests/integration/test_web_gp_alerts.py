@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -174,6 +175,39 @@ def test_held_alerts_are_decided_by_a_reviewer(served_home: World, tmp_path: Pat
     casework = _reviewer("csw-casework", purpose="child_protection")
     assert "/accounts/reason/" in casework.get("/gp-alerts/review/")["Location"]
     assert gp.get("/gp-alerts/review/").status_code == 404
+
+
+def test_each_held_alert_of_one_child_is_reached_and_decided_on_its_own(
+        served_home: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One child held twice: registered at a second practice on another registration record.
+    strict = GpAlertSettings(threshold=1.01)
+    with duckdb.connect(str(served_home.snapshot), read_only=True) as con:
+        first = gp_alerts(con, settings=strict)[0]
+    second = replace(first, practice="Z99999",
+                     registration_record=(first.registration_record[0], "REG-OTHER-1"))
+    monkeypatch.setattr(delivery, "CACHE", SnapshotCache(lambda con: [first, second]))
+    state = LinkState(tmp_path / "linkage")
+    monkeypatch.setattr(delivery, "link_state", lambda settings: state)
+    monkeypatch.setattr(review, "link_state", lambda settings: state)
+    reviewer = _reviewer("csw-two-held")
+    html = reviewer.get("/gp-alerts/review/").content.decode()
+    links = {alert: f"/gp-alerts/review/{alert.person_id}/?pair={review.pair_of(alert)}"
+             for alert in (first, second)}
+    assert review.pair_of(first) != review.pair_of(second)
+    for alert, link in links.items():
+        assert link in html
+        page = reviewer.get(link).content.decode()
+        assert alert.registration_record[1] in page and alert.practice in page
+        assert "1 other alert held" in page
+    done = reviewer.post(links[second], {"decision": "different"})
+    assert done["Location"] == "/gp-alerts/review/"
+    assert [sorted((d.left, d.right)) for d in state.decisions()] == [
+        sorted((second.registration_record, second.social_care_record))]
+    html = reviewer.get("/gp-alerts/review/").content.decode()
+    assert links[first] in html and links[second] not in html
+    assert reviewer.get(links[second]).status_code == 404
+    assert reviewer.get(f"/gp-alerts/review/{first.person_id}/?pair=RV0000000000"
+                        ).status_code == 404
 
 
 def test_the_cli_writes_the_practice_export_and_the_held_list(served_home: World) -> None:

@@ -211,13 +211,21 @@ class LinkState:
         return ReviewDecision(row[0], first, second, decision, row[6], now, note)  # type: ignore[arg-type]
 
     def decisions(self, pair_ids: Sequence[str] | None = None) -> list[ReviewDecision]:
+        """Every decision, or only those on `pair_ids` (read by key, not by reading all)."""
+        columns = ("SELECT pair_id, source_l, record_l, source_r, record_r, decision, "
+                   "decided_by, decided_at, note FROM review_decision")
         with self._connect() as con:
-            rows = con.execute(
-                "SELECT pair_id, source_l, record_l, source_r, record_r, decision, decided_by, "
-                "decided_at, note FROM review_decision ORDER BY decided_at, pair_id").fetchall()
-        wanted = None if pair_ids is None else set(pair_ids)
+            if pair_ids is None:
+                rows = con.execute(f"{columns} ORDER BY decided_at, pair_id").fetchall()
+            else:
+                con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_pair (pair_id TEXT)")
+                con.execute("DELETE FROM wanted_pair")
+                con.executemany("INSERT INTO wanted_pair VALUES (?)",
+                                [(p,) for p in set(pair_ids)])
+                rows = con.execute(f"{columns} WHERE pair_id IN (SELECT pair_id FROM "
+                                   "wanted_pair) ORDER BY decided_at, pair_id").fetchall()
         return [ReviewDecision(r[0], (r[1], r[2]), (r[3], r[4]), r[5], r[6], r[7], r[8])
-                for r in rows if wanted is None or r[0] in wanted]
+                for r in rows]
 
     def decisions_logged(self) -> int:
         """How many decisions have ever been made (a run compares it with its own count)."""

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from joinedup.config import get_settings
+from joinedup.linkage.state import pair_id
 from joinedup.linkage.warehouse_link import link_state
 from joinedup.views.gp_alerts import GpAlert, apply_reviews, gp_alerts
 from joinedup.web.accounts.models import Profile
@@ -31,7 +32,9 @@ def current_alerts() -> tuple[str, list[GpAlert]]:
     read on every call (they change between snapshots); the alerts are worked out once per
     snapshot."""
     snapshot, alerts = CACHE.get()
-    decisions = link_state(get_settings()).decisions()
+    # Only the decisions on these alerts' pairs: a council's review store holds thousands.
+    decisions = link_state(get_settings()).decisions(pair_ids=[
+        pair_id(a.registration_record, a.social_care_record) for a in alerts])
     return snapshot, apply_reviews(alerts, ((d.left, d.right, d.decision) for d in decisions))
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from joinedup.access import can_view_person, visible_services
 from joinedup.config import get_settings
 from joinedup.errors import JoinedUpError
+from joinedup.linkage.state import pair_id
 from joinedup.linkage.warehouse_link import link_state
 from joinedup.views.common import age_on
 from joinedup.views.gp_alerts import GpAlert, held
@@ -57,6 +58,12 @@ def reviewable(role: str, alerts: list[GpAlert]) -> list[GpAlert]:
     return shown
 
 
+def pair_of(alert: GpAlert) -> str:
+    """The alert's pair of records by its stable opaque name: a child can have several held
+    alerts (two practices, two social care records), each decided on its own pair."""
+    return pair_id(alert.registration_record, alert.social_care_record)
+
+
 def _role(request: HttpRequest) -> str:
     role = role_of(request.user)
     assert role is not None  # requires_reviewer let the request through
@@ -73,7 +80,8 @@ def held_list(request: HttpRequest) -> HttpResponse:
     shown = reviewable(_role(request), alerts)
     record(request, "review_view", via="gp_alerts",
            person_ids=sorted({a.person_id for a in shown}))
-    return render(request, "gpalerts/held.html", {"alerts": shown})
+    return render(request, "gpalerts/held.html", {
+        "alerts": shown, "rows": [(alert, pair_of(alert)) for alert in shown]})
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,8 +91,11 @@ def held_alert(request: HttpRequest, pid: str) -> HttpResponse:
         _, alerts = current_alerts()
     except JoinedUpError as exc:
         raise Http404("No such alert") from exc
-    alert = next((a for a in reviewable(_role(request), alerts) if a.person_id == pid),
-                 None)
+    mine = [a for a in reviewable(_role(request), alerts) if a.person_id == pid]
+    # The pair named in the link (the list names it); without one, the least sure of the
+    # child's held alerts, as the list orders them.
+    wanted = request.GET.get("pair")
+    alert = next((a for a in mine if wanted is None or pair_of(a) == wanted), None)
     if alert is None:  # not held, not there, or not for this role: all look the same
         raise Http404("No such alert")
     form = DecisionForm(request.POST if request.method == "POST" else None)
@@ -106,5 +117,6 @@ def held_alert(request: HttpRequest, pid: str) -> HttpResponse:
         "alert": alert, "form": form, "error_summary": components.error_summary(form),
         "decision_field": components.radios(
             form["decision"], "Are these two records the same child?", list(DECISIONS.items())),
-        "why_url": reverse("review:why", args=[alert.person_id]),
+        "why_url": reverse("review:why", args=[alert.person_id]), "pair": pair_of(alert),
+        "others": sum(pair_of(a) != pair_of(alert) for a in mine),
     })
