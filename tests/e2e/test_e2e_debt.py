@@ -1,7 +1,8 @@
 """The one view of debt in a real browser, with axe-core (WCAG 2.2 A and AA) on every page:
 a revenues officer reaches it from the home page, gives a reason and opens a household in the
-queue; a housing association's officer sees only its tenants; other roles find no link and
-no page."""
+queue, then a person's own debts from the household and from the queue; a housing
+association's officer sees only its tenants, on the list, a household and a person; other
+roles find no link and no page."""
 
 from __future__ import annotations
 
@@ -66,6 +67,26 @@ def test_revenues_officer_works_the_queue_from_the_home_page(dpage: Any,
     assert page.get_by_role("columnheader", name="Recovery stage").first.is_visible()
     assert_accessible(page)
 
+    # A person's own debts, from their table on the household page, and back.
+    household_url = page.url
+    page.locator("caption").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert "/debt/person/" in page.url
+    assert page.get_by_role("term").filter(has_text="Total owed").is_visible()
+    assert page.get_by_role("term").filter(has_text="Lives at").is_visible()
+    assert page.get_by_role("columnheader", name="Recovery stage").is_visible()
+    assert_accessible(page)
+    _click(page, "link", "Back to the household")
+    assert page.url == household_url
+
+    _click(page, "link", "Back to the list")
+    # And straight from the queue: the names of who owes are links to their debts.
+    page.get_by_role("table").get_by_role("link").nth(1).click()
+    page.wait_for_load_state()
+    assert "/debt/person/" in page.url
+    assert page.locator("caption").filter(has_text="Debts:").is_visible()
+    assert_accessible(page)
+    _click(page, "link", "Back to the household")
     _click(page, "link", "Back to the list")
     _click(page, "link", "Show every household in debt")
     assert page.get_by_text("Every household in debt").first.is_visible()
@@ -88,6 +109,13 @@ def test_housing_association_sees_its_own_tenants(dpage: Any, debt_server: Serve
     page.wait_for_load_state()
     assert page.get_by_text("Pennine Vale Housing Association").first.is_visible()
     assert page.get_by_text("Council tax recovery team").count() == 0
+    assert_accessible(page)
+    page.locator("caption").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert "/debt/person/" in page.url
+    assert page.get_by_text("Pennine Vale Housing Association").first.is_visible()
+    assert page.get_by_text("Council tax recovery team").count() == 0
+    assert page.get_by_text("DSA-2026-014").first.is_visible()
     assert_accessible(page)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -176,6 +177,39 @@ def test_arrangements_reach_the_view_with_their_status(debt_home: DebtWorld) -> 
     assert sum(1 for r in rows if r["arrangement_status"]) == len(arranged)
     alone = CliRunner().invoke(cli, ["views", "debt", "list", "--per-debt"])
     assert alone.exit_code != 0 and "--csv" in alone.output
+
+
+def test_cli_writes_a_persons_debts(debt_home: DebtWorld) -> None:
+    """`joinedup views debt person` lists one person's debts, as the web page does, and
+    writes them as the per-debt CSV; a partner's is its own debts only."""
+    from joinedup.views.debt_person import debtor_csv_rows, find_debtor
+
+    with open_current(settings=_settings(debt_home)) as con:
+        households = debt_view(con)
+    top = queue(households)[0]
+    who = top.people[0]
+    result = CliRunner().invoke(cli, ["views", "debt", "person", who.person_id, "--csv", "-"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.output.splitlines()))
+    assert tuple(rows[0]) == DEBT_CSV_COLUMNS
+    assert rows == [safe_row(r) for r in debtor_csv_rows(find_debtor(households, who.person_id))]
+    assert [r["debt_id"] for r in rows] == [d.debt_id for d in who.debts]
+    assert {r["person_id"] for r in rows} == {who.person_id}
+    shown = CliRunner().invoke(cli, ["views", "debt", "person", who.person_id, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["household"] == top.key
+    mine = scoped(households, partner_scope(HA_SOURCE))
+    tenant = next(m for m in mine if m.other_creditors).people[0]
+    partner = CliRunner().invoke(cli, ["views", "debt", "person", tenant.person_id,
+                                       "--partner", HA_SOURCE, "--csv", "-"])
+    assert partner.exit_code == 0, partner.output
+    theirs = list(csv.DictReader(partner.output.splitlines()))
+    assert theirs and {r["creditor"] for r in theirs} == {"Pennine Vale Housing Association"}
+    outsider = next(p for h in households for p in h.people
+                    if p.person_id not in {q.person_id for m in mine for q in m.people})
+    refused = CliRunner().invoke(cli, ["views", "debt", "person", outsider.person_id,
+                                       "--partner", HA_SOURCE])
+    assert refused.exit_code != 0 and "outside what you may see" in refused.output
 
 
 def _settings(world: DebtWorld):  # type: ignore[no-untyped-def]

@@ -556,6 +556,7 @@ RULES: dict[str, Callable[[Matrix], None]] = {
     "gpalerts:held_alert": rule_gp_held(f"/gp-alerts/review/{CHILD12}/"),
     "debt:list": rule_debt("/debt/"),
     "debt:household": rule_debt("/debt/HH00000001/"),
+    "debt:person": rule_debt("/debt/person/JP00000001/"),
     "api:gp_alerts": rule_api_gp_alerts,
     "dashboards:usage": lambda m: signed_in_page(m, "/dashboards/usage/", _insight),
     "dashboards:usage_export": lambda m: signed_in_page(

@@ -273,3 +273,55 @@ def test_one_csv_row_per_debt_with_its_arrangement() -> None:
     assert {r["creditor"] for r in partner} == {"Pennine Vale Housing Association"}
     assert {r["household_flags"] for r in partner} <= {
         "", FLAG_LABELS["vulnerability"]}
+
+
+def test_a_persons_debts_are_their_own_with_their_household() -> None:
+    from joinedup.views.debt_person import UnknownDebtor, find_debtor
+
+    households = _world([{"person_id": "K1", "service": "childrens_social_care"},
+                         {"person_id": "P1", "service": "early_help"}])
+    ann = find_debtor(households, "P1")
+    assert ann.person.name == "Ann Shaw" and ann.person.age == 46
+    assert [d.debt_id for d in ann.debts] == ["H1", "C1"]  # largest first; not Bob's S1
+    assert ann.person.total == 1900.50 and ann.household.total == 2000.00
+    assert ann.creditors == ("Council tax recovery team", "Pennine Vale Housing Association")
+    assert ann.arrangements == 1 and ann.oldest_days == 400 and not ann.enforcement
+    assert ann.person.flags == ("early_help",)
+    # The household's flags come from anyone living there (K1, a child, owes nothing).
+    assert ann.household.flags == ("childrens_social_care", "early_help")
+    assert [p.person_id for p in ann.others] == ["P2"]
+    assert find_debtor(households, "P3").enforcement
+    alone = find_debtor(households, "P9")
+    assert alone.household.key == "P-P9" and alone.others == ()
+    assert find_debtor(households, "sundry_debts:R-S3").person.total == 30.0
+    with pytest.raises(UnknownDebtor, match="views debt list"):
+        find_debtor(households, "K1")  # lives there, owes nothing: no debt page
+
+
+def test_a_partner_finds_only_its_debtors_and_only_its_debts() -> None:
+    from joinedup.views.debt_person import find_debtor
+
+    households = _world([{"person_id": "P1", "service": "adult_social_care"}])
+    mine = scoped(households, partner_scope(HA))
+    ann = find_debtor(mine, "P1")
+    assert [d.debt_id for d in ann.debts] == ["H1"] and ann.person.total == 1200.0
+    assert ann.person.flags == () and ann.household.flags == ("vulnerability",)
+    assert ann.others == ()  # Bob owes the association nothing: not shown to it
+    for outside in ("P2", "P3", "P9"):  # Bob, a household owing it nothing, a non-tenant
+        with pytest.raises(JoinedUpError):
+            find_debtor(mine, outside)
+
+
+def test_a_persons_csv_is_their_rows_of_the_per_debt_csv() -> None:
+    from joinedup.views.debt_export import DEBT_CSV_COLUMNS, debt_csv_rows
+    from joinedup.views.debt_person import debtor_csv_rows, find_debtor
+
+    households = _world([{"person_id": "P2", "service": "early_help"}])
+    rows = debtor_csv_rows(find_debtor(households, "P1"))
+    everyone = [r for r in debt_csv_rows(households) if r["person_id"] == "P1"]
+    assert rows == everyone and [r["debt_id"] for r in rows] == ["H1", "C1"]
+    assert all(tuple(r) == DEBT_CSV_COLUMNS for r in rows)
+    assert rows[0]["household_total"] == "2000.00"
+    assert rows[0]["household_flags"] == "Receiving early help"
+    partner = debtor_csv_rows(find_debtor(scoped(households, partner_scope(HA)), "P1"))
+    assert [r["debt_id"] for r in partner] == ["H1"]

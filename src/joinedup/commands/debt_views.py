@@ -1,6 +1,6 @@
 """`joinedup views debt`: the one view of debt from the command line: the queue of households
 owing more than one creditor (or every household in debt) as a table, JSON or the CSV the web
-page lists, and one household's debts."""
+page lists, one household's debts, and one person's (as a table, JSON or CSV)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from joinedup.views.debt import (
     scoped,
 )
 from joinedup.views.debt_export import DEBT_CSV_COLUMNS, debt_csv_rows
+from joinedup.views.debt_person import debtor_csv_rows, find_debtor
 from joinedup.warehouse.snapshots import open_current
 
 
@@ -138,16 +139,64 @@ def show_command(key: str, on: dt.date | None, partner: str | None, as_json: boo
     console.print(table)
 
 
+@debt.command("person")
+@click.argument("person_id")
+@_on
+@_partner
+@click.option("--json", "as_json", is_flag=True, help="Print the person's debts as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the person's debts to this CSV file, one row per debt "
+                                 "('-': stdout).")
+def person_command(person_id: str, on: dt.date | None, partner: str | None, as_json: bool,
+                   csv_path: Path | None) -> None:
+    """One person: each debt (creditor, balance, age, stage, arrangement), their total and
+    flags, and the household they live in; the web app's person page, as the same scope."""
+    try:
+        found = find_debtor(_households(on, partner), person_id)
+    except JoinedUpError as exc:
+        raise Failed(str(exc)) from exc
+    if csv_path is not None:
+        _write_rows(debtor_csv_rows(found), DEBT_CSV_COLUMNS, csv_path, "debts")
+        return
+    p, h = found.person, found.household
+    if as_json:
+        click.echo(json.dumps({"person": p.as_dict(), "household": h.key,
+                               "address": h.address, "postcode": h.postcode,
+                               "household_total": h.total,
+                               "household_flags": list(h.flags)}, indent=2))
+        return
+    console = output_console()
+    console.print(f"{p.name} ({p.person_id}), {h.address or 'no known household'} "
+                  f"{h.postcode or ''}: £{p.total:,.2f} to {len(found.creditors)} creditor(s). "
+                  f"Flags: {'; '.join(FLAG_LABELS[f] for f in p.flags) or 'none known'}; "
+                  f"household {h.key}: "
+                  f"{'; '.join(FLAG_LABELS[f] for f in h.flags) or 'none known'}.",
+                  highlight=False)
+    table = Table(title_justify="left")
+    for name in ("creditor", "debt", "balance", "since", "age (days)", "stage", "arrangement",
+                 "arrangement status"):
+        table.add_column(name)
+    for d in p.debts:
+        table.add_row(d.creditor, f"{d.debt_type_label} ({d.debt_id})", f"£{d.balance:,.2f}",
+                      d.raised_date.isoformat(), str(d.age_days), d.stage_label or "",
+                      d.arrangement or "", d.arrangement_status_label or "")
+    console.print(table)
+
+
 def _write_csv(households: list[HouseholdDebts], path: Path, *, per_debt: bool = False,
                ) -> None:
     rows = debt_csv_rows(households) if per_debt else csv_rows(households)
     columns = DEBT_CSV_COLUMNS if per_debt else CSV_COLUMNS
+    _write_rows(rows, columns, path, "debts" if per_debt else "households")
+
+
+def _write_rows(rows: list[dict[str, str]], columns: tuple[str, ...], path: Path,
+                what: str) -> None:
     if str(path) == "-":
         _csv_to(sys.stdout, rows, columns)
         return
     with path.open("w", newline="", encoding="utf-8") as handle:
         _csv_to(handle, rows, columns)
-    what = "debts" if per_debt else "households"
     output_console().print(f"Wrote {len(rows):,} {what} to {path}.", highlight=False)
 
 

@@ -15,6 +15,35 @@ from joinedup.commands import synth as synth_cmd
 from joinedup.commands import workforce as workforce_cmd
 from joinedup.config import get_settings
 
+# Issue 14's single views: where each is, which demo accounts (`joinedup web
+# create-demo-users`, printed when the demo serves) may open it, and its command line. The
+# accounts are demo-<role>; tests/unit/test_demo_guide.py checks each role exists, has the
+# view's capability and, where the view needs one, a team (practice, partner source).
+SINGLE_VIEWS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("One view of debt", "/debt/", ("revenues_officer", "housing_association"),
+     "joinedup views debt list"),
+    ("Council tax single person discount review", "/spd/", ("revenues_officer",),
+     "joinedup views spd list"),
+    ("GP alerts (practice P88600)", "/gp-alerts/", ("gp_practice",),
+     "joinedup views gp-alerts list --practice P88600"),
+    ("GP alerts held for review", "/gp-alerts/review/",
+     ("childrens_social_worker", "adult_social_worker"), "joinedup views gp-alerts list --review"),
+)
+
+
+def single_views_guide() -> str:
+    """The closing lines that name each single view and how to reach it."""
+    lines = ["The single views: sign in as the account named (the web app's demo accounts: "
+             "`joinedup serve --demo-users` prints their passwords, as the demo does below when "
+             "it serves), give a reason for access and follow the link on the home page."]
+    for name, path, roles, cli in SINGLE_VIEWS:
+        accounts = " or ".join("demo-" + role.replace("_", "-") for role in roles)
+        lines.append(f"- {name}: {path} as {accounts}; `{cli}`.")
+    lines.append("- Their figures: `.venv/bin/python bench/single_views.py --home data "
+                 "--borough data/sources` (SPD precision, GP alerts to the wrong child, the "
+                 "debt queue).")
+    return "\n".join(lines)
+
 
 @click.command("demo")
 @click.option("--people", type=click.IntRange(min=100), default=None,
@@ -78,9 +107,7 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
     console.print(
         "Next: `joinedup snapshots list` to see the snapshots kept, "
         "`joinedup snapshots show` for row counts per table, "
-        "`joinedup review list` for the pairs waiting for a reviewer, `joinedup views debt "
-        "list` for the households owing more than one creditor (sign in as the revenues "
-        "officer or the housing association and open One view of debt), `joinedup marts list` "
+        "`joinedup review list` for the pairs waiting for a reviewer, `joinedup marts list` "
         "for the dashboards' marts (sign in as the analyst or the inclusion officer and open "
         "Dashboards), `joinedup opendata list` for the open datasets (served without sign-in "
         "at /open-data/, with the transparency page at /open-data/transparency/).\n"
@@ -88,6 +115,8 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         f"Reports: {settings.reports_dir}",
         highlight=False,
     )
+    if not skip_link:  # the single views stand on the person index
+        console.print(single_views_guide(), highlight=False)
     if serve if serve is not None else sys.stdout.isatty():
         console.rule("The Family Context web app")
         from joinedup.commands.serve import serve as serve_app

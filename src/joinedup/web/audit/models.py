@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "spd_outcome": "Recorded a single person discount review outcome",
     "debt_list": "Opened the one view of debt list",
     "debt_view": "Opened a household's debts",
+    "debt_person_view": "Opened a person's debts",
     "gp_alert_sent": "A GP alert was sent to a practice",
     "gp_alerts_view": "Opened a practice's GP alerts",
     "gp_alerts_export": "Exported a practice's GP alerts",

@@ -12,7 +12,8 @@ for it they see nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import duckdb
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,10 +34,11 @@ from joinedup.views.debt import (
     queue,
     scoped,
 )
+from joinedup.views.debt_person import find_debtor
 from joinedup.web.accounts.models import Profile
 from joinedup.web.accounts.reason import requires_capability
 from joinedup.web.accounts.roles import role_of
-from joinedup.web.audit.record import record
+from joinedup.web.audit.record import PERSON_ID_RE, record
 from joinedup.web.core.snapshot_cache import SnapshotCache
 
 PURPOSE = "debt_recovery"
@@ -48,6 +50,7 @@ NO_PARTNER = ("Your account is not linked to a partner organisation with a data 
               "organisation (joinedup web add-user NAME --role housing_association --team "
               "ha_pennine_vale).")
 Built = tuple[list[HouseholdDebts], dict[str, dict[str, Any]]]
+Found = TypeVar("Found")
 
 
 def _build(con: duckdb.DuckDBPyConnection) -> Built:
@@ -115,20 +118,9 @@ def debt_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires_debt
 def household(request: HttpRequest, key: str) -> HttpResponse:
-    try:
-        _, (households, agreements) = CACHE.get()
-    except JoinedUpError as exc:
-        raise Http404("No such household") from exc
-    scope, agreement = _scope(request, agreements)
-    if scope is None:
-        raise Http404("No such household")
-    try:
-        found = find_household(scoped(households, scope), key)
-    except JoinedUpError as exc:
-        # Outside the user's scope looks exactly like no such household: keys cannot be probed.
-        raise Http404("No such household") from exc
+    found, scope, agreement = _find(request, key, find_household)
     people = [p.person_id for p in found.people]
-    record(request, "debt_view", people[0] if people else None, household=found.key,
+    record(request, "debt_view", _audited(people[0]) if people else None, household=found.key,
            creditor=scope.creditor_source or "all", person_ids=people,
            debts=[d.debt_id for d in found.debts])
     return render(request, "debt/household.html", {
@@ -136,3 +128,43 @@ def household(request: HttpRequest, key: str) -> HttpResponse:
         "flags": [FLAG_LABELS[f] for f in found.flags],
         "people": [{"p": p, "flags": [FLAG_LABELS[f] for f in p.flags]} for p in found.people],
     })
+
+
+@require_GET
+@requires_debt
+def person(request: HttpRequest, pid: str) -> HttpResponse:
+    """One person's debts, cut to the user's scope like their household's page: a person
+    outside it (a partner's non-tenant, or a tenant who owes the partner nothing) is 404."""
+    found, scope, agreement = _find(request, pid, find_debtor)
+    record(request, "debt_person_view", _audited(pid), household=found.household.key,
+           creditor=scope.creditor_source or "all", person_ids=[pid],
+           debts=[d.debt_id for d in found.debts])
+    return render(request, "debt/person.html", {
+        "d": found, "h": found.household, "partner": scope.partner, "agreement": agreement,
+        "flags": [FLAG_LABELS[f] for f in found.household.flags],
+        "own_flags": [FLAG_LABELS[f] for f in found.person.flags],
+    })
+
+
+def _find(request: HttpRequest, key: str,
+          finder: Callable[[list[HouseholdDebts], str], Found],
+          ) -> tuple[Found, DebtScope, dict[str, Any] | None]:
+    """A household or a person in what the user may see, with their scope and agreement.
+    Outside the scope looks exactly like not there (404), so keys and ids cannot be probed."""
+    try:
+        _, (households, agreements) = CACHE.get()
+    except JoinedUpError as exc:
+        raise Http404("Not found") from exc
+    scope, agreement = _scope(request, agreements)
+    if scope is None:
+        raise Http404("Not found")
+    try:
+        return finder(scoped(households, scope), key), scope, agreement
+    except JoinedUpError as exc:
+        raise Http404("Not found") from exc
+
+
+def _audited(person_id: str) -> str | None:
+    """The person id the audit row is keyed on: a person index id; a debtor record the
+    matching left unlinked ("source:record") has none, and is named in the detail."""
+    return person_id if PERSON_ID_RE.match(person_id) else None
