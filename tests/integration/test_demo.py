@@ -30,6 +30,12 @@ def test_demo_generates_ingests_and_reports(home: Path) -> None:
     plan = home / "reports" / "workforce" / "synthetic-borough"
     assert (plan / "workforce_plan.xlsx").is_file() and (plan / "gap_by_quarter.csv").is_file()
     assert "Family Context web app" not in result.output  # not a terminal: no server
+    # It ends naming each single view, its page and the demo account that opens it.
+    for named in ("One view of debt: /debt/ as demo-revenues-officer",
+                  "single person discount review: /spd/ as demo-revenues-officer",
+                  "GP alerts (practice P88600): /gp-alerts/ as demo-gp-practice",
+                  "held for review: /gp-alerts/review/ as demo-childrens-social-worker"):
+        assert named in result.output, named
 
     snapshots = home / "warehouse" / "snapshots"
     linked = (snapshots / "CURRENT").read_text().strip()
