@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -31,17 +32,18 @@ SINGLE_VIEWS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 
 
-def single_views_guide() -> str:
-    """The closing lines that name each single view and how to reach it."""
+def single_views_guide(home: Path = Path("data"), sources: Path = Path("data/sources")) -> str:
+    """The closing lines that name each single view and how to reach it; the benchmark's
+    command names the demo's own data home and extracts."""
     lines = ["The single views: sign in as the account named (the web app's demo accounts: "
              "`joinedup serve --demo-users` prints their passwords, as the demo does below when "
              "it serves), give a reason for access and follow the link on the home page."]
     for name, path, roles, cli in SINGLE_VIEWS:
         accounts = " or ".join("demo-" + role.replace("_", "-") for role in roles)
         lines.append(f"- {name}: {path} as {accounts}; `{cli}`.")
-    lines.append("- Their figures: `.venv/bin/python bench/single_views.py --home data "
-                 "--borough data/sources` (SPD precision, GP alerts to the wrong child, the "
-                 "debt queue).")
+    lines.append(f"- Their figures: `.venv/bin/python bench/single_views.py --home {home} "
+                 f"--borough {sources}` (SPD precision, GP alerts to the wrong child, the debt "
+                 "queue).")
     return "\n".join(lines)
 
 
@@ -116,7 +118,7 @@ def command(ctx: click.Context, people: int | None, seed: int | None, skip_link:
         highlight=False,
     )
     if not skip_link:  # the single views stand on the person index
-        console.print(single_views_guide(), highlight=False)
+        console.print(single_views_guide(settings.home, settings.sources_dir), highlight=False)
     if serve if serve is not None else sys.stdout.isatty():
         console.rule("The Family Context web app")
         from joinedup.commands.serve import serve as serve_app
