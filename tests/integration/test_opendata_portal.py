@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from jsonld_check import dcat_ap_problems, schema_org_problems
 from openapi_check import validate_response
 
 from joinedup.config import get_settings
@@ -302,6 +303,52 @@ def test_dcat_ap_catalogue_has_the_mandatory_properties(portal: Path) -> None:
     assert "Office for National Statistics" in demand["dct:rights"]["dct:title"]
 
 
+def test_metadata_is_valid_against_the_published_vocabularies(portal: Path) -> None:
+    """DCAT-AP read as RDF: every term defined by DCAT, DCMI Terms, FOAF or SKOS, DCAT-AP
+    3.0.0's counts and classes, typed dates; schema.org: every type and property defined."""
+    catalogue = Client().get("/open-data/catalogue.jsonld").json()
+    assert dcat_ap_problems(catalogue) == []
+    demand = next(d for d in catalogue["dcat:dataset"]
+                  if d["dct:identifier"] == "childrens-social-care-demand")
+    assert demand["dct:temporal"]["dcat:startDate"] == {"@value": "2012", "@type": "xsd:gYear"}
+    send = next(d for d in catalogue["dcat:dataset"] if d["dct:identifier"] == "send-20-weeks")
+    assert send["dcat:distribution"][0]["dcat:mediaType"]["@id"] == (
+        "http://www.iana.org/assignments/media-types/text/csv")
+    for name in load_specs():
+        body = Client().get(f"/open-data/datasets/{name}/").content.decode()
+        block = re.search(r'<script type="application/ld\+json" id="schema-org">(.*?)</script>',
+                          body, re.S)
+        assert block is not None, name
+        assert schema_org_problems(json.loads(block.group(1))) == [], name
+
+
+def test_the_vocabulary_checks_catch_what_a_harvester_would_reject(portal: Path) -> None:
+    """The checks above can fail: a misspelt term, a key the context does not map, text
+    where a resource is due, an untyped or ill-typed date, a missing mandatory property."""
+    catalogue = Client().get("/open-data/catalogue.jsonld").json()
+    dataset = catalogue["dcat:dataset"][0]
+    dataset["dcat:distribution"][0]["dcat:accessUrl"] = dataset["dcat:distribution"][0].pop(
+        "dcat:accessURL")
+    dataset["title"] = "no prefix"
+    dataset["dcat:distribution"][1]["dcat:mediaType"] = "text/csv"
+    dataset["dcat:landingPage"] = "http://testserver/open-data/"
+    dataset["dct:modified"] = "yesterday"
+    periods = next(d for d in catalogue["dcat:dataset"] if "dct:temporal" in d)
+    periods["dct:temporal"]["dcat:endDate"] = {"@value": "2024-25", "@type": "xsd:gYear"}
+    del catalogue["dct:publisher"]
+    problems = "\n".join(dcat_ap_problems(catalogue))
+    for expected in ("accessUrl: not a term of", "accessURL: at least 1 needed",
+                     "title: not mapped to an IRI", "text/csv is not a dct:MediaType",
+                     "landingPage: 'http://testserver/open-data/' is text",
+                     "modified: 'yesterday' is not a typed date",
+                     "'2024-25' is not a valid xsd:gYear", "dct:publisher: at least 1 needed"):
+        assert expected in problems, (expected, problems)
+    page = {"@context": "https://schema.org", "@type": "Datasets", "name": "n",
+            "distribution": [{"@type": "DataDownload", "contentURL": "http://x/"}]}
+    assert schema_org_problems(page) == ["@type Datasets: not a schema.org type",
+                                         "contentURL: not a schema.org property"]
+
+
 def test_a_failed_refresh_keeps_the_data_and_says_so(portal: Path) -> None:
     store_for(get_settings()).fail("stockport-areas", "Source failed: geo/ is missing",
                                    T0 + dt.timedelta(days=1))
@@ -311,6 +358,11 @@ def test_a_failed_refresh_keeps_the_data_and_says_so(portal: Path) -> None:
     detail = Client().get(f"{API}/datasets/stockport-areas").json()
     assert detail["refresh_failed"] and "geo/ is missing" in detail["refresh_message"]
     assert detail["rows"] == 191
+    # The changelog on the page: the version built, then the failed refresh.
+    changes = body[body.index(">Changes<"):]
+    assert f"new version {detail['version']}" in changes
+    assert "refresh failed (Source failed: geo/ is missing)" in changes
+    assert changes.index("refresh failed") < changes.index("new version")  # newest first
 
 
 def test_transparency_page_is_generated_from_the_register_and_the_audit_log(

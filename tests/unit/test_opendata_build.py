@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from joinedup.errors import DisclosureError, OpenDataError
 from joinedup.opendata.build import build_all
@@ -229,3 +231,47 @@ def test_an_empty_residents_mart_says_to_run_the_link(tmp_path: Path):
     empty = MartTable(tuple(residents_rows()[0]), [], False, "SNAP1")
     outcome = build_all([spec], BuildContext(None, lambda _: empty), Store(tmp_path), T0)[0]
     assert not outcome.ok and not outcome.refused and "joinedup link" in outcome.message
+
+
+RATES = "children-in-need-and-looked-after-rates-by-ward"
+
+
+@st.composite
+def ward_stocks(draw: st.DrawFn) -> list[dict[str, object]]:
+    """The child_rates mart summed by ward: many small counts, CLA within CIN."""
+    rows = []
+    for i in range(draw(st.integers(2, 7))):
+        children = draw(st.one_of(st.integers(0, 8), st.integers(9, 3000)))
+        cin = draw(st.one_of(st.integers(0, 6), st.integers(0, 120)))
+        cla = draw(st.integers(0, cin))
+        rows.append({"financial_year": "2025-26", "ward_code": f"E0500000{i}",
+                     "ward_name": f"Ward {i}", "children_in_need": cin,
+                     "children_looked_after": cla, "children": children})
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ward_stocks(), rounding=st.sampled_from([None, 5]))
+def test_a_rate_per_10000_reveals_no_hidden_count(rows: list[dict[str, object]],
+                                                  rounding: int | None) -> None:
+    """The shipped rates dataset: a rate is published only beside both of its counts and is
+    exactly their quotient, so it says nothing the published counts do not (a rate beside a
+    hidden count, or worked out from the true counts, would give the count away: rate x
+    children / 10,000). With rounding the rate is of the rounded counts."""
+    spec = load_specs()[RATES]
+    if rounding is not None:
+        spec = spec.model_copy(update={"disclosure": spec.disclosure.model_copy(
+            update={"rounding": rounding})})
+    published = protect_rows(spec, rows)
+    truth = {r["ward_code"]: r for r in rows}
+    for row in published:
+        for name, rate in spec.disclosure.rates.items():
+            num, den = row[rate.numerator], row[rate.denominator]
+            assert num is None or num == 0 or num >= 5
+            if num is None or den in (None, 0):
+                assert row[name] is None, (row, name)
+            else:
+                assert row[name] == round(num / den * 10_000, 1)
+        if rounding is None and row["ward_code"] in truth:
+            for column in ("children_in_need", "children_looked_after", "children"):
+                assert row[column] in (None, truth[row["ward_code"]][column])

@@ -6,10 +6,14 @@ DCAT-AP's mandatory properties: a Catalogue has ``dct:title``, ``dct:description
 Distribution ``dcat:accessURL``; an Agent ``foaf:name``. Google's Dataset guidance needs
 ``name`` and ``description`` (50 to 5,000 characters). Recommended properties are filled too:
 licence, keywords, theme, spatial and temporal coverage, modified, download URLs and formats.
+Every linked resource carries the class DCAT-AP 3.0 gives its property's range (a theme is a
+``skos:Concept`` with its label, a media type a ``dct:MediaType`` from IANA's register, a
+licence a ``dct:LicenseDocument``...), and period bounds are typed dates or years.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,9 +23,11 @@ DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 FORMATS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 
 # DCAT-AP wants a theme and an update frequency as concepts from the EU's authority tables
 # (data-theme, frequency), not free text: the topic stays readable as a keyword.
@@ -30,6 +36,11 @@ FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 THEMES = {"Education": "EDUC", "Special educational needs and disabilities": "EDUC",
           "Geography": "REGI", "Children's social care workforce": "GOVE"}
 DEFAULT_THEME = "SOCI"  # Population and society
+# The authority tables' English labels (skos:prefLabel, which DCAT-AP asks of a concept).
+THEME_LABELS = {"EDUC": "Education, culture and sport", "REGI": "Regions and cities",
+                "GOVE": "Government and public sector", "SOCI": "Population and society"}
+FREQUENCY_LABELS = {"ANNUAL": "annual", "MONTHLY": "monthly", "WEEKLY": "weekly",
+                    "DAILY": "daily", "IRREG": "irregular"}
 
 
 def theme_iri(topic: str) -> str:
@@ -47,6 +58,38 @@ def frequency_iri(update_frequency: str) -> str:
     return FREQUENCY + "IRREG"
 
 
+def _concept(iri: str, label: str, kind: str = "skos:Concept") -> dict[str, Any]:
+    return {"@id": iri, "@type": kind, "skos:prefLabel": {"@value": label, "@language": "en"}}
+
+
+def period_bounds(period: str) -> tuple[str, str, str] | None:
+    """The first and last day a period label covers, as ISO 8601, and the XSD type that fits:
+    2024 is a year (xsd:gYear), 2024-25 a financial year (1 April to 31 March), 2024/25 an
+    academic year (1 September to 31 August), 2026-11-30 a day. None for anything else."""
+    if re.fullmatch(r"\d{4}", period):
+        return period, period, "xsd:gYear"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+        return period, period, "xsd:date"
+    found = re.fullmatch(r"(\d{4})([-/])\d{2}", period)
+    if found is None:
+        return None
+    year = int(found.group(1))
+    if found.group(2) == "-":
+        return f"{year}-04-01", f"{year + 1}-03-31", "xsd:date"
+    return f"{year}-09-01", f"{year + 1}-08-31", "xsd:date"
+
+
+def _coverage(periods: Sequence[str]) -> tuple[str, str, str] | None:
+    """The span of the first to the last period, when both are periods we can date."""
+    first, last = period_bounds(periods[0]), period_bounds(periods[-1])
+    if first is None or last is None:
+        return None
+    kind = first[2] if first[2] == last[2] else "xsd:date"
+    start = first[0] if kind == first[2] else f"{first[0]}-01-01"
+    end = last[1] if kind == last[2] else f"{last[1]}-12-31"
+    return start, end, kind
+
+
 # url_for(kind, name, fmt) -> an absolute URL: the web decides where things live.
 UrlFor = Callable[[str, str, str], str]
 
@@ -61,18 +104,22 @@ def _agent(name: str) -> dict[str, Any]:
 
 def dcat_dataset(e: Entry, url_for: UrlFor) -> dict[str, Any]:
     s = e.spec
-    node: dict[str, Any] = {
-        "@id": url_for("page", s.name, ""),
+    theme, frequency = theme_iri(s.topic), frequency_iri(s.update_frequency)
+    licence = {"@id": s.licence_url, "@type": "dct:LicenseDocument"}
+    node: dict[str, Any] = {  # the dataset is not its page: the page is its landing page
+        "@id": url_for("page", s.name, "") + "#dataset",
         "@type": "dcat:Dataset",
         "dct:identifier": s.name,
         "dct:title": s.title,
         "dct:description": s.description,
         "dct:publisher": _agent(s.publisher),
         "dcat:keyword": [s.topic, *s.keywords],
-        "dcat:theme": {"@id": theme_iri(s.topic)},
-        "dct:accrualPeriodicity": {"@id": frequency_iri(s.update_frequency)},
-        "dcat:landingPage": {"@id": url_for("page", s.name, "")},
-        "dct:license": {"@id": s.licence_url},
+        "dcat:theme": _concept(theme, THEME_LABELS[theme.rsplit("/", 1)[1]]),
+        "dct:accrualPeriodicity": _concept(frequency,
+                                           FREQUENCY_LABELS[frequency.rsplit("/", 1)[1]],
+                                           "dct:Frequency"),
+        "dcat:landingPage": {"@id": url_for("page", s.name, ""), "@type": "foaf:Document"},
+        "dct:license": licence,
         **({"dct:rights": {"@type": "dct:RightsStatement", "dct:title": s.attribution}}
            if s.attribution else {}),
         "dcat:distribution": [{
@@ -80,17 +127,20 @@ def dcat_dataset(e: Entry, url_for: UrlFor) -> dict[str, Any]:
             "dct:title": f"{s.title} ({fmt.upper()})",
             "dcat:accessURL": {"@id": url_for("download", s.name, fmt)},
             "dcat:downloadURL": {"@id": url_for("download", s.name, fmt)},
-            "dcat:mediaType": FORMATS[fmt],
-            "dct:license": {"@id": s.licence_url},
+            "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + FORMATS[fmt],
+                               "@type": "dct:MediaType"},
+            "dct:license": licence,
         } for fmt in formats_of(e)],
     }
     if e.published is not None:
         node["dct:modified"] = {"@value": e.published.built_at.isoformat(),
                                 "@type": "xsd:dateTime"}
-    periods = e.periods
-    if periods:
-        node["dct:temporal"] = {"@type": "dct:PeriodOfTime", "dcat:startDate": periods[0],
-                                "dcat:endDate": periods[-1]}
+    span = _coverage(e.periods) if e.periods else None
+    if span is not None:
+        start, end, kind = span
+        node["dct:temporal"] = {"@type": "dct:PeriodOfTime",
+                                "dcat:startDate": {"@value": start, "@type": kind},
+                                "dcat:endDate": {"@value": end, "@type": kind}}
     if s.geography:
         node["dct:spatial"] = {"@type": "dct:Location", "dct:title": e.geography}
     return node
@@ -100,14 +150,15 @@ def dcat_catalogue(entries: Sequence[Entry], url_for: UrlFor, *, title: str,
                    publisher: str) -> dict[str, Any]:
     return {
         "@context": DCAT_CONTEXT,
-        "@id": url_for("catalogue", "", ""),
+        "@id": url_for("catalogue", "", "") + "#catalogue",
         "@type": "dcat:Catalog",
         "dct:title": title,
         "dct:description": ("Aggregated, disclosure-controlled datasets published by "
                             f"{publisher}, refreshed by every pipeline run."),
         "dct:publisher": _agent(publisher),
-        "foaf:homepage": {"@id": url_for("catalogue", "", "")},
-        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/ENG"},
+        "foaf:homepage": {"@id": url_for("catalogue", "", ""), "@type": "foaf:Document"},
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/ENG",
+                         "@type": "dct:LinguisticSystem"},
         "dcat:dataset": [dcat_dataset(e, url_for) for e in entries],
     }
 
@@ -140,10 +191,9 @@ def schema_org(e: Entry, url_for: UrlFor, catalogue_title: str) -> dict[str, Any
         node["creditText"] = s.attribution
     if e.published is not None:
         node["dateModified"] = e.published.built_at.isoformat()
-    periods = e.periods
-    if periods:
-        node["temporalCoverage"] = (f"{periods[0]}/{periods[-1]}" if len(periods) > 1
-                                    else periods[0])
+    span = _coverage(e.periods) if e.periods else None
+    if span is not None:  # ISO 8601: a year, a day, or an interval of them
+        node["temporalCoverage"] = span[0] if span[0] == span[1] else f"{span[0]}/{span[1]}"
     if s.geography:
         node["spatialCoverage"] = {"@type": "Place", "name": e.geography}
     return node
