@@ -27,6 +27,7 @@ from joinedup.web.audit.record import append
 from joinedup.web.opendata import served
 
 pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "open-data.md"
 T0 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 API = "/open-data/api/v1"
 
@@ -248,6 +249,19 @@ def test_synthetic_residents_by_lsoa_page_map_and_api(portal: Path) -> None:
             assert row[band] is None or row[band] == 0 or row[band] >= 5
     geo = client.get("/open-data/datasets/residents-by-lsoa-and-age.geojson").json()
     assert sum(1 for f in geo["features"] if f["geometry"]) == 4
+
+
+def test_the_documented_api_examples_answer(portal: Path) -> None:
+    """Every curl example in docs/open-data.md, as a newcomer would paste it."""
+    urls = re.findall(r"curl (?:-O )?'http://127\.0\.0\.1:8000(/open-data/[^']+)'",
+                      DOCS.read_text(encoding="utf-8"))
+    assert len(urls) >= 5
+    client = Client()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        if "/rows" in url:
+            assert response.json()["rows"], url
 
 
 def test_api_conditional_get_and_cors_preflight(portal: Path) -> None:
