@@ -97,6 +97,37 @@ def single_views_server(tmp_path_factory: pytest.TempPathFactory,
     settings = Settings(home=root / "home")
     run_ingest(root / "borough" / "sources.yaml", settings)
     link_warehouse(settings)
+    hold_one_gp_alert(root / "home")
     with serve_home(root / "home") as server:
         yield server
+
+
+HELD_CONFIDENCE = 0.9  # below the 0.95 at which GP alerts are sent
+
+
+def hold_one_gp_alert(home: Path) -> None:
+    """Every match on the synthetic borough is sure, so no GP alert would wait for review:
+    weaken one child's GP registration match in the served snapshot, as a doubtful match
+    would be, so the reviewers' pages have one alert to decide. The child is at a practice
+    other than the busiest (which the practice's test reads) and the demo's P88600."""
+    from collections import Counter
+
+    import duckdb
+
+    from joinedup.views.gp_alerts import gp_alerts
+    from joinedup.warehouse.snapshots import SnapshotStore
+
+    store = SnapshotStore(home / "warehouse" / "snapshots")
+    current = store.current_id()
+    assert current is not None
+    with duckdb.connect(str(store.path(current))) as con:
+        sent = [a for a in gp_alerts(con) if a.decision == "send"]
+        busiest = Counter(a.practice for a in sent).most_common(1)[0][0]
+        pick = next(a for a in sent if a.practice not in (busiest, "P88600")
+                    and a.kind == "started")
+        source, record = pick.registration_record
+        con.execute("UPDATE person_link SET match_probability = ? WHERE source = ? AND "
+                    "source_record_id = ?", [HELD_CONFIDENCE, source, record])
+        held = [a for a in gp_alerts(con) if a.decision == "review"]
+    assert [a.person_id for a in held] == [pick.person_id], held
 

@@ -1,6 +1,6 @@
 """The single views in a real browser, with axe-core (WCAG 2.2 A and AA) on every page and
 state: a revenues officer reviews a single person discount and records an outcome; a GP
-practice reads its alerts."""
+practice reads its alerts; a children's social worker decides a GP alert held for review."""
 
 from __future__ import annotations
 
@@ -108,7 +108,10 @@ def test_a_practice_reads_its_gp_alerts(spage: Any, spd_server: Server) -> None:
     assert_accessible(page)
 
 
-def test_a_reviewer_finds_the_gp_alerts_held_for_review(spage: Any, spd_server: Server) -> None:
+def test_a_reviewer_decides_a_gp_alert_held_for_review(spage: Any, spd_server: Server) -> None:
+    """One alert is held (conftest.hold_one_gp_alert weakens its match): a children's social
+    worker reaches it from the home page, gives a record-matching reason, opens it, is told
+    to choose, calls the two records the same child, and the list is empty again."""
     page = spage
     sign_in(page, spd_server, "childrens_social_worker")
     _click(page, "link", "GP alerts held for review")
@@ -117,7 +120,23 @@ def test_a_reviewer_finds_the_gp_alerts_held_for_review(spage: Any, spd_server: 
     page.get_by_label("Checking whether records belong to one person (clerical review)").check()
     _click(page, "button", "Continue")
     assert page.get_by_role("heading", name="GP alerts held for review").is_visible()
-    # Every match on the synthetic borough is sure, so nothing waits (decisions are tested
-    # in tests/integration/test_web_gp_alerts.py).
+    table = page.get_by_role("table")
+    assert table.get_by_role("link").count() == 1
+    assert table.get_by_text("90.0%").is_visible()  # the weakened match's confidence
+    assert_accessible(page)
+
+    table.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Are these two records the same child?").is_visible()
+    assert page.get_by_role("term").filter(has_text="The two records").is_visible()
+    assert_accessible(page)
+    _click(page, "button", "Record decision")  # no choice made
+    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+    page.get_by_label("Yes, the same child: send the alert to the practice").check()
+    _click(page, "button", "Record decision")
+    assert page.get_by_role("heading", name="GP alerts held for review").is_visible()
     assert page.get_by_text("No alerts are waiting for review").is_visible()
     assert_accessible(page)
