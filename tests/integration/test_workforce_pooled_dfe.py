@@ -12,7 +12,9 @@ import pytest
 from joinedup.config import get_settings
 from joinedup.reference.panel import load_panel
 from joinedup.web.workforce import runs
+from joinedup.workforce.pooled_backtest import run_backtest, score
 from joinedup.workforce.pooled_plan import assess, backtest_origins
+from joinedup.workforce.regions import find_region, load_regions
 
 
 def test_panel_holds_every_council_as_published(reference_data: Path) -> None:
@@ -43,7 +45,21 @@ def test_all_council_verdicts_keep_naive_where_the_pooled_model_does_not_win(
         assert 0.9 < found.relative < 1.05
         assert found.model == "naive"
         assert found.pooled.forecasts > 700
-        assert 0.7 <= found.pooled.coverage <= 0.9
+
+
+def test_eighty_percent_intervals_cover_75_to_85_percent_of_backtest_actuals(
+        reference_data: Path) -> None:
+    # The issue's target, for all councils and for the ten councils consulted. Before the
+    # intervals came from out-of-sample errors, FTE covered 0.74 (all) and 0.72 (the ten).
+    panel = load_panel(reference_data)
+    region = find_region("Cheshire and Merseyside", load_regions())
+    ten = [i for name in region.members if (i := panel.find(name)) is not None]
+    assert len(ten) == 10
+    for measure in ("referrals", "sw_fte"):
+        bt = run_backtest(panel, measure, backtest_origins(panel, measure))
+        for rows in (None, ten):
+            for model in ("pooled", "naive"):
+                assert 0.75 <= score(bt, model, rows).coverage <= 0.85, (measure, rows, model)
 
 
 def test_a_council_plan_says_how_each_forecast_was_chosen(
@@ -57,6 +73,16 @@ def test_a_council_plan_says_how_each_forecast_was_chosen(
     rows = {row["need"]: row for row in stored.tables["backtest"]}
     assert "all-council backtest" in rows["referral"]["method"]
     assert "not used" in rows["referral"]["method"]
+    # Naive kept, with the interval and coverage of the all-council backtest.
+    naive = assess(load_panel(reference_data))["referral"].naive
+    assert rows["referral"]["model"] == "naive"
+    assert rows["referral"]["interval_coverage"] == round(naive.coverage, 3)
+    demand = stored.file("demand.csv")
+    assert demand is not None
+    halton = [line.split(",") for line in demand.read_text().splitlines()
+              if line.startswith("Halton,referral,")]
+    last = next(float(r[4]) for r in reversed(halton) if r[3] == "actual")
+    assert {float(r[4]) for r in halton if r[3] == "forecast"} == {last}
     assert rows["open_looked_after"]["method"] == "this series' own rolling-origin backtest"
     backtest_csv = stored.file("backtest.csv")
     assert backtest_csv is not None and "all-council backtest" in backtest_csv.read_text()

@@ -10,7 +10,12 @@ import pytest
 
 from joinedup.reference.panel import Panel
 from joinedup.workforce.forecast import Forecast
-from joinedup.workforce.pooled import forecast_naive, forecast_pooled
+from joinedup.workforce.pooled import (
+    SCALE_FLOOR,
+    forecast_naive,
+    forecast_pooled,
+    out_of_sample_errors,
+)
 from joinedup.workforce.pooled_backtest import (
     Backtest,
     chosen,
@@ -115,6 +120,43 @@ def test_intervals_cover_about_eighty_percent_on_a_steady_process() -> None:
     assert np.all(naive.lower < naive.mean) and np.all(naive.mean < naive.upper)
 
 
+def test_naive_interval_is_the_quantiles_of_its_errors_at_the_three_origins_before() -> None:
+    values = _random_walk(60)
+    panel = _panel(values)
+    logs = np.log(values)
+    errors = []
+    for origin in (2021, 2022, 2023):  # forecasts of 2022, 2023 and 2024, all published
+        j = YEARS.index(origin)
+        # s at the origin: the mean absolute log change up to it, never the year forecast.
+        s = np.maximum(np.mean(np.abs(np.diff(logs[:, :j + 1], axis=1)), axis=1), SCALE_FLOOR)
+        errors.append((logs[:, j + 1] - logs[:, j]) / s)
+    lo, hi = np.quantile(np.concatenate(errors), [0.1, 0.9])
+    s_now = np.maximum(np.mean(np.abs(np.diff(logs, axis=1)), axis=1), SCALE_FLOOR)
+    got = forecast_naive(panel, "referrals")
+    np.testing.assert_allclose(got.lower, values[:, -1] * np.exp(lo * s_now))
+    np.testing.assert_allclose(got.upper, values[:, -1] * np.exp(hi * s_now))
+
+
+def test_pooled_interval_comes_from_its_own_forecasts_at_earlier_origins() -> None:
+    values = _reverting(60)
+    panel = _panel(values)
+    expected = []
+    for origin in (2021, 2022, 2023):
+        cut = panel.until(origin)
+        made = forecast_pooled(cut, "referrals").mean
+        logs = np.log(cut.values["referrals"])
+        s = np.maximum(np.mean(np.abs(np.diff(logs, axis=1)), axis=1), SCALE_FLOOR)
+        expected.append((np.log(values[:, YEARS.index(origin) + 1]) - np.log(made)) / s)
+    errors = out_of_sample_errors(panel, "referrals", "pooled")
+    np.testing.assert_allclose(errors, np.concatenate(expected))
+    lo, hi = np.quantile(errors, [0.1, 0.9])
+    got = forecast_pooled(panel, "referrals")
+    logs = np.log(values)
+    s_now = np.maximum(np.mean(np.abs(np.diff(logs, axis=1)), axis=1), SCALE_FLOOR)
+    np.testing.assert_allclose(np.log(got.lower / got.mean), lo * s_now)
+    np.testing.assert_allclose(np.log(got.upper / got.mean), hi * s_now)
+
+
 def _series(area: str, last_year_start: int, values: tuple[float, ...]) -> Series:
     return Series(area, "referral", "year", date(last_year_start - len(values) + 1, 4, 1),
                   values)
@@ -142,7 +184,14 @@ def test_the_plan_uses_the_pooled_model_only_when_it_wins() -> None:
             assert got.relative_mase() == pytest.approx(verdicts["referral"].relative)
             assert "chosen by the all-council backtest" in got.method
         else:
+            # Naive kept: last year's figure with the interval the all-council backtest scored
+            # (its own out-of-sample errors), not the series' own forecaster's.
+            direct = forecast_naive(panel, "referrals")
             assert got.model == "naive" and got.mean == (values[3, -1],) * 3
+            assert got.lower[0] == pytest.approx(direct.lower[3])
+            assert got.upper[0] == pytest.approx(direct.upper[3])
+            assert got.upper[2] - got.lower[2] > got.upper[0] - got.lower[0]
+            assert got.coverage == pytest.approx(verdicts["referral"].naive.coverage)
             assert "not used" in got.method and got.method in got.notes
         # A council outside the panel, or data ending in another year, keeps its own forecast.
         assert run(_series("Elsewhere", 2023, (1.0, 2.0, 3.0)), 1).model == "naive"

@@ -306,7 +306,7 @@ def plan_cmd(source: str | None, counts: Path | None, areas: tuple[str, ...],
 @click.option("--plan", "plan_dir", type=click.Path(file_okay=False, exists=True,
                                                      path_type=Path), default=None,
               help="A region plan's report folder (from `joinedup workforce plan --region`) "
-                   "to read the gaps from, instead of making the plan again (about 20 s).")
+                   "to read the gaps from, instead of making the plan again (a few seconds).")
 @click.option("--threshold", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
               help="FTE short that counts as a gap opening.")
 def region_view_cmd(region: str, out: Path, role: str, plan_dir: Path | None,

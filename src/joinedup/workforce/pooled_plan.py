@@ -1,14 +1,17 @@
 """The pooled model in a plan: used for a DfE series only when the all-council backtest says
-it wins, otherwise the series' own forecaster (which keeps "same as last year" unless another
-model clearly beat it), and the plan says which and why.
+it wins, otherwise naive ("same as last year"), the model it was compared with; the plan says
+which and why.
 
 :func:`assess` runs the rolling-origin backtest over every council for each need the pooled
 model can forecast; :func:`pooled_forecaster` wraps a plan's forecaster with that verdict.
 The verdict is the same for every council: a model is trusted for Halton because it beat
-naive over all ~150 councils, not because it was lucky on Halton's seven years.
+naive over all ~150 councils, not because it was lucky on Halton's seven years. Either way the
+forecast and its 80% interval are the ones the all-council backtest scored (the interval from
+the model's own out-of-sample errors, :mod:`joinedup.workforce.pooled`). A series the panel
+cannot forecast (a council not in it, figures ending in another year) keeps its own forecast.
 
-Beyond one year ahead the pooled forecast is carried flat (as naive is), its interval widened
-with the square root of the years ahead: the model is trained on one-year changes only.
+Beyond one year ahead the forecast is carried flat, its interval widened with the square root
+of the years ahead: both models are trained and scored on one-year changes only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import numpy as np
 
 from joinedup.reference.panel import Panel, load_panel
 from joinedup.workforce.forecast import Forecast, forecast
-from joinedup.workforce.pooled import LEVEL, YearAhead, forecast_pooled
+from joinedup.workforce.pooled import LEVEL, YearAhead, forecast_naive, forecast_pooled
 from joinedup.workforce.pooled_backtest import (
     MARGIN,
     Backtest,
@@ -59,11 +62,11 @@ class Verdict:
         figures = (f"all-council backtest ({self.pooled.forecasts} one-year-ahead forecasts, "
                    f"years {years}): pooled MASE {self.pooled.mase:.3f}, naive "
                    f"{self.naive.mase:.3f}, relative {self.relative:.3f}, 80% interval "
-                   f"coverage {self.pooled.coverage:.2f}")
+                   f"coverage {self.pooled.coverage:.2f} pooled, {self.naive.coverage:.2f} naive")
         if self.model == "pooled":
             return f"pooled model across councils, chosen by the {figures}"
-        return (f"pooled model across councils not used: {figures}; it must be at most "
-                f"{1 - MARGIN:.2f} to replace this series' own forecast")
+        return (f"naive (same as last year): pooled model across councils not used: {figures}; "
+                f"it must be at most {1 - MARGIN:.2f} to replace naive")
 
 
 def backtest_origins(panel: Panel, measure: str) -> list[int]:
@@ -95,40 +98,47 @@ def assess(panel: Panel) -> dict[str, Verdict]:
 
 def pooled_forecaster(panel: Panel, verdicts: dict[str, Verdict],
                       fallback: Forecaster | None = None) -> Forecaster:
-    """A plan forecaster: the pooled model where its verdict is "pooled", else ``fallback``."""
+    """A plan forecaster: the model the all-council verdict chose (pooled or naive) for the
+    needs it covers, from the panel; ``fallback`` for other series."""
     other: Forecaster = fallback or (lambda series, horizon: forecast(series, horizon))
-    made: dict[str, YearAhead] = {}
+    made: dict[tuple[str, str], YearAhead] = {}
+
+    def own(series: Series, horizon: int, why: str) -> Forecast:
+        base = other(series, horizon)
+        return replace(base, method=why, notes=(*base.notes, why))
 
     def run(series: Series, horizon: int) -> Forecast:
         found = verdicts.get(series.need)
         if found is None or series.freq != "year":
             return other(series, horizon)
         row = panel.find(series.area)
-        if found.model != "pooled" or row is None or series.end.year + 1 != panel.years[-1]:
-            base = other(series, horizon)
-            why = found.describe() if row is not None else (
-                f"{series.area} is not in the DfE panel; own forecast")
-            return replace(base, method=why, notes=(*base.notes, why))
+        if row is None:
+            return own(series, horizon, f"{series.area} is not in the DfE panel; own forecast")
+        if series.end.year + 1 != panel.years[-1]:
+            return own(series, horizon, f"{series.area}'s figures end in another year than the "
+                       "DfE panel's; own forecast")
         measure = NEED_MEASURES[series.need]
-        if measure not in made:
-            made[measure] = forecast_pooled(panel, measure)
-        ahead = made[measure]
+        key = (found.model, measure)
+        if key not in made:
+            model = forecast_pooled if found.model == "pooled" else forecast_naive
+            made[key] = model(panel, measure)
+        ahead = made[key]
         mean = float(ahead.mean[row])
         if not math.isfinite(mean) or not ahead.last[row] > 0:
-            base = other(series, horizon)
-            why = (f"{found.describe()}; {series.area} lacks the figures it needs, so its own "
-                   "forecast is used")
-            return replace(base, method=why, notes=(*base.notes, why))
+            return own(series, horizon, f"{found.describe()}; {series.area} lacks the figures "
+                       "it needs, so its own forecast is used")
         steps = np.sqrt(np.arange(1, horizon + 1, dtype=np.float64))
         low = np.log(float(ahead.lower[row]) / mean)
         high = np.log(float(ahead.upper[row]) / mean)
+        scored = found.pooled if found.model == "pooled" else found.naive
         return Forecast(
-            series, "pooled", tuple([mean] * horizon),
+            series, found.model, tuple([mean] * horizon),
             tuple(float(v) for v in mean * np.exp(low * steps)),
             tuple(float(v) for v in mean * np.exp(high * steps)), LEVEL,
-            {"pooled": found.pooled.mase, "naive": found.naive.mase}, found.pooled.coverage,
-            (found.describe(), "one year ahead by the pooled model; later years carried flat, "
-             "interval widened with the square root of the years ahead"), found.describe())
+            {"pooled": found.pooled.mase, "naive": found.naive.mase}, scored.coverage,
+            (found.describe(), f"one year ahead by {found.model} with its all-council 80% "
+             "interval; later years carried flat, interval widened with the square root of "
+             "the years ahead"), found.describe())
 
     return run
 

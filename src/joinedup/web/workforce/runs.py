@@ -185,8 +185,8 @@ def make_plan(request: PlanRequest, settings: Settings) -> str:
         if forecaster is None and request.source in ("council", "region"):
             from joinedup.workforce.pooled_plan import dfe_forecaster
 
-            # The pooled model where the all-council backtest says it wins; else each
-            # series' own choice. Either way the backtest table says which and why.
+            # The pooled model where the all-council backtest says it wins; else naive with
+            # its all-council interval. Either way the backtest table says which and why.
             forecaster = dfe_forecaster(_reference(settings))
         result = run_plan(inputs, (BASELINE, *request.scenarios), region=region,
                           forecaster=forecaster)
