@@ -1,7 +1,8 @@
 """A voluntary organisation's monthly return in a real browser: the member (a user whose team
 is the organisation) downloads the template, uploads a return with mistakes and reads the
-cells named, fixes it and sends it; the analyst's next plan shows the organisation, its
-coverage and the early help role. axe-core (WCAG 2.2 A and AA) on every page."""
+cells named, fixes it and sends it; the analyst's plan of the same counts, made before and
+after, changes: the organisation and its coverage appear, and the early help practitioners'
+open cases and available FTE go up. axe-core (WCAG 2.2 A and AA) on every page."""
 
 from __future__ import annotations
 
@@ -39,8 +40,30 @@ def _filled(template: Path, out: Path, rows: list[tuple[object, ...]]) -> Path:
     return out
 
 
+def _plan_tiny_town(page: Any) -> dict[str, float]:
+    """As the signed-in analyst, plan Tiny Town from the counts; the early help
+    practitioners' row of the roles table (open cases at the start, available FTE at the
+    end)."""
+    page.goto("/workforce/")
+    page.get_by_label("A CSV file of counts").check()
+    page.set_input_files("#counts", files=[{"name": "tiny.csv", "mimeType": "text/csv",
+                                            "buffer": _counts()}])
+    page.get_by_role("button", name="Make the plan").click()
+    page.wait_for_url("**/workforce/plan/*/", timeout=120_000)
+    cells = page.locator("#roles tr", has_text="Early help practitioner").locator("td")
+    return {"open_cases": float(cells.nth(1).inner_text()),
+            "available": float(cells.nth(9).inner_text())}
+
+
 def test_vcse_return_from_the_browser_into_the_plan(page: Any, web_server: Server,
                                                     tmp_path: Path) -> None:
+    # The plan before the organisation sends anything: no VCSE table.
+    sign_in(page, web_server, "analyst")
+    before = _plan_tiny_town(page)
+    before_url = page.url
+    assert page.locator("#vcse").count() == 0
+    page.context.clear_cookies()
+
     username, password = _member(web_server)
     page.goto("/")
     page.fill("#username", username)
@@ -82,13 +105,14 @@ def test_vcse_return_from_the_browser_into_the_plan(page: Any, web_server: Serve
 
     page.context.clear_cookies()
     sign_in(page, web_server, "analyst")
-    page.goto("/workforce/")
-    page.get_by_label("A CSV file of counts").check()
-    page.set_input_files("#counts", files=[{"name": "tiny.csv", "mimeType": "text/csv",
-                                            "buffer": _counts()}])
-    page.get_by_role("button", name="Make the plan").click()
-    page.wait_for_url("**/workforce/plan/*/", timeout=120_000)
+    after = _plan_tiny_town(page)
+    # The same request is a new plan once the return is in, and the return changes it: its
+    # families (51 a month, the mean of its last three months) add to early help demand,
+    # and its hours are capacity beside the early help practitioners.
+    assert page.url != before_url
     table = page.locator("#vcse")
     assert ORGANISATION in table.inner_text() and "100%" in table.inner_text()
+    assert after["open_cases"] > before["open_cases"]
+    assert after["available"] > before["available"]
     page.wait_for_selector("#chart-gap-early_help_worker .main-svg")
     assert_accessible(page)
