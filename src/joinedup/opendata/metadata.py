@@ -65,13 +65,14 @@ def _concept(iri: str, label: str, kind: str = "skos:Concept") -> dict[str, Any]
 def period_bounds(period: str) -> tuple[str, str, str] | None:
     """The first and last day a period label covers, as ISO 8601, and the XSD type that fits:
     2024 is a year (xsd:gYear), 2024-25 a financial year (1 April to 31 March), 2024/25 an
-    academic year (1 September to 31 August), 2026-11-30 a day. None for anything else."""
+    academic year (1 September to 31 August), 2026-11-30 a day. None for anything else (a
+    month such as 2024-03 is not a financial year: its second part is not the next year)."""
     if re.fullmatch(r"\d{4}", period):
         return period, period, "xsd:gYear"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
         return period, period, "xsd:date"
-    found = re.fullmatch(r"(\d{4})([-/])\d{2}", period)
-    if found is None:
+    found = re.fullmatch(r"(\d{4})([-/])(\d{2})", period)
+    if found is None or int(found.group(3)) != (int(found.group(1)) + 1) % 100:
         return None
     year = int(found.group(1))
     if found.group(2) == "-":
