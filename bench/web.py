@@ -58,8 +58,8 @@ sys.path.insert(0, str(HERE))
 
 from context_scale import ensure_snapshot  # noqa: E402  (bench scripts are not a package)
 from joinedup.config import Settings  # noqa: E402
+from joinedup.linkage.frequencies import tf_columns  # noqa: E402
 from joinedup.linkage.model import load_model  # noqa: E402
-from joinedup.linkage.search_tables import tf_columns  # noqa: E402
 from joinedup.linkage.warehouse_link import (  # noqa: E402
     link_warehouse,
     model_path,

@@ -40,6 +40,7 @@ from splink import DuckDBAPI
 
 from joinedup.config import Settings, get_settings
 from joinedup.context import build_context_tables
+from joinedup.linkage.frequencies import tf_columns
 from joinedup.linkage.model import (
     build_settings,
     load_model,
@@ -47,7 +48,6 @@ from joinedup.linkage.model import (
     present_columns,
     save_model,
 )
-from joinedup.linkage.search_tables import tf_columns
 from joinedup.linkage.state import pair_id
 from joinedup.linkage.warehouse_link import model_path, numbered_records_sql, prepare_numbered
 from joinedup.model.codes import SERVICES

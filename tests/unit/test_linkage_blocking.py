@@ -89,3 +89,23 @@ def test_a_name_is_a_blocking_key_only_while_it_is_rare() -> None:
     # 61 Oliver Smiths are over the cap of 60: no name key; the two Zebedee Quills share three.
     assert "common0" not in keys
     assert len(keys["rare0"]) == 3 and keys["rare0"] == keys["rare1"]
+
+
+def test_records_a_rare_key_no_longer_pairs_are_found() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    # Two known records (ids below N) share a postcode: rare, so blocking paired them. The
+    # day's records bring the postcode to more than the cap: it pairs no one now.
+    rows = [(f"0{n}", "SK1 1AA") for n in range(2)]
+    rows += [(f"N{n:03d}", "SK1 1AA") for n in range(blocking.RARE_KEY_MAX_RECORDS)]
+    rows += [(f"0{n}", "M1 1AE") for n in range(2, 4)]  # stays rare: no one new joins it
+    con.execute("""CREATE TABLE t (unique_id VARCHAR, postcode VARCHAR, dob DATE,
+        postcode_district VARCHAR, name_tokens VARCHAR[], dob_year VARCHAR,
+        forename_key VARCHAR, surname VARCHAR, surname_key VARCHAR, first_name VARCHAR)""")
+    con.executemany("INSERT INTO t (unique_id, postcode) VALUES (?, ?)", rows)
+    lost = con.execute(blocking.rare_keys_lost_sql("t"), {"new_from": "N"}).fetchall()
+    assert sorted(key for (key,) in lost) == ["00", "01"]
+    # With fewer new records the postcode is still rare: nothing was lost.
+    con.execute("DELETE FROM t WHERE unique_id >= 'N005'")
+    assert con.execute(blocking.rare_keys_lost_sql("t"), {"new_from": "N"}).fetchall() == []

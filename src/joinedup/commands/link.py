@@ -77,14 +77,15 @@ def command(retrain: bool, full: bool, threshold: float, max_cluster_size: int,
 
     Writes person_link, person_index (golden records), person_link_pair and review_queue
     into a copy of the current snapshot and switches to it; a failure leaves the current
-    snapshot served. The model is <warehouse>/linkage/model.json (trained on first use or
-    with --retrain).
+    snapshot served. The model is <warehouse>/linkage/model.json, with the term frequencies
+    it scores with beside it (trained on first use or with --retrain).
 
     Person ids are stable from run to run: merges and splits are recorded (see
-    docs/matching.md). A run is incremental (only new or changed records are matched against
-    the people already known) unless --full is given, the model is retrained, review
-    decisions were made since the last run, or most records are new. Review decisions
-    (`joinedup review`) are honoured by every run.
+    docs/matching.md). A run is incremental (only new or changed records are matched, and
+    only the people they can change are clustered again; the people are those a full run
+    gives) unless --full is given, the model is retrained, review decisions were made since
+    the last run, or most records are new. Review decisions (`joinedup review`) are honoured
+    by every run.
     """
     settings = get_settings()
     options = MatchOptions(threshold=threshold, max_cluster_size=max_cluster_size,

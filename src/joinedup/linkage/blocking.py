@@ -77,9 +77,8 @@ _RARE_KEYS = (
 _NAME_TAGS = ("fs", "fk", "s3")
 
 
-def rare_keys_sql(table: str) -> str:
-    """SELECT unique_id, rare_keys (the list of rare key values of each record) over the
-    prepared `table` (a quoted name)."""
+def _keys_sql(table: str) -> str:
+    """SELECT unique_id, key: every value of every rare-key kind each record holds."""
     parts = []
     for tag, column, words in _RARE_KEYS:
         if words is None:
@@ -90,15 +89,39 @@ def rare_keys_sql(table: str) -> str:
                 f"SELECT unique_id, '{tag}' || chr(31) || word || chr(31) || {column} AS key "
                 f"FROM (SELECT unique_id, unnest({words}) AS word, {column} FROM {table} "
                 f"WHERE {column} IS NOT NULL)")
+    return " UNION ALL ".join(parts)
+
+
+def _cap_sql() -> str:
+    """The most records a key (column `key`) may have and still be rare."""
     names = ", ".join(f"'{tag}'" for tag in _NAME_TAGS)
+    return (f"CASE WHEN split_part(key, chr(31), 1) IN ({names}) "
+            f"THEN {NAME_KEY_MAX_RECORDS} ELSE {RARE_KEY_MAX_RECORDS} END")
+
+
+def rare_keys_sql(table: str) -> str:
+    """SELECT unique_id, rare_keys (the list of rare key values of each record) over the
+    prepared `table` (a quoted name)."""
     return f"""
-        WITH k AS ({" UNION ALL ".join(parts)}),
+        WITH k AS ({_keys_sql(table)}),
         rare AS (SELECT key FROM k GROUP BY key
-                 HAVING count(DISTINCT unique_id) BETWEEN 2 AND
-                     CASE WHEN split_part(key, chr(31), 1) IN ({names})
-                          THEN {NAME_KEY_MAX_RECORDS} ELSE {RARE_KEY_MAX_RECORDS} END)
+                 HAVING count(DISTINCT unique_id) BETWEEN 2 AND {_cap_sql()})
         SELECT unique_id, list(DISTINCT key ORDER BY key) AS rare_keys
         FROM k SEMI JOIN rare USING (key) GROUP BY unique_id"""
+
+
+def rare_keys_lost_sql(table: str) -> str:
+    """SELECT unique_id of each record below the id $new_from holding a key that is rare among
+    those records but not once the records from $new_from on are counted: blocking paired
+    such records on that key before the new records came, and pairs them no more."""
+    return f"""
+        WITH k AS ({_keys_sql(table)}),
+        lost AS (SELECT key FROM k GROUP BY key
+                 HAVING count(DISTINCT unique_id) FILTER (WHERE unique_id < $new_from)
+                        BETWEEN 2 AND {_cap_sql()}
+                    AND count(DISTINCT unique_id) > {_cap_sql()})
+        SELECT DISTINCT unique_id FROM k SEMI JOIN lost USING (key)
+        WHERE unique_id < $new_from"""
 
 # Rules for EM training of m probabilities: each leaves the fields it does not use free to
 # vary. They name the compared columns themselves (first_name, not forename_key), so Splink

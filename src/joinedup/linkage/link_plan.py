@@ -1,10 +1,10 @@
 """Deciding how a link run goes: all records afresh, or only the new ones against the index.
 
 An incremental run scores only pairs that involve a record that is new or changed since the
-last run, keeps every known person together (their records are joined as they were) and never
-merges two known people on its own: a new record that looks like both goes to review. That is
-fast, but it cannot notice that two known people are one, nor that a removed record held a
-person together, so a full run is chosen whenever something could have changed that (`choose_mode`).
+last run, clusters again the known people those records can change (`pipeline._region`) and
+keeps every other known person together (their records are joined as they were), so that it
+gives what a full run gives. A full run is chosen when the incremental shortcut is not safe or
+not worth it (`choose_mode`).
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class Constraints:
 def constraints(key_of: Mapping[RecordKey, str], decisions: Sequence[ReviewDecision],
                 known_person: Mapping[str, str]) -> Constraints:
     """Reviewers' decisions (on records still present) and, for an incremental run, every
-    known person's records chained together and anchored to their person id.
+    known person's records anchored to their person id (`run_match` chains them,
+    `anchor_chains`, except where it clusters known people again).
 
     `known_person`: link key -> person id for the unchanged records of known people (empty
     for a full run).
@@ -73,10 +74,17 @@ def constraints(key_of: Mapping[RecordKey, str], decisions: Sequence[ReviewDecis
         if left is None or right is None:
             continue  # a record has left the sources: nothing to decide any more
         (must if decision.decision == "same" else cannot).append((left, right))
+    return Constraints(tuple(must), tuple(cannot), dict(known_person))
+
+
+def anchor_chains(anchors: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each known person's records chained together (as must-links), so that a person whose
+    records were not compared with each other again stays whole."""
     members: dict[str, list[str]] = defaultdict(list)
-    for key, person in known_person.items():
+    for key, person in anchors.items():
         members[person].append(key)
+    chains: list[tuple[str, str]] = []
     for keys in members.values():
         keys.sort()
-        must.extend(itertools.pairwise(keys))
-    return Constraints(tuple(must), tuple(cannot), dict(known_person))
+        chains.extend(itertools.pairwise(keys))
+    return chains

@@ -316,6 +316,35 @@ def with_link_type(settings: dict[str, Any], link_type: LinkType) -> dict[str, A
     return copied
 
 
+def _narrowed(settings: dict[str, Any], condition: str) -> dict[str, Any]:
+    """The settings with `condition` (SQL on the pair's records l and r) added to every
+    blocking rule."""
+    narrowed = []
+    for rule in settings["blocking_rules_to_generate_predictions"]:
+        item = dict(rule) if isinstance(rule, dict) else {"blocking_rule": str(rule)}
+        item["blocking_rule"] = f'({item["blocking_rule"]}) AND {condition}'
+        narrowed.append(item)
+    return {**settings, "blocking_rules_to_generate_predictions": narrowed}
+
+
+def _id_column(settings: dict[str, Any]) -> str:
+    return str(settings.get("unique_id_column_name", "unique_id")).replace('"', '""')
+
+
+def only_region_pairs(settings: dict[str, Any], region_table: str,
+                      new_from: str) -> dict[str, Any]:
+    """The settings with every blocking rule narrowed to pairs of two records below
+    `new_from` that are both listed in `region_table` (its one text column): the known
+    records an incremental run clusters again (`pipeline`), whose pairs with each other
+    it has not scored yet."""
+    literal = new_from.replace("'", "''")
+    table = region_table.replace('"', '""')
+    ids = _id_column(settings)
+    return _narrowed(settings, f"""r."{ids}" < '{literal}' """
+                     f"""AND l."{ids}" IN (SELECT * FROM "{table}") """
+                     f"""AND r."{ids}" IN (SELECT * FROM "{table}")""")
+
+
 def only_new_pairs(settings: dict[str, Any], new_from: str) -> dict[str, Any]:
     """The settings with every blocking rule narrowed to pairs that involve a record whose
     id is at least `new_from`: the pairs an incremental run has not scored before.
@@ -324,11 +353,4 @@ def only_new_pairs(settings: dict[str, Any], new_from: str) -> dict[str, Any]:
     exactly when its right-hand id is at least `new_from`.
     """
     literal = new_from.replace("'", "''")
-    id_column = str(settings.get("unique_id_column_name", "unique_id")).replace('"', '""')
-    narrowed = []
-    for rule in settings["blocking_rules_to_generate_predictions"]:
-        item = dict(rule) if isinstance(rule, dict) else {"blocking_rule": str(rule)}
-        item["blocking_rule"] = (f'({item["blocking_rule"]}) '
-                                 f"AND r.\"{id_column}\" >= '{literal}'")
-        narrowed.append(item)
-    return {**settings, "blocking_rules_to_generate_predictions": narrowed}
+    return _narrowed(settings, f"""r."{_id_column(settings)}" >= '{literal}'""")

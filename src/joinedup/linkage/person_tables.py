@@ -149,6 +149,14 @@ def write_person_link(con: duckdb.DuckDBPyConnection, assignment: IdAssignment,
     """)
 
 
+def _pair_key(alias: str) -> tuple[str, str]:
+    """SQL for a person_link_pair row's pair as (lower, higher) record key, either way round:
+    comparing two pairs is then an equality join, not an OR."""
+    left = f"{alias}.source_l || chr(31) || {alias}.source_record_id_l"
+    right = f"{alias}.source_r || chr(31) || {alias}.source_record_id_r"
+    return f"least({left}, {right})", f"greatest({left}, {right})"
+
+
 def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPyConnection,
                 predictions: str, prior: str | None) -> None:
     """person_link_pair: the scored pairs at or above `REVIEW_FLOOR`, by record keys."""
@@ -169,7 +177,9 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
     """)
     build_con.unregister("link_pairs")
     if prior:
-        # Pairs between records unchanged since the last run were not scored again.
+        (new_lo, new_hi), (old_lo, old_hi) = _pair_key("n"), _pair_key("p")
+        # Pairs between records unchanged since the last run, unless scored again (the
+        # known people an incremental run clusters again, `pipeline._region`).
         build_con.execute(f"""
             INSERT INTO person_link_pair
             SELECT p.* FROM {prior}.person_link_pair AS p
@@ -179,6 +189,8 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
             SEMI JOIN link_records AS r ON r.source = p.source_r
                 AND r.source_record_id = p.source_record_id_r
                 AND r.known_person_id IS NOT NULL
+            ANTI JOIN (SELECT {new_lo} AS lo, {new_hi} AS hi FROM person_link_pair AS n) AS n
+                ON n.lo = {old_lo} AND n.hi = {old_hi}
         """)
 
 

@@ -19,9 +19,12 @@ from splink.internals.exceptions import SplinkException
 
 from joinedup.errors import SourceError
 from joinedup.linkage import guardrails as guardrail_rules
+from joinedup.linkage.blocking import rare_keys_lost_sql
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
+from joinedup.linkage.frequencies import save_frequencies, use_frequencies
 from joinedup.linkage.guardrails import Guardrail
+from joinedup.linkage.link_plan import anchor_chains
 from joinedup.linkage.model import (
     LinkageError,
     LinkType,
@@ -32,6 +35,7 @@ from joinedup.linkage.model import (
     make_linker,
     model_extras,
     only_new_pairs,
+    only_region_pairs,
     present_columns,
     save_model,
     train,
@@ -102,6 +106,20 @@ class MatchOptions:
     new_from: str | None = None
     """Incremental: score only pairs with a record id >= this (ids compare as text), so
     records already linked are not compared with each other again. Needs a saved model."""
+    reconsider: tuple[str, ...] = ()
+    """Incremental, with `known_links`: known records whose people are clustered again in
+    any case (a person that lost a record may have been held together by it)."""
+    frequencies: Path | None = None
+    """Term frequencies saved with `model` (`frequencies.save_frequencies`): used instead of
+    the input's own when the file exists, so the model scores a pair the same way whatever
+    else is in the input. DuckDB engine only."""
+    save_frequencies: Path | None = None
+    """Where to write the input's term frequencies after training a model."""
+    known_links: pa.Table | None = None
+    """Incremental: the links (columns l, r: record ids below `new_from`, scored at or above
+    the threshold by earlier runs) between known records. Given, the known people a new
+    record links to are clustered again with everyone their links reach, as a full run
+    would (`_region`); without, every known person stays as it was."""
     engine: Engine = "duckdb"
     """Where blocked pairs are scored: "duckdb" (this process), or "spark" (Splink's Spark
     backend, `spark_engine`). Standardising, training and clustering run in DuckDB either
@@ -192,13 +210,16 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
             if saved is None or link_type != "dedupe_only":
                 raise LinkageError("incremental matching needs a saved model and one input.")
             settings_input = only_new_pairs(settings_input, options.new_from)
-        db_api = DuckDBAPI(connection=con)
-        linker = make_linker(db_api, [p.table for p in prepared], settings_input)
+        frozen = _frozen_frequencies(options, saved)
+        linker = _linker(con, prepared, settings_input, frozen)
         if saved is None:
             train(linker, present, options.training, [p.rows for p in prepared], say)
             filled = u_from_value_counts(linker, con, [p.table for p in prepared])
             if filled:
                 say(f"u from value counts (no random pair shared one): {'; '.join(filled)}")
+            if options.save_frequencies is not None:
+                save_frequencies(linker, con, linker.misc.save_model_to_json(),
+                                 options.save_frequencies)
         untrained = untrained_levels(linker.misc.save_model_to_json())
         if untrained:
             say(f"{len(untrained)} comparison levels had too few pairs to train and use "
@@ -215,11 +236,18 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         else:
             say("scoring blocked pairs")
             table = linker.inference.predict(warning_mode="never").physical_name
+        anchors = dict(options.anchors or {})
+        if options.new_from is not None and options.known_links is not None:
+            assert saved is not None  # checked with new_from above
+            table, region = _rescore_region(con, prepared, with_link_type(saved, link_type),
+                                            table, options, frozen, say)
+            anchors = {key: person for key, person in anchors.items() if key not in region}
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
                              options.min_average_weight, options.separate_twins,
-                             options.must_link, options.cannot_link, options.anchors,
+                             (*options.must_link, *anchor_chains(anchors)),
+                             options.cannot_link, anchors or None,
                              guardrails=tuple(guardrail_rules.chosen(
                                  present, rules=options.guardrails,
                                  without=options.without_guardrails,
@@ -235,6 +263,134 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None)
+
+
+def _frozen_frequencies(options: MatchOptions, saved: dict[str, Any] | None) -> Path | None:
+    """The saved term frequencies to score with, if a saved model is applied with them."""
+    if saved is None or options.frequencies is None or not options.frequencies.is_file():
+        return None
+    if options.engine != "duckdb":
+        raise LinkageError("term frequencies saved with the model are read on the duckdb "
+                           "engine only: leave out the frequencies or use --engine duckdb.")
+    return options.frequencies
+
+
+def _linker(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
+            settings: Any, frozen: Path | None) -> Any:
+    """A Splink linker over the prepared tables, scoring with the `frozen` frequencies
+    when given."""
+    db_api = DuckDBAPI(connection=con)
+    linker = make_linker(db_api, [p.table for p in prepared], settings)
+    if frozen is not None:
+        use_frequencies(linker, db_api, con, prepared[0].table,
+                        settings if isinstance(settings, dict) else {}, frozen)
+    return linker
+
+
+def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
+            options: MatchOptions) -> set[str]:
+    """The known records an incremental run must cluster again to get what a full run gets.
+
+    A full run's people are decided component by component (the records the links join,
+    `resolve`), so the known records to decide again are those in the components that can
+    differ from the last run's. They start from the known records
+    - linked to a new one;
+    - that blocking pairs differently now that the new records are counted (a key no longer
+      rare, `blocking.rare_keys_lost_sql`; a group of identical records a new one joins,
+      `prepare.COPIES_MIN_GROUP`);
+    - given in `options.reconsider` (people who lost a record since);
+    and follow the earlier links, the known people (all their records) and reviewers'
+    same-person decisions until nothing more is reached. Every other component is unchanged.
+    """
+    assert options.new_from is not None and options.known_links is not None
+    anchors = options.anchors or {}
+    must = options.must_link
+    con.register("__jdu_known_links", options.known_links)
+    con.register("__jdu_anchors", pa.table({
+        "k": pa.array(list(anchors), pa.string()),
+        "person": pa.array(["P:" + p for p in anchors.values()], pa.string())}))
+    con.register("__jdu_must", pa.table({"l": pa.array([a for a, _ in must], pa.string()),
+                                         "r": pa.array([b for _, b in must], pa.string())}))
+    try:
+        # Both directions; a person is a node of its own ("P:" and its id), joined to each
+        # of its records, which is one edge per record rather than one per pair.
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE __jdu_edges AS
+            SELECT CAST(l AS VARCHAR) AS a, CAST(r AS VARCHAR) AS b FROM __jdu_known_links
+            UNION ALL SELECT CAST(r AS VARCHAR), CAST(l AS VARCHAR) FROM __jdu_known_links
+            UNION ALL SELECT k, person FROM __jdu_anchors
+            UNION ALL SELECT person, k FROM __jdu_anchors
+            UNION ALL SELECT l, r FROM __jdu_must UNION ALL SELECT r, l FROM __jdu_must""")
+        new_from = {"new_from": options.new_from}
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE __jdu_reached AS
+            SELECT DISTINCT CAST(k AS VARCHAR) AS k FROM (
+                SELECT unique_id_l AS k FROM "{scored}" WHERE match_probability >= $threshold
+                UNION ALL
+                SELECT unique_id_r FROM "{scored}" WHERE match_probability >= $threshold)
+            WHERE k < $new_from""", {**new_from, "threshold": options.threshold})
+        con.execute(f"INSERT INTO __jdu_reached {rare_keys_lost_sql(quote(table))}", new_from)
+        con.execute(f"""
+            INSERT INTO __jdu_reached
+            WITH joined AS (SELECT DISTINCT copy_of FROM {quote(table)}
+                            WHERE unique_id >= $new_from AND copy_of IS NOT NULL)
+            SELECT unique_id FROM {quote(table)}
+            WHERE unique_id < $new_from
+              AND (copy_of IN (SELECT copy_of FROM joined)
+                   OR unique_id IN (SELECT copy_of FROM joined))""", new_from)
+        con.register("__jdu_reconsider", pa.table({
+            "k": pa.array(list(options.reconsider), pa.string())}))
+        try:
+            con.execute("INSERT INTO __jdu_reached SELECT k FROM __jdu_reconsider")
+        finally:
+            con.unregister("__jdu_reconsider")
+        con.execute("CREATE OR REPLACE TEMP TABLE __jdu_reached AS "
+                    "SELECT DISTINCT k FROM __jdu_reached")
+        con.execute("CREATE OR REPLACE TEMP TABLE __jdu_frontier AS SELECT k FROM __jdu_reached")
+        while True:
+            con.execute("""
+                CREATE OR REPLACE TEMP TABLE __jdu_next AS
+                SELECT DISTINCT e.b AS k FROM __jdu_edges AS e
+                JOIN __jdu_frontier AS f ON e.a = f.k
+                ANTI JOIN __jdu_reached AS g ON g.k = e.b""")
+            if int(str(one_row(con, "SELECT count(*) FROM __jdu_next")[0])) == 0:
+                break
+            con.execute("INSERT INTO __jdu_reached SELECT k FROM __jdu_next")
+            con.execute("CREATE OR REPLACE TEMP TABLE __jdu_frontier AS SELECT k FROM __jdu_next")
+        return {str(k) for (k,) in con.execute(
+            "SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:')").fetchall()}
+    finally:
+        for name in ("__jdu_known_links", "__jdu_anchors", "__jdu_must"):
+            con.unregister(name)
+        for name in ("__jdu_edges", "__jdu_reached", "__jdu_frontier", "__jdu_next"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _rescore_region(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
+                    model: dict[str, Any], scored: str, options: MatchOptions,
+                    frozen: Path | None, say: Progress) -> tuple[str, set[str]]:
+    """The new pairs in `scored` and the pairs between the known records of `_region`,
+    scored in DuckDB with the same model (a few thousand records: no engine is needed), as
+    one table; and the region."""
+    assert options.new_from is not None
+    region = _region(con, scored, prepared[0].table, options)
+    if not region:
+        return scored, region
+    say(f"scoring again the pairs of {len(region):,} known records in the people new "
+        "records link to")
+    con.register("__jdu_region_keys", pa.table({"k": pa.array(sorted(region), pa.string())}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE __jdu_region AS "
+                    "SELECT k FROM __jdu_region_keys")
+    finally:
+        con.unregister("__jdu_region_keys")
+    linker = _linker(con, prepared, only_region_pairs(model, "__jdu_region", options.new_from),
+                     frozen)
+    again = linker.inference.predict(warning_mode="never").physical_name
+    con.execute(f"""CREATE OR REPLACE TABLE __jdu_scored AS
+        SELECT * FROM "{scored}" UNION ALL BY NAME SELECT * FROM "{again}" """)
+    con.execute("DROP TABLE IF EXISTS __jdu_region")
+    return "__jdu_scored", region
 
 
 def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],

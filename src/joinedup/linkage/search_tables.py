@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from joinedup.linkage.frequencies import lookup_table, tf_columns
 from joinedup.linkage.model import LinkageError
 from joinedup.linkage.pipeline import MatchRun
 from joinedup.linkage.prepare import quote
@@ -30,17 +31,6 @@ def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str,
                 params: Sequence[object] = ()) -> pa.Table:
     """A query's whole result as an Arrow table."""
     return con.sql(sql, params=list(params)).to_arrow_table()
-
-
-def tf_columns(model: Mapping[str, Any]) -> list[str]:
-    """The prepared columns a model adjusts for term frequency."""
-    found: dict[str, None] = {}
-    for comparison in model.get("comparisons", []):
-        for level in comparison.get("comparison_levels", []):
-            column = level.get("tf_adjustment_column")
-            if column:
-                found.setdefault(str(column), None)
-    return list(found)
 
 
 def _splink_tf_table(con: duckdb.DuckDBPyConnection, column: str, tf_column: str) -> str | None:
@@ -61,8 +51,13 @@ def _splink_tf_table(con: duckdb.DuckDBPyConnection, column: str, tf_column: str
 def _term_frequencies(con: duckdb.DuckDBPyConnection, prepared: str,
                       columns: Sequence[str], prefix: str) -> pa.Table:
     parts = []
+    frozen = {str(name) for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__jdu_tf_')"
+    ).fetchall()}
     for column in columns:
-        table = _splink_tf_table(con, column, prefix + column)
+        # The frequencies saved with the model, when the run scored with them.
+        table = (lookup_table(column) if lookup_table(column) in frozen
+                 else _splink_tf_table(con, column, prefix + column))
         if table is not None:
             sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
                    f"CAST({quote(prefix + column)} AS DOUBLE) AS tf FROM {quote(table)}")

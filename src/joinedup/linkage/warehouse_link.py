@@ -16,8 +16,9 @@ writes the first three, set-based):
 
 Person ids are stable (`identity.assign_person_ids`, with the register in `state.LinkState`),
 and reviewers' decisions are applied as must-link / cannot-link constraints. A run is
-incremental when it can be (`link_plan.choose_mode`): only pairs involving new or changed
-records are scored, and known people stay as they were.
+incremental when it can be (`link_plan.choose_mode`): only pairs not scored before are
+scored, and only the known people new or changed records can change are clustered again; the
+people are those a full run would give (`pipeline._region`, `frequencies`).
 
 Only a successful commit switches CURRENT, so any failure leaves the served snapshot as it
 was. A model is trained and saved to ``<warehouse>/linkage/model.json`` when there is none
@@ -67,8 +68,8 @@ LINK_TABLES = ("person_link", "person_index", "person_link_pair", "person_link_h
                "review_queue",
                *SEARCH_TABLES, "household", "household_member", "family_edge",
                *CONTEXT_TABLES)
-__all__ = ["REVIEW_FLOOR", "LinkReport", "link_state", "link_warehouse", "match_records_sql",
-           "model_path", "numbered_records_sql", "prepare_numbered"]
+__all__ = ["REVIEW_FLOOR", "LinkReport", "frequencies_path", "link_state", "link_warehouse",
+           "match_records_sql", "model_path", "numbered_records_sql", "prepare_numbered"]
 # Address and UPRN are left out of matching: a household shares them with the postcode, so a
 # model that treats fields as independent counts one fact three times and merges parents
 # with children (measured on the synthetic borough: cluster precision 0.80 with address,
@@ -133,6 +134,17 @@ def model_path(settings: Settings) -> Path:
     return settings.warehouse_dir / "linkage" / "model.json"
 
 
+def frequencies_path(settings: Settings) -> Path:
+    """The term frequencies the saved model scores with (`frequencies`), beside it."""
+    return model_path(settings).with_name("frequencies.parquet")
+
+
+def _staged_frequencies(staged_model: Path) -> Path:
+    """Where a run that trains writes the frequencies, beside its staged model."""
+    return staged_model.with_name(staged_model.name.replace("model.json",
+                                                            "frequencies.parquet"))
+
+
 def link_state(settings: Settings) -> LinkState:
     """The register of person ids and the review decisions of this warehouse."""
     return LinkState(settings.warehouse_dir / "linkage")
@@ -162,6 +174,9 @@ class _Exported:
     new_records: int
     new_from: str | None
     """The first link key of a new or changed record (they are numbered last)."""
+    bereft: tuple[str, ...] = ()
+    """Link keys of the unchanged records of people who lost a record since the last run
+    (it changed or left the sources): the record may have held the person together."""
 
 
 def numbered_records_sql() -> str:
@@ -208,6 +223,12 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
         LEFT JOIN link_registry AS g ON g.source = b.source
             AND g.source_record_id = b.source_record_id AND g.record_hash = b.record_hash
     """)
+    bereft = tuple(str(key) for (key,) in con.execute("""
+        SELECT link_key FROM link_records WHERE known_person_id IN (
+            SELECT g.person_id FROM link_registry AS g
+            ANTI JOIN link_records AS r ON r.source = g.source
+                AND r.source_record_id = g.source_record_id AND r.known_person_id IS NOT NULL)
+        """).fetchall())
     con.unregister("link_registry")
     records, new_records, new_from = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE known_person_id IS NULL), "
@@ -220,13 +241,24 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     # In memory, never on disk: the matching input is personal data.
     table = con.sql(f"SELECT link_key, {columns} FROM link_records").to_arrow_table()
     first_new = str(new_from) if new_from is not None else f"{int(records) + 1:010d}"
-    return _Exported(table, int(records), int(new_records), first_new)
+    return _Exported(table, int(records), int(new_records), first_new, bereft)
 
 
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
                   target_model: Path) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
     if staged_model is not None:
+        # The frequencies first: a new model must never be read with the old model's.
+        staged_frequencies = _staged_frequencies(staged_model)
+        target_frequencies = frequencies_path(settings)
+        placed = staged_frequencies.is_file()
+        if placed:
+            lost = store.place_side_file(staged_frequencies, target_frequencies,
+                                         "the model scores with frequencies computed afresh")
+            warnings += lost
+            placed = not lost
+        if not placed:
+            target_frequencies.unlink(missing_ok=True)
         warnings += store.place_side_file(staged_model, target_model,
                                           "the model was not saved; the next run trains again")
     pruned, housekeeping_warnings = store.housekeep(settings.snapshots_keep, settings.reports_dir)
@@ -283,17 +315,34 @@ def _known_people(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                     known.column("known_person_id").to_pylist(), strict=True))
 
 
+def _known_links(con: duckdb.DuckDBPyConnection, prior: str, threshold: float) -> pa.Table:
+    """The links (pairs scored at or above `threshold`) the last run kept between records
+    unchanged since, by this run's link keys (columns l, r)."""
+    return con.sql(f"""
+        SELECT l.link_key AS l, r.link_key AS r FROM {prior}.person_link_pair AS p
+        JOIN link_records AS l ON l.source = p.source_l
+            AND l.source_record_id = p.source_record_id_l AND l.known_person_id IS NOT NULL
+        JOIN link_records AS r ON r.source = p.source_r
+            AND r.source_record_id = p.source_record_id_r AND r.known_person_id IS NOT NULL
+        WHERE p.match_probability >= {float(threshold)}""").to_arrow_table()
+
+
 def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDecision],
-             choice: RunChoice, exported: _Exported, *, train: bool, saved: Path,
-             staged: Path | None) -> MatchOptions:
-    incremental = choice.mode == "incremental"
+             choice: RunChoice, exported: _Exported, prior: str | None, *, train: bool,
+             saved: Path, staged: Path | None, frequencies: Path) -> MatchOptions:
+    incremental = choice.mode == "incremental" and prior is not None
     known = _known_people(build.con) if incremental else {}
     rules = constraints(_decision_keys(build.con, decisions), decisions, known)
     return replace(
         base, model=None if train else saved, save_model=staged,
         training=base.training,
         must_link=rules.must_link, cannot_link=rules.cannot_link,
-        anchors=rules.anchors or None, new_from=exported.new_from if incremental else None)
+        anchors=rules.anchors or None, new_from=exported.new_from if incremental else None,
+        known_links=(_known_links(build.con, prior, base.threshold)
+                     if incremental and prior is not None else None),
+        reconsider=exported.bereft if incremental else (),
+        frequencies=None if train else frequencies,
+        save_frequencies=_staged_frequencies(staged) if staged is not None else None)
 
 
 def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = False,
@@ -332,7 +381,8 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             seen = state.decisions_logged()
             decisions = state.decisions()
             match_options = _options(options or MatchOptions(), build, decisions, choice,
-                                     exported, train=train, saved=saved_model, staged=staged)
+                                     exported, prior, train=train, saved=saved_model,
+                                     staged=staged, frequencies=frequencies_path(settings))
             records = exported.records
             say(f"matching {records:,} person records"
                 + (" (training a model)" if train else f" with the model {saved_model}"))

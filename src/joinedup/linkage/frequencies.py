@@ -1,0 +1,92 @@
+"""Term frequencies kept with a model, so that a saved model scores a pair the same way
+whatever else is in the input.
+
+Splink adjusts a match on a name by how common the name is in the input (a match on Khan
+is weaker evidence than a match on Szymanski). Computed afresh on each run, every such
+adjustment moves when records are added: 1,000 new records among 80,000 shift every exact
+name match by about 0.02 of a unit of weight per adjusted field, so a pair near the
+threshold can link on one run and not the next although neither record changed. The
+person index therefore keeps the frequencies the model was trained with, beside the model,
+and every run that applies that model uses them: an incremental run and a full re-run
+then score every pair alike (issue 17). A value the saved table does not hold gets no
+adjustment (Splink's rule for a missing frequency) until the model is retrained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI
+
+from joinedup.linkage.model import LinkageError
+
+
+def tf_columns(model: Mapping[str, Any]) -> list[str]:
+    """The prepared columns a model adjusts for term frequency."""
+    found: dict[str, None] = {}
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            column = level.get("tf_adjustment_column")
+            if column:
+                found.setdefault(str(column), None)
+    return list(found)
+
+
+def lookup_table(column: str) -> str:
+    """The DuckDB table a run that uses saved frequencies reads `column`'s from."""
+    return f"__jdu_tf_{column}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _name(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def save_frequencies(linker: Any, con: duckdb.DuckDBPyConnection, settings: dict[str, Any],
+                     path: Path) -> None:
+    """Write the input's term frequencies for the model's adjusted columns to `path`
+    (parquet: column, value as text, tf)."""
+    parts = []
+    for column in tf_columns(settings):
+        table = linker.table_management.compute_tf_table(column).physical_name
+        parts.append(f"SELECT {_literal(column)} AS \"column\", "
+                     f"CAST({_name(column)} AS VARCHAR) AS value, "
+                     f"CAST({_name('tf_' + column)} AS DOUBLE) AS tf FROM {_name(table)}")
+    if not parts:
+        parts.append("SELECT NULL::VARCHAR AS \"column\", NULL::VARCHAR AS value, "
+                     "NULL::DOUBLE AS tf WHERE false")
+    try:
+        con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO {_literal(str(path))} "
+                    "(FORMAT parquet)")
+    except duckdb.Error as exc:
+        raise LinkageError(f"cannot write the term frequencies to {path}: {exc}") from exc
+
+
+def use_frequencies(linker: Any, db_api: DuckDBAPI, con: duckdb.DuckDBPyConnection,
+                    table: str, settings: dict[str, Any], path: Path) -> None:
+    """Make `linker` use the frequencies saved at `path` instead of computing them from
+    its input (`table`, a prepared table, gives each column's type)."""
+    types = {str(name): str(kind) for name, kind, *_ in
+             con.execute(f"DESCRIBE {_name(table)}").fetchall()}
+    for column in tf_columns(settings):
+        if column not in types:
+            raise LinkageError(f"the model adjusts {column!r} by frequency but the input "
+                               "has no such column: retrain the model (joinedup link "
+                               "--retrain).")
+        lookup = lookup_table(column)
+        try:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE {_name(lookup)} AS
+                SELECT CAST(value AS {types[column]}) AS {_name(column)},
+                       tf AS {_name('tf_' + column)}
+                FROM read_parquet({_literal(str(path))}) WHERE "column" = ?""", [column])
+        except duckdb.Error as exc:
+            raise LinkageError(f"cannot read the term frequencies in {path}: {exc}. "
+                               "Retrain the model (joinedup link --retrain).") from exc
+        linker.table_management.register_term_frequency_lookup(db_api.register(lookup),
+                                                               column)
