@@ -98,3 +98,24 @@ def test_anchored_people_are_never_merged_automatically() -> None:
         must_link=[("x1", "x2")], anchors=anchors)
     assert clusters.cluster_of == {"x1": "n", "x2": "n", "n": "n", "y1": "y1"}
     assert clusters.conflicts == (("n", "y1"),)
+
+
+def test_links_of_equal_probability_are_taken_in_a_stable_order() -> None:
+    # Three records a, b, c; a-b and b-c equally likely; the size cap takes only one link.
+    # Two runs number the records differently (as the warehouse's link keys are).
+    def people(number: dict[str, str], tie_order: dict[str, int] | None) -> set[frozenset[str]]:
+        name = {n: record for record, n in number.items()}
+        edges = [(number["a"], number["b"], 0.95), (number["b"], number["c"], 0.95)]
+        got = cluster_pairs(list(number.values()), edges, 0.9, max_cluster_size=2,
+                            tie_order=tie_order)
+        groups: dict[str, set[str]] = {}
+        for record, cluster in got.cluster_of.items():
+            groups.setdefault(cluster, set()).add(name[record])
+        return {frozenset(group) for group in groups.values()}
+
+    first, second = {"a": "1", "b": "2", "c": "3"}, {"a": "3", "b": "2", "c": "1"}
+    assert people(first, None) != people(second, None)  # the numbering decided
+    stable = {"a": 0, "b": 1, "c": 2}
+    in_order = [{n: stable[r] for r, n in numbering.items()} for numbering in (first, second)]
+    assert people(first, in_order[0]) == people(second, in_order[1]) == {
+        frozenset("ab"), frozenset("c")}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 WEIGHT_CLIP = 15.0
 AMBIGUITY_BITS = math.log2(99)
@@ -123,6 +124,7 @@ def cluster_pairs(
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
     anchors: Mapping[str, str] | None = None,
+    tie_order: Mapping[str, int] | None = None,
 ) -> Clusters:
     """Cluster records linked by pairs with match probability >= threshold.
 
@@ -135,13 +137,22 @@ def cluster_pairs(
     fall below the bar. `must_link`,
     `cannot_link` and `anchors` are described in the module docstring; a must-link that
     contradicts a cannot-link is not applied and is returned in `conflicts`.
+
+    Links of equal probability are taken in the order of their records' ids, or of
+    `tie_order` (record id -> a number that does not depend on how a run numbered its
+    records, e.g. the warehouse's link keys), so that the same records give the same people
+    however they were numbered.
     """
     if max_cluster_size is not None and max_cluster_size < 2:
         raise ValueError("max_cluster_size must be at least 2")
-    kept = sorted(
-        ((p, a, b) for a, b, p in edges if p >= threshold and a != b),
-        key=lambda edge: (-edge[0], edge[1], edge[2]),
-    )
+
+    def order(edge: tuple[float, str, str]) -> tuple[float, Any, Any]:
+        if tie_order is None:
+            return -edge[0], edge[1], edge[2]
+        first, second = sorted((tie_order.get(edge[1], -1), tie_order.get(edge[2], -1)))
+        return -edge[0], first, second
+
+    kept = sorted(((p, a, b) for a, b, p in edges if p >= threshold and a != b), key=order)
     forced = [(a, b) for a, b in must_link if a != b]
     all_ids = list(dict.fromkeys([*ids, *(a for _, a, _ in kept), *(b for _, _, b in kept),
                                   *(record for pair in forced for record in pair)]))
@@ -257,6 +268,7 @@ def cluster_components(
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
     anchors: Mapping[str, str] | None = None,
+    tie_order: Mapping[str, int] | None = None,
 ) -> Clusters:
     """`cluster_pairs` over the components of the links (`components`), run only on those in
     `hard`: every other component becomes one cluster as it stands.
@@ -274,7 +286,8 @@ def cluster_components(
         min_average_weight=min_average_weight,
         must_link=[(a, b) for a, b in must_link if component_of.get(a) in hard],
         cannot_link=cannot_link,
-        anchors={r: p for r, p in (anchors or {}).items() if component_of.get(r) in hard})
+        anchors={r: p for r, p in (anchors or {}).items() if component_of.get(r) in hard},
+        tie_order=tie_order)
     cluster_of = {record: component for record, component in component_of.items()
                   if component not in hard}
     cluster_of.update(checked.cluster_of)

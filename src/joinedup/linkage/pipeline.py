@@ -106,6 +106,10 @@ class MatchOptions:
     new_from: str | None = None
     """Incremental: score only pairs with a record id >= this (ids compare as text), so
     records already linked are not compared with each other again. Needs a saved model."""
+    tie_order: Mapping[str, int] | None = None
+    """record id -> a number that does not depend on how this run numbered its records (the
+    warehouse's link keys are numbered per run), so that links of equal probability are
+    taken in the same order every run (`clustering.cluster_pairs`)."""
     reconsider: tuple[str, ...] = ()
     """Incremental, with `known_links`: known records whose people are clustered again in
     any case (a person that lost a record may have been held together by it)."""
@@ -247,7 +251,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         rules = ClusterRules(options.threshold, options.max_cluster_size,
                              options.min_average_weight, options.separate_twins,
                              (*options.must_link, *anchor_chains(anchors)),
-                             options.cannot_link, anchors or None,
+                             options.cannot_link, anchors or None, options.tie_order,
                              guardrails=tuple(guardrail_rules.chosen(
                                  present, rules=options.guardrails,
                                  without=options.without_guardrails,

@@ -75,6 +75,9 @@ class ClusterRules:
     """Record pairs people decided are different people (node ids)."""
     anchors: Mapping[str, str] | None = None
     """node id -> the person it already belongs to (incremental linking)."""
+    tie_order: Mapping[str, int] | None = None
+    """node id -> a number independent of the run's numbering, for links of equal
+    probability (`clustering.cluster_pairs`)."""
     guardrails: tuple[guardrails.Guardrail, ...] | None = None
     """Rules whose pairs are never one person, narrowed to the columns present (None:
     joinedup's own, `guardrails.yaml`, less "twins" without `separate_twins`)."""
@@ -398,7 +401,8 @@ def _cluster_once(con: duckdb.DuckDBPyConnection, table: str,
     clusters = cluster_components(
         component_of, edges, hard, rules.threshold, rules.max_cluster_size,
         evidence=evidence, min_average_weight=rules.min_average_weight,
-        must_link=rules.must_link, cannot_link=cannot_link, anchors=rules.anchors)
+        must_link=rules.must_link, cannot_link=cannot_link, anchors=rules.anchors,
+        tie_order=rules.tie_order)
     return component_of, clusters, guarded
 
 

@@ -327,6 +327,15 @@ def _known_links(con: duckdb.DuckDBPyConnection, prior: str, threshold: float) -
         WHERE p.match_probability >= {float(threshold)}""").to_arrow_table()
 
 
+def _tie_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """link key -> the record's place in source and record id order, which (unlike the link
+    keys, numbered per run with new records last) is the same in every run."""
+    order = con.sql("SELECT link_key, row_number() OVER (ORDER BY source, source_record_id, "
+                    "_file, _row) AS n FROM link_records").to_arrow_table()
+    return dict(zip(order.column("link_key").to_pylist(), order.column("n").to_pylist(),
+                    strict=True))
+
+
 def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDecision],
              choice: RunChoice, exported: _Exported, prior: str | None, *, train: bool,
              saved: Path, staged: Path | None, frequencies: Path) -> MatchOptions:
@@ -341,6 +350,7 @@ def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDec
         known_links=(_known_links(build.con, prior, base.threshold)
                      if incremental and prior is not None else None),
         reconsider=exported.bereft if incremental else (),
+        tie_order=_tie_order(build.con),
         frequencies=None if train else frequencies,
         save_frequencies=_staged_frequencies(staged) if staged is not None else None)
 
