@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,25 @@ def postgres_databases(postgres_url: str) -> Iterator[Callable[[], str]]:
     yield make
     with psycopg.connect(postgres_url, autocommit=True) as admin:
         for name in made:
+            _drop_database(admin, name)
+
+
+def _drop_database(admin: Any, name: str) -> None:
+    """Drop a test database, ending its sessions. An autovacuum worker busy in it (after a
+    test that wrote a lot) belongs to no role, so FORCE may not end it without
+    pg_signal_backend, which the CI role is not given; it leaves within moments: try again."""
+    import time
+
+    import psycopg
+
+    for attempt in range(20):
+        try:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
