@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
@@ -241,11 +241,17 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
             say("scoring blocked pairs")
             table = linker.inference.predict(warning_mode="never").physical_name
         anchors = dict(options.anchors or {})
+        only: set[str] | None = None
         if options.new_from is not None and options.known_links is not None:
             assert saved is not None  # checked with new_from above
             table, region = _rescore_region(con, prepared, with_link_type(saved, link_type),
                                             table, options, frozen, say)
-            anchors = {key: person for key, person in anchors.items() if key not in region}
+            # Only the region and the new records are clustered; every other known person
+            # stays as it is (`_with_known_people`).
+            only = region | {str(k) for (k,) in con.execute(
+                f"SELECT unique_id FROM {quote(prepared[0].table)} WHERE unique_id >= ?",
+                [options.new_from]).fetchall()}
+            anchors = {}
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
@@ -257,7 +263,11 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                                  without=options.without_guardrails,
                                  separate_twins=options.separate_twins)))
         records, clusters = cluster_predictions(con, table, prepared,
-                                                link_type != "dedupe_only", rules)
+                                                link_type != "dedupe_only", rules, only=only)
+        if only is not None:
+            clusters = _with_known_people(clusters, {
+                key: person for key, person in (options.anchors or {}).items()
+                if key not in only})
     except SplinkException as exc:
         con.close()
         raise LinkageError(f"matching failed: {exc}") from exc
@@ -267,6 +277,17 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None)
+
+
+def _with_known_people(clusters: Clusters, known: Mapping[str, str]) -> Clusters:
+    """`clusters` with each known person left out of clustering as one cluster, named by its
+    smallest record id (as every cluster is)."""
+    first: dict[str, str] = {}
+    for key, person in known.items():
+        if person not in first or key < first[person]:
+            first[person] = key
+    return replace(clusters, cluster_of={
+        **clusters.cluster_of, **{key: first[person] for key, person in known.items()}})
 
 
 def _frozen_frequencies(options: MatchOptions, saved: dict[str, Any] | None) -> Path | None:
@@ -303,8 +324,9 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
       rare, `blocking.rare_keys_lost_sql`; a group of identical records a new one joins,
       `prepare.COPIES_MIN_GROUP`);
     - given in `options.reconsider` (people who lost a record since);
-    and follow the earlier links, the known people (all their records) and reviewers'
-    same-person decisions until nothing more is reached. Every other component is unchanged.
+    and, with the new records, follow the earlier links, the known people (all their
+    records) and reviewers' same-person decisions until nothing more is reached. Every other
+    component is unchanged.
     """
     assert options.new_from is not None and options.known_links is not None
     anchors = options.anchors or {}
@@ -332,7 +354,7 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
                 SELECT unique_id_l AS k FROM "{scored}" WHERE match_probability >= $threshold
                 UNION ALL
                 SELECT unique_id_r FROM "{scored}" WHERE match_probability >= $threshold)
-            WHERE k < $new_from""", {**new_from, "threshold": options.threshold})
+            """, {"threshold": options.threshold})
         con.execute(f"INSERT INTO __jdu_reached {rare_keys_lost_sql(quote(table))}", new_from)
         con.execute(f"""
             INSERT INTO __jdu_reached
@@ -362,7 +384,8 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
             con.execute("INSERT INTO __jdu_reached SELECT k FROM __jdu_next")
             con.execute("CREATE OR REPLACE TEMP TABLE __jdu_frontier AS SELECT k FROM __jdu_next")
         return {str(k) for (k,) in con.execute(
-            "SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:')").fetchall()}
+            "SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:') AND k < $new_from",
+            new_from).fetchall()}
     finally:
         for name in ("__jdu_known_links", "__jdu_anchors", "__jdu_must"):
             con.unregister(name)

@@ -123,16 +123,24 @@ def _copy_edges(con: duckdb.DuckDBPyConnection, view: str,
     return edges
 
 
-def _people_sql(prepared: Sequence[PreparedTable]) -> str:
-    """Every prepared record, with what the whole input says about its date of birth (for
-    "parent and child named alike", `guardrails.yaml`): how many records give its full name
-    with that date, and how many its identifying number with that date; and how many
-    families (surnames) give its forename, which tells a name in use from a typing error,
-    and how the forename sounds (`jdu_sound`, once per name rather than once per pair)."""
-    union = " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+FACTS = "__joinedup_facts"
+
+
+def _union_sql(prepared: Sequence[PreparedTable]) -> str:
+    return " UNION ALL BY NAME ".join(f'SELECT * FROM "{p.table}"' for p in prepared)
+
+
+def _facts_sql(prepared: Sequence[PreparedTable], linking: bool) -> str:
+    """Each prepared record's node id (__node) with what the whole input says about its date
+    of birth (for "parent and child named alike", `guardrails.yaml`): how many records give
+    its full name with that date, and how many its identifying number with that date; and
+    how many families (surnames) give its forename, which tells a name in use from a typing
+    error, and how the forename sounds (`jdu_sound`, once per name rather than once per
+    pair). Worked out once per clustering (`cluster_predictions` keeps them in `FACTS`):
+    over a million records each pass of these windows takes seconds."""
     number = "coalesce(nhs_number, person_number, upn)"
-    return f"""WITH u AS ({union})
-        SELECT u.*,
+    return f"""WITH u AS ({_union_sql(prepared)})
+        SELECT {_node_sql(linking, 'u')} AS __node,
         CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
@@ -143,6 +151,13 @@ def _people_sql(prepared: Sequence[PreparedTable]) -> str:
                           jdu_sound(first_name) AS forename_sound
                    FROM u WHERE first_name IS NOT NULL GROUP BY first_name) AS f
           ON u.first_name = f.__forename"""
+
+
+def _people_sql(prepared: Sequence[PreparedTable], linking: bool) -> str:
+    """Every prepared record with its facts (`_facts_sql`, read from `FACTS`)."""
+    return f"""WITH u AS ({_union_sql(prepared)})
+        SELECT u.*, f.* EXCLUDE (__node) FROM u
+        JOIN {FACTS} AS f ON f.__node = {_node_sql(linking, 'u')}"""
 
 
 def _node_sql(linking: bool, side: str) -> str:
@@ -170,7 +185,7 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
               if links else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
-        WITH people AS ({_people_sql(prepared)}),
+        WITH people AS ({_people_sql(prepared, linking)}),
         pairs AS (
             SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
                 p.match_probability AS probability, p.match_weight AS weight, {checks}
@@ -207,7 +222,7 @@ def _guard_pairs(con: duckdb.DuckDBPyConnection, table: str,
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE __joinedup_member_records AS
             SELECT m.component, m.small, m.node, p.*
-            FROM ({_people_sql(prepared)}) AS p
+            FROM ({_people_sql(prepared, linking)}) AS p
             JOIN __joinedup_members AS m ON m.node = {_node_sql(linking, 'p')}""")
         rows = con.execute(f"""
             WITH candidates AS (
@@ -293,14 +308,29 @@ def _evidence(con: duckdb.DuckDBPyConnection, table: str, prepared: Sequence[Pre
 
 def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
                         prepared: Sequence[PreparedTable], linking: bool,
-                        rules: ClusterRules) -> tuple[list[tuple[str, str | None, str]], Clusters]:
-    """Cluster every prepared record using the scored pairs in `table`."""
+                        rules: ClusterRules, only: Collection[str] | None = None
+                        ) -> tuple[list[tuple[str, str | None, str]], Clusters]:
+    """Cluster every prepared record (or `only` those, whose links the caller knows stay
+    among them: an incremental run's region) using the scored pairs in `table`; returns
+    every record, and the clusters of those clustered."""
     records = _records(con, prepared, linking)
     if rules.guardrails is None:
         present = set.intersection(*({c for c, n in p.filled.items() if n} for p in prepared))
         rules = replace(rules, guardrails=tuple(guardrails.chosen(
             present, separate_twins=rules.separate_twins)))
     guardrails.define_macros(con)  # the guardrails and `INITIAL_ONLY` use them
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FACTS} AS {_facts_sql(prepared, linking)}")
+    try:
+        return _cluster_all(con, table, prepared, linking, rules, records, only)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {FACTS}")
+
+
+def _cluster_all(con: duckdb.DuckDBPyConnection, table: str,
+                 prepared: Sequence[PreparedTable], linking: bool, rules: ClusterRules,
+                 records: list[tuple[str, str | None, str]], only: Collection[str] | None
+                 ) -> tuple[list[tuple[str, str | None, str]], Clusters]:
+    """`cluster_predictions` once the records' facts are in `FACTS`."""
     view = _pairs_view(con, table, prepared, linking, rules)
     # The pairs at or above the threshold, read once: the links, the copies' links and the
     # guardrail pairs the model would have linked (kept for the review queue).
@@ -318,6 +348,10 @@ def cluster_predictions(con: duckdb.DuckDBPyConnection, table: str,
         con.execute("DROP TABLE IF EXISTS __joinedup_links")
     nodes = [node for node, _, _ in records]
     edges = [(a, b, p) for a, b, p, _ in weighed] + copies
+    if only is not None:
+        nodes = [node for node in nodes if node in only]
+        edges = [edge for edge in edges if edge[0] in only and edge[1] in only]
+        weighed = [edge for edge in weighed if edge[0] in only and edge[1] in only]
     component_of, clusters, guarded = _cluster_once(con, table, prepared, linking, rules,
                                                     nodes, edges)
     apart = {frozenset((clusters.cluster_of[a], clusters.cluster_of[b]))
