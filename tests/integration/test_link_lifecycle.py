@@ -78,6 +78,12 @@ def linked_partially(partial_home: Path, home: Path) -> SnapshotStore:
     return SnapshotStore.from_settings(get_settings())
 
 
+def _probabilities(store: SnapshotStore) -> dict[tuple[str, str], float | None]:
+    with store.open_current() as con:
+        rows = con.execute("SELECT source, source_record_id, match_probability FROM person_link")
+        return {(str(s), str(r)): p for s, r, p in rows.fetchall()}
+
+
 def _people(assignment: dict[tuple[str, str], str]) -> set[frozenset[tuple[str, str]]]:
     """The partition of records into people, whatever the ids."""
     members: dict[str, set[tuple[str, str]]] = {}
@@ -95,7 +101,7 @@ def test_incremental_run_gives_what_a_full_run_gives(
 
     second = warehouse_link.link_warehouse(settings)
     assert second.mode == "incremental", second.mode_reason
-    after = _assignment(store)
+    after, strongest = _assignment(store), _probabilities(store)
     added = set(after) - set(before)
     assert second.new_records == len(added) > 0
     assert {key[0] for key in added} == set(HELD_BACK)
@@ -127,6 +133,8 @@ def test_incremental_run_gives_what_a_full_run_gives(
     # The same people as the incremental run (issue 17: the model's frequencies are kept
     # with it, and every known person a new record reaches is clustered again).
     assert _people(final) == _people(after)
+    # ... and each record's strongest link inside its person, which alerts and pages show.
+    assert _probabilities(store) == pytest.approx(strongest, abs=1e-12)
     assert third.id_changes["merged"] == third.id_changes["split"] == 0
     kept = sum(1 for key, person in after.items() if final.get(key) == person)
     assert kept > 0.97 * len(after)

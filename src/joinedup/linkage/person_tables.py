@@ -12,6 +12,8 @@ with `known_person_id`) must exist. `register_clusters` adds `link_cluster`;
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 import pyarrow as pa
 
@@ -26,11 +28,15 @@ def _strings(values: object) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def register_clusters(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> None:
-    """link_cluster: link_key, cluster, cluster_size, best_probability, flagged."""
+def register_clusters(con: duckdb.DuckDBPyConnection, clusters: Clusters,
+                      clustered: Collection[str] | None = None) -> None:
+    """link_cluster: link_key, cluster, cluster_size, best_probability, flagged, and
+    clustered (false for a record an incremental run left in its person unclustered)."""
     con.register("link_cluster_of", pa.table({
         "link_key": _strings(list(clusters.cluster_of)),
-        "cluster": _strings(list(clusters.cluster_of.values()))}))
+        "cluster": _strings(list(clusters.cluster_of.values())),
+        "clustered": pa.array([clustered is None or key in clustered
+                               for key in clusters.cluster_of], pa.bool_())}))
     con.register("link_best", pa.table({
         "link_key": _strings(list(clusters.best_probability)),
         "best_probability": pa.array(list(clusters.best_probability.values()), pa.float64())}))
@@ -39,7 +45,7 @@ def register_clusters(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> Non
         con.execute("""
             CREATE OR REPLACE TEMP TABLE link_cluster AS
             SELECT c.link_key, c.cluster, s.cluster_size, b.best_probability,
-                   f.cluster IS NOT NULL AS flagged
+                   f.cluster IS NOT NULL AS flagged, c.clustered
             FROM link_cluster_of AS c
             JOIN (SELECT cluster, count(*) AS cluster_size FROM link_cluster_of GROUP BY cluster)
                 AS s USING (cluster)
@@ -118,8 +124,8 @@ def _votes(votes: pa.Table, sizes: pa.Table, persons: set[str]) -> Votes:
 
 def write_person_link(con: duckdb.DuckDBPyConnection, assignment: IdAssignment,
                       prior: str | None) -> None:
-    """person_link, and the temp table link_person; an incremental run keeps the strongest
-    link known records had before."""
+    """person_link, and the temp table link_person; a record an incremental run did not
+    cluster again keeps the strongest link it had before."""
     con.register("link_person_of", pa.table({
         "cluster": _strings(list(assignment.person_of_cluster)),
         "person_id": _strings(list(assignment.person_of_cluster.values()))}))
@@ -138,9 +144,8 @@ def write_person_link(con: duckdb.DuckDBPyConnection, assignment: IdAssignment,
     con.execute(f"""
         CREATE TABLE person_link AS
         SELECT r.source, r.source_record_id, p.person_id, c.cluster_size,
-               CAST(CASE WHEN r.known_person_id IS NULL THEN c.best_probability
-                    ELSE greatest(c.best_probability, b.before) END AS DOUBLE)
-                   AS match_probability,
+               CAST(CASE WHEN c.clustered THEN c.best_probability ELSE b.before END
+                    AS DOUBLE) AS match_probability,
                c.flagged
         FROM link_records AS r JOIN link_cluster AS c USING (link_key)
         JOIN link_person AS p USING (link_key)

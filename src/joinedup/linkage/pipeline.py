@@ -147,6 +147,9 @@ class MatchRun:
     mappings: list[ColumnMapping]
     pairs_scored: int
     trained: bool
+    clustered: frozenset[str] | None = None
+    """Incremental with `known_links`: the records clustered this run (the region and the
+    new records); every other record's person is as it was. None: every record."""
 
     def output_table(self) -> pa.Table:
         """record_id, cluster_id, match_probability (and source when linking)."""
@@ -276,7 +279,8 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         raise
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
-                    pairs_scored=pairs_scored, trained=saved is None)
+                    pairs_scored=pairs_scored, trained=saved is None,
+                    clustered=frozenset(only) if only is not None else None)
 
 
 def _with_known_people(clusters: Clusters, known: Mapping[str, str]) -> Clusters:

@@ -400,7 +400,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                                         name="the snapshot's person records")],
                             match_options, say)
             try:
-                register_clusters(build.con, run.clusters)
+                register_clusters(build.con, run.clusters, run.clustered)
                 assignment = assign_ids(build.con, registry.table, state.next_number())
                 say("writing person_link, person_link_pair and person_index")
                 write_person_link(build.con, assignment, prior)
