@@ -58,3 +58,25 @@ def test_saved_frequencies_are_refused_on_spark(tmp_path: Path) -> None:
     with pytest.raises(LinkageError, match="duckdb engine only"):
         run_match([InputFile(_write(tmp_path / "in.csv", rows)).read()[0]],
                   MatchOptions(model=model, frequencies=frequencies, engine="spark"))
+
+
+def test_a_run_says_when_many_values_are_missing_from_the_saved_frequencies(
+        tmp_path: Path) -> None:
+    ordinary = _people()
+    model, frequencies = tmp_path / "model.json", tmp_path / "frequencies.parquet"
+    run_match([InputFile(_write(tmp_path / "day1.csv", ordinary)).read()[0]],
+              MatchOptions(training=FAST, save_model=model,
+                           save_frequencies=frequencies)).close()
+
+    def said(rows: list[dict[str, str]], name: str) -> list[str]:
+        heard: list[str] = []
+        run_match([InputFile(_write(tmp_path / name, rows)).read()[0]],
+                  MatchOptions(model=model, frequencies=frequencies), heard.append).close()
+        return [line for line in heard if "retrain" in line]
+
+    assert said(ordinary, "same.csv") == []
+    # A new community's surnames: none is in the frequencies the model was trained with.
+    newcomers = [dict(row, id=f"N{n:05d}", surname=f"{row['surname']}ska")
+                 for n, row in enumerate(ordinary)]
+    (line,) = said(ordinary + newcomers, "newcomers.csv")
+    assert "surname 50%" in line and "joinedup link --retrain" in line

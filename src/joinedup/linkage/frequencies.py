@@ -68,10 +68,17 @@ def save_frequencies(linker: Any, con: duckdb.DuckDBPyConnection, settings: dict
         raise LinkageError(f"cannot write the term frequencies to {path}: {exc}") from exc
 
 
+STALE_SHARE = 0.05
+"""Above this share of a column's values missing from the saved frequencies, a run says the
+model should be retrained (those values get no adjustment)."""
+
+
 def use_frequencies(linker: Any, db_api: DuckDBAPI, con: duckdb.DuckDBPyConnection,
-                    table: str, settings: dict[str, Any], path: Path) -> None:
+                    table: str, settings: dict[str, Any], path: Path) -> dict[str, float]:
     """Make `linker` use the frequencies saved at `path` instead of computing them from
-    its input (`table`, a prepared table, gives each column's type)."""
+    its input (`table`, a prepared table, gives each column's type). Returns, per column,
+    the share of the input's values the saved frequencies do not hold."""
+    missing: dict[str, float] = {}
     types = {str(name): str(kind) for name, kind, *_ in
              con.execute(f"DESCRIBE {_name(table)}").fetchall()}
     for column in tf_columns(settings):
@@ -90,3 +97,21 @@ def use_frequencies(linker: Any, db_api: DuckDBAPI, con: duckdb.DuckDBPyConnecti
                                "Retrain the model (joinedup link --retrain).") from exc
         linker.table_management.register_term_frequency_lookup(db_api.register(lookup),
                                                                column)
+        given, unknown = con.execute(f"""
+            SELECT count(t.{_name(column)}), count(t.{_name(column)}) FILTER (
+                WHERE f.{_name(column)} IS NULL)
+            FROM {_name(table)} AS t LEFT JOIN {_name(lookup)} AS f
+              ON t.{_name(column)} = f.{_name(column)}""").fetchall()[0]
+        missing[column] = unknown / given if given else 0.0
+    return missing
+
+
+def stale_message(missing: dict[str, float]) -> str | None:
+    """What to tell the operator when many values are missing from the saved frequencies."""
+    stale = {column: share for column, share in missing.items() if share > STALE_SHARE}
+    if not stale:
+        return None
+    shares = ", ".join(f"{column} {share:.0%}" for column, share in stale.items())
+    return (f"values not in the model's saved term frequencies ({shares}) get no frequency "
+            "adjustment: retrain the model (joinedup link --retrain) when the population "
+            "has changed")

@@ -22,7 +22,7 @@ from joinedup.linkage import guardrails as guardrail_rules
 from joinedup.linkage.blocking import rare_keys_lost_sql
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
-from joinedup.linkage.frequencies import save_frequencies, use_frequencies
+from joinedup.linkage.frequencies import save_frequencies, stale_message, use_frequencies
 from joinedup.linkage.guardrails import Guardrail
 from joinedup.linkage.link_plan import anchor_chains
 from joinedup.linkage.model import (
@@ -218,7 +218,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                 raise LinkageError("incremental matching needs a saved model and one input.")
             settings_input = only_new_pairs(settings_input, options.new_from)
         frozen = _frozen_frequencies(options, saved)
-        linker = _linker(con, prepared, settings_input, frozen)
+        linker = _linker(con, prepared, settings_input, frozen, say)
         if saved is None:
             train(linker, present, options.training, [p.rows for p in prepared], say)
             filled = u_from_value_counts(linker, con, [p.table for p in prepared])
@@ -305,14 +305,17 @@ def _frozen_frequencies(options: MatchOptions, saved: dict[str, Any] | None) -> 
 
 
 def _linker(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
-            settings: Any, frozen: Path | None) -> Any:
+            settings: Any, frozen: Path | None, say: Progress | None = None) -> Any:
     """A Splink linker over the prepared tables, scoring with the `frozen` frequencies
-    when given."""
+    when given (`say` hears if many values are missing from them)."""
     db_api = DuckDBAPI(connection=con)
     linker = make_linker(db_api, [p.table for p in prepared], settings)
     if frozen is not None:
-        use_frequencies(linker, db_api, con, prepared[0].table,
-                        settings if isinstance(settings, dict) else {}, frozen)
+        missing = use_frequencies(linker, db_api, con, prepared[0].table,
+                                  settings if isinstance(settings, dict) else {}, frozen)
+        message = stale_message(missing)
+        if message and say is not None:
+            say(message)
     return linker
 
 
