@@ -22,6 +22,7 @@ import duckdb
 from splink import DuckDBAPI
 
 from joinedup.linkage.model import LinkageError
+from joinedup.linkage.prepare import quote
 
 
 def tf_columns(model: Mapping[str, Any]) -> list[str]:
@@ -44,8 +45,8 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _name(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
+def _prefix(settings: Mapping[str, Any]) -> str:
+    return str(settings.get("term_frequency_adjustment_column_prefix") or "tf_")
 
 
 def save_frequencies(linker: Any, con: duckdb.DuckDBPyConnection, settings: dict[str, Any],
@@ -56,14 +57,14 @@ def save_frequencies(linker: Any, con: duckdb.DuckDBPyConnection, settings: dict
     for column in tf_columns(settings):
         table = linker.table_management.compute_tf_table(column).physical_name
         parts.append(f"SELECT {_literal(column)} AS \"column\", "
-                     f"CAST({_name(column)} AS VARCHAR) AS value, "
-                     f"CAST({_name('tf_' + column)} AS DOUBLE) AS tf FROM {_name(table)}")
+                     f"CAST({quote(column)} AS VARCHAR) AS value, "
+                     f"CAST({quote(_prefix(settings) + column)} AS DOUBLE) AS tf "
+                     f"FROM {quote(table)}")
     if not parts:
         parts.append("SELECT NULL::VARCHAR AS \"column\", NULL::VARCHAR AS value, "
                      "NULL::DOUBLE AS tf WHERE false")
     try:
-        con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO {_literal(str(path))} "
-                    "(FORMAT parquet)")
+        con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO ? (FORMAT parquet)", [str(path)])
     except duckdb.Error as exc:
         raise LinkageError(f"cannot write the term frequencies to {path}: {exc}") from exc
 
@@ -73,37 +74,43 @@ STALE_SHARE = 0.05
 model should be retrained (those values get no adjustment)."""
 
 
-def use_frequencies(linker: Any, db_api: DuckDBAPI, con: duckdb.DuckDBPyConnection,
-                    table: str, settings: dict[str, Any], path: Path) -> dict[str, float]:
-    """Make `linker` use the frequencies saved at `path` instead of computing them from
-    its input (`table`, a prepared table, gives each column's type). Returns, per column,
-    the share of the input's values the saved frequencies do not hold."""
+def load_frequencies(con: duckdb.DuckDBPyConnection, table: str, settings: Mapping[str, Any],
+                     path: Path) -> dict[str, float]:
+    """Read the frequencies saved at `path` into one lookup table per adjusted column
+    (`lookup_table`; `table`, a prepared table, gives each column's type), once per run.
+    Returns, per column, the share of the input's values the saved frequencies do not
+    hold."""
     missing: dict[str, float] = {}
     types = {str(name): str(kind) for name, kind, *_ in
-             con.execute(f"DESCRIBE {_name(table)}").fetchall()}
+             con.execute(f"DESCRIBE {quote(table)}").fetchall()}
     for column in tf_columns(settings):
         if column not in types:
             raise LinkageError(f"the model adjusts {column!r} by frequency but the input "
                                "has no such column: retrain the model (joinedup link "
                                "--retrain).")
-        lookup = lookup_table(column)
+        lookup = quote(lookup_table(column))
         try:
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE {_name(lookup)} AS
-                SELECT CAST(value AS {types[column]}) AS {_name(column)},
-                       tf AS {_name('tf_' + column)}
-                FROM read_parquet({_literal(str(path))}) WHERE "column" = ?""", [column])
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE {lookup} AS
+                SELECT CAST(value AS {types[column]}) AS {quote(column)},
+                       tf AS {quote(_prefix(settings) + column)}
+                FROM read_parquet(?) WHERE "column" = ?""", [str(path), column])
         except duckdb.Error as exc:
             raise LinkageError(f"cannot read the term frequencies in {path}: {exc}. "
                                "Retrain the model (joinedup link --retrain).") from exc
-        linker.table_management.register_term_frequency_lookup(db_api.register(lookup),
-                                                               column)
         given, unknown = con.execute(f"""
-            SELECT count(t.{_name(column)}), count(t.{_name(column)}) FILTER (
-                WHERE f.{_name(column)} IS NULL)
-            FROM {_name(table)} AS t LEFT JOIN {_name(lookup)} AS f
-              ON t.{_name(column)} = f.{_name(column)}""").fetchall()[0]
+            SELECT count(t.{quote(column)}), count(t.{quote(column)}) FILTER (
+                WHERE f.{quote(column)} IS NULL)
+            FROM {quote(table)} AS t LEFT JOIN {lookup} AS f
+              ON t.{quote(column)} = f.{quote(column)}""").fetchall()[0]
         missing[column] = unknown / given if given else 0.0
     return missing
+
+
+def use_frequencies(linker: Any, db_api: DuckDBAPI, settings: Mapping[str, Any]) -> None:
+    """Make `linker` score with the frequencies `load_frequencies` read, not its input's."""
+    for column in tf_columns(settings):
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(lookup_table(column)), column)
 
 
 def stale_message(missing: dict[str, float]) -> str | None:

@@ -9,8 +9,6 @@ not worth it (`choose_mode`).
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -61,8 +59,7 @@ class Constraints:
 def constraints(key_of: Mapping[RecordKey, str], decisions: Sequence[ReviewDecision],
                 known_person: Mapping[str, str]) -> Constraints:
     """Reviewers' decisions (on records still present) and, for an incremental run, every
-    known person's records anchored to their person id (`run_match` chains them,
-    `anchor_chains`, except where it clusters known people again).
+    known person's records with their person id (`pipeline._region` reads them).
 
     `known_person`: link key -> person id for the unchanged records of known people (empty
     for a full run).
@@ -76,15 +73,3 @@ def constraints(key_of: Mapping[RecordKey, str], decisions: Sequence[ReviewDecis
         (must if decision.decision == "same" else cannot).append((left, right))
     return Constraints(tuple(must), tuple(cannot), dict(known_person))
 
-
-def anchor_chains(anchors: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Each known person's records chained together (as must-links), so that a person whose
-    records were not compared with each other again stays whole."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for key, person in anchors.items():
-        members[person].append(key)
-    chains: list[tuple[str, str]] = []
-    for keys in members.values():
-        keys.sort()
-        chains.extend(itertools.pairwise(keys))
-    return chains

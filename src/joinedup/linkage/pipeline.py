@@ -22,9 +22,13 @@ from joinedup.linkage import guardrails as guardrail_rules
 from joinedup.linkage.blocking import rare_keys_lost_sql
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
-from joinedup.linkage.frequencies import save_frequencies, stale_message, use_frequencies
+from joinedup.linkage.frequencies import (
+    load_frequencies,
+    save_frequencies,
+    stale_message,
+    use_frequencies,
+)
 from joinedup.linkage.guardrails import Guardrail
-from joinedup.linkage.link_plan import anchor_chains
 from joinedup.linkage.model import (
     LinkageError,
     LinkType,
@@ -102,7 +106,8 @@ class MatchOptions:
     cannot_link: tuple[tuple[str, str], ...] = ()
     """Pairs of record ids a reviewer decided are different people (dedupe only)."""
     anchors: Mapping[str, str] | None = None
-    """record id -> the person it already belongs to; such people are never merged."""
+    """Incremental: record id -> the person it already belongs to. A person no new record
+    can change stays as it is, without clustering (`_region`)."""
     new_from: str | None = None
     """Incremental: score only pairs with a record id >= this (ids compare as text), so
     records already linked are not compared with each other again. Needs a saved model."""
@@ -111,7 +116,7 @@ class MatchOptions:
     warehouse's link keys are numbered per run), so that links of equal probability are
     taken in the same order every run (`clustering.cluster_pairs`)."""
     reconsider: tuple[str, ...] = ()
-    """Incremental, with `known_links`: known records whose people are clustered again in
+    """Incremental: known records whose people are clustered again in
     any case (a person that lost a record may have been held together by it)."""
     frequencies: Path | None = None
     """Term frequencies saved with `model` (`frequencies.save_frequencies`): used instead of
@@ -121,9 +126,9 @@ class MatchOptions:
     """Where to write the input's term frequencies after training a model."""
     known_links: pa.Table | None = None
     """Incremental: the links (columns l, r: record ids below `new_from`, scored at or above
-    the threshold by earlier runs) between known records. Given, the known people a new
-    record links to are clustered again with everyone their links reach, as a full run
-    would (`_region`); without, every known person stays as it was."""
+    the threshold by earlier runs) between known records (None: none). The known people a
+    new record can change are clustered again with everyone these links reach, as a full
+    run would (`_region`)."""
     engine: Engine = "duckdb"
     """Where blocked pairs are scored: "duckdb" (this process), or "spark" (Splink's Spark
     backend, `spark_engine`). Standardising, training and clustering run in DuckDB either
@@ -147,8 +152,10 @@ class MatchRun:
     mappings: list[ColumnMapping]
     pairs_scored: int
     trained: bool
+    frequencies: Path | None = None
+    """The saved term frequencies the pairs were scored with (None: the input's own)."""
     clustered: frozenset[str] | None = None
-    """Incremental with `known_links`: the records clustered this run (the region and the
+    """Incremental: the records clustered this run (the region and the
     new records); every other record's person is as it was. None: every record."""
 
     def output_table(self) -> pa.Table:
@@ -218,7 +225,12 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                 raise LinkageError("incremental matching needs a saved model and one input.")
             settings_input = only_new_pairs(settings_input, options.new_from)
         frozen = _frozen_frequencies(options, saved)
-        linker = _linker(con, prepared, settings_input, frozen, say)
+        if frozen is not None:
+            assert saved is not None
+            stale = stale_message(load_frequencies(con, prepared[0].table, saved, frozen))
+            if stale:
+                say(stale)
+        linker = _linker(con, prepared, settings_input, frozen is not None)
         if saved is None:
             train(linker, present, options.training, [p.rows for p in prepared], say)
             filled = u_from_value_counts(linker, con, [p.table for p in prepared])
@@ -243,9 +255,8 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         else:
             say("scoring blocked pairs")
             table = linker.inference.predict(warning_mode="never").physical_name
-        anchors = dict(options.anchors or {})
         only: set[str] | None = None
-        if options.new_from is not None and options.known_links is not None:
+        if options.new_from is not None:
             assert saved is not None  # checked with new_from above
             table, region = _rescore_region(con, prepared, with_link_type(saved, link_type),
                                             table, options, frozen, say)
@@ -254,13 +265,11 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
             only = region | {str(k) for (k,) in con.execute(
                 f"SELECT unique_id FROM {quote(prepared[0].table)} WHERE unique_id >= ?",
                 [options.new_from]).fetchall()}
-            anchors = {}
         pairs_scored = int(str(one_row(con, f'SELECT count(*) FROM "{table}"')[0]))
         say(f"clustering at match probability {options.threshold}")
         rules = ClusterRules(options.threshold, options.max_cluster_size,
                              options.min_average_weight, options.separate_twins,
-                             (*options.must_link, *anchor_chains(anchors)),
-                             options.cannot_link, anchors or None, options.tie_order,
+                             options.must_link, options.cannot_link, None, options.tie_order,
                              guardrails=tuple(guardrail_rules.chosen(
                                  present, rules=options.guardrails,
                                  without=options.without_guardrails,
@@ -280,7 +289,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None,
-                    clustered=frozenset(only) if only is not None else None)
+                    frequencies=frozen, clustered=frozenset(only) if only is not None else None)
 
 
 def _with_known_people(clusters: Clusters, known: Mapping[str, str]) -> Clusters:
@@ -305,17 +314,13 @@ def _frozen_frequencies(options: MatchOptions, saved: dict[str, Any] | None) -> 
 
 
 def _linker(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
-            settings: Any, frozen: Path | None, say: Progress | None = None) -> Any:
-    """A Splink linker over the prepared tables, scoring with the `frozen` frequencies
-    when given (`say` hears if many values are missing from them)."""
+            settings: Any, frozen: bool) -> Any:
+    """A Splink linker over the prepared tables; `frozen`: scoring with the frequencies
+    `frequencies.load_frequencies` read."""
     db_api = DuckDBAPI(connection=con)
     linker = make_linker(db_api, [p.table for p in prepared], settings)
-    if frozen is not None:
-        missing = use_frequencies(linker, db_api, con, prepared[0].table,
-                                  settings if isinstance(settings, dict) else {}, frozen)
-        message = stale_message(missing)
-        if message and say is not None:
-            say(message)
+    if frozen:
+        use_frequencies(linker, db_api, settings)
     return linker
 
 
@@ -335,10 +340,11 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
     records) and reviewers' same-person decisions until nothing more is reached. Every other
     component is unchanged.
     """
-    assert options.new_from is not None and options.known_links is not None
+    assert options.new_from is not None
     anchors = options.anchors or {}
     must = options.must_link
-    con.register("__jdu_known_links", options.known_links)
+    con.register("__jdu_known_links", options.known_links if options.known_links is not None
+                 else pa.table({"l": pa.array([], pa.string()), "r": pa.array([], pa.string())}))
     con.register("__jdu_anchors", pa.table({
         "k": pa.array(list(anchors), pa.string()),
         "person": pa.array(["P:" + p for p in anchors.values()], pa.string())}))
@@ -419,7 +425,7 @@ def _rescore_region(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedT
     finally:
         con.unregister("__jdu_region_keys")
     linker = _linker(con, prepared, only_region_pairs(model, "__jdu_region", options.new_from),
-                     frozen)
+                     frozen is not None)
     again = linker.inference.predict(warning_mode="never").physical_name
     con.execute(f"""CREATE OR REPLACE TABLE __jdu_scored AS
         SELECT * FROM "{scored}" UNION ALL BY NAME SELECT * FROM "{again}" """)

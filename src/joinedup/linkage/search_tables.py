@@ -49,14 +49,11 @@ def _splink_tf_table(con: duckdb.DuckDBPyConnection, column: str, tf_column: str
 
 
 def _term_frequencies(con: duckdb.DuckDBPyConnection, prepared: str,
-                      columns: Sequence[str], prefix: str) -> pa.Table:
+                      columns: Sequence[str], prefix: str, frozen: bool) -> pa.Table:
     parts = []
-    frozen = {str(name) for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__jdu_tf_')"
-    ).fetchall()}
     for column in columns:
         # The frequencies saved with the model, when the run scored with them.
-        table = (lookup_table(column) if lookup_table(column) in frozen
+        table = (lookup_table(column) if frozen
                  else _splink_tf_table(con, column, prefix + column))
         if table is not None:
             sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
@@ -101,7 +98,8 @@ def store_search_tables(target: duckdb.DuckDBPyConnection, run: MatchRun) -> Non
     finally:
         target.unregister("search_prepared")
     prefix = str(run.settings.get("term_frequency_adjustment_column_prefix") or "tf_")
-    frequencies = _term_frequencies(run.con, prepared, tf_columns(run.settings), prefix)
+    frequencies = _term_frequencies(run.con, prepared, tf_columns(run.settings), prefix,
+                                    run.frequencies is not None)
     target.register("search_frequencies", frequencies)
     try:
         target.execute("CREATE TABLE search_tf AS SELECT * FROM search_frequencies "

@@ -174,9 +174,6 @@ class _Exported:
     new_records: int
     new_from: str | None
     """The first link key of a new or changed record (they are numbered last)."""
-    bereft: tuple[str, ...] = ()
-    """Link keys of the unchanged records of people who lost a record since the last run
-    (it changed or left the sources): the record may have held the person together."""
 
 
 def numbered_records_sql() -> str:
@@ -223,12 +220,13 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
         LEFT JOIN link_registry AS g ON g.source = b.source
             AND g.source_record_id = b.source_record_id AND g.record_hash = b.record_hash
     """)
-    bereft = tuple(str(key) for (key,) in con.execute("""
-        SELECT link_key FROM link_records WHERE known_person_id IN (
-            SELECT g.person_id FROM link_registry AS g
-            ANTI JOIN link_records AS r ON r.source = g.source
-                AND r.source_record_id = g.source_record_id AND r.known_person_id IS NOT NULL)
-        """).fetchall())
+    # People who lost a record since the last run (it changed or left the sources): the
+    # record may have held them together. An incremental run clusters them again.
+    con.execute("""
+        CREATE TEMP TABLE link_bereft AS
+        SELECT DISTINCT g.person_id FROM link_registry AS g
+        ANTI JOIN link_records AS r ON r.source = g.source
+            AND r.source_record_id = g.source_record_id AND r.known_person_id IS NOT NULL""")
     con.unregister("link_registry")
     records, new_records, new_from = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE known_person_id IS NULL), "
@@ -241,7 +239,7 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     # In memory, never on disk: the matching input is personal data.
     table = con.sql(f"SELECT link_key, {columns} FROM link_records").to_arrow_table()
     first_new = str(new_from) if new_from is not None else f"{int(records) + 1:010d}"
-    return _Exported(table, int(records), int(new_records), first_new, bereft)
+    return _Exported(table, int(records), int(new_records), first_new)
 
 
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
@@ -339,8 +337,13 @@ def _tie_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDecision],
              choice: RunChoice, exported: _Exported, prior: str | None, *, train: bool,
              saved: Path, staged: Path | None, frequencies: Path) -> MatchOptions:
+    # An incremental run builds on the last linked snapshot (`_choose` gives it then).
     incremental = choice.mode == "incremental" and prior is not None
     known = _known_people(build.con) if incremental else {}
+    bereft = tuple(str(key) for (key,) in build.con.execute(
+        "SELECT link_key FROM link_records SEMI JOIN link_bereft "
+        "ON link_bereft.person_id = link_records.known_person_id").fetchall()
+    ) if incremental else ()
     rules = constraints(_decision_keys(build.con, decisions), decisions, known)
     return replace(
         base, model=None if train else saved, save_model=staged,
@@ -349,7 +352,7 @@ def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDec
         anchors=rules.anchors or None, new_from=exported.new_from if incremental else None,
         known_links=(_known_links(build.con, prior, base.threshold)
                      if incremental and prior is not None else None),
-        reconsider=exported.bereft if incremental else (),
+        reconsider=bereft,
         tie_order=_tie_order(build.con),
         frequencies=None if train else frequencies,
         save_frequencies=_staged_frequencies(staged) if staged is not None else None)

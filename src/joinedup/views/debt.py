@@ -207,7 +207,7 @@ def assemble(debts: Sequence[Row], stays: Sequence[Row], residents: Sequence[Row
              for who, lines in by_person.items()), key=lambda p: (-p.total, p.person_id)))
         members = at_home.get(key, set()) | set(by_person)
         house_flags = _ordered({f for m in members for f in flags_of.get(m, ())})
-        out.append(_household(key, stay, people, house_flags))
+        out.append(household_debts(key, stay, people, house_flags))
     return rank(out)
 
 
@@ -290,8 +290,11 @@ def _person(who: str, lines: list[DebtLine], name: Row, flags: tuple[str, ...],
         total=round(sum(d.balance for d in lines), 2))
 
 
-def _household(key: str, stay: Row | None, people: tuple[PersonDebts, ...],
-               flags: tuple[str, ...], creditor_count: int | None = None) -> HouseholdDebts:
+def household_debts(key: str, stay: Row | None, people: tuple[PersonDebts, ...],
+                    flags: tuple[str, ...], creditor_count: int | None = None
+                    ) -> HouseholdDebts:
+    """One entry of the view: `people`'s debts summed up (creditors, total, oldest, arrangements,
+    enforcement), at the address of `stay` if any."""
     lines = [d for p in people for d in p.debts]
     creditors = tuple(sorted({d.creditor for d in lines}))
     return HouseholdDebts(
@@ -344,7 +347,7 @@ def _partner_cut(h: HouseholdDebts, source: str) -> HouseholdDebts | None:
     if not people:
         return None
     stay = {"household_id": h.household_id, "address": h.address, "postcode": h.postcode}
-    return _household(h.key, stay if h.household_id else None, tuple(people), h.flags,
+    return household_debts(h.key, stay if h.household_id else None, tuple(people), h.flags,
                       creditor_count=h.creditor_count)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from joinedup.errors import JoinedUpError
 from joinedup.views.common import AsDict
-from joinedup.views.debt import DebtLine, HouseholdDebts, PersonDebts
+from joinedup.views.debt import DebtLine, HouseholdDebts, PersonDebts, household_debts
 from joinedup.views.debt_export import debt_csv_rows
 
 
@@ -40,21 +40,26 @@ class DebtorDebts(AsDict):
         return self.person.debts
 
     @property
+    def own(self) -> HouseholdDebts:
+        """The person's debts summed up as the view sums up a household's."""
+        return household_debts(self.household.key, None, (self.person,), ())
+
+    @property
     def creditors(self) -> tuple[str, ...]:
-        return tuple(sorted({d.creditor for d in self.person.debts}))
+        return self.own.creditors
 
     @property
     def arrangements(self) -> int:
         """Arrangements in place (made and not broken)."""
-        return sum(1 for d in self.person.debts if d.arrangement_in_place)
+        return self.own.arrangements
 
     @property
     def oldest_days(self) -> int:
-        return max((d.age_days for d in self.person.debts), default=0)
+        return self.own.oldest_days
 
     @property
     def enforcement(self) -> bool:
-        return any(d.recovery_stage == "enforcement_agent" for d in self.person.debts)
+        return self.own.enforcement
 
     @property
     def others(self) -> tuple[PersonDebts, ...]:
