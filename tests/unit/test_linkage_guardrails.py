@@ -595,3 +595,38 @@ def test_a_guardrail_with_a_record_in_doubt_bars_nothing() -> None:
              ("f", "v", 6.0), ("s", "v", 6.0), ("f", "u", 7.0), ("s", "u", 7.0)]
     apart = {frozenset(("f", "s"))}
     assert ambiguous_records(cluster_of, links, apart, [("u", "v")]) == {"u", "v"}
+
+
+@pytest.mark.parametrize(("thomases", "one_person"), [
+    (60, True),   # Rhomas once beside sixty Thomases: a typing error of Thomas
+    (10, False),  # too few Thomases to tell a typing error from a name: twins, kept apart
+])
+def test_a_forename_mistyped_once_is_read_as_the_name_it_misspells(thomases: int,
+                                                                   one_person: bool) -> None:
+    """Tom and "Rhomas" Chudleigh born the same day at one address: "Rhomas" is one typing
+    error from Thomas, of which Tom is a nickname. Read as written, the names start with other
+    letters and the twins rule holds the two records apart."""
+    clusters = _cluster([
+        {"id": "tom", "first_name": "Tom", "surname": "Chudleigh", "dob": "1930-08-01",
+         "postcode": "TQ13 8DF"},
+        {"id": "rhomas", "first_name": "Rhomas", "surname": "Chudleigh", "dob": "1930-08-01",
+         "postcode": "TQ13 8DF"},
+        *_families("Thomas", thomases),
+    ], scored=[("tom", "rhomas")])
+    assert _same(clusters, "tom", "rhomas") is one_person
+    if not one_person:
+        assert ("tom", "rhomas", "twins") in clusters.guarded
+
+
+def test_twins_whose_names_differ_by_a_letter_stay_twins_when_both_names_are_given() -> None:
+    """Ella and Bella Okafor, twins: one letter apart, but Bella is on more than a fiftieth
+    as many records as Ella, so she is a name, not Ella mistyped."""
+    clusters = _cluster([
+        {"id": "ella", "first_name": "Ella", "surname": "Okafor", "dob": "2015-02-11",
+         "postcode": "N17 6RA"},
+        {"id": "bella", "first_name": "Bella", "surname": "Okafor", "dob": "2015-02-11",
+         "postcode": "N17 6RA"},
+        *_families("Ella", 150), *_families("Bella", 3, 200),
+    ], scored=[("ella", "bella")])
+    assert not _same(clusters, "ella", "bella")
+    assert ("ella", "bella", "twins") in clusters.guarded

@@ -133,30 +133,78 @@ def _union_sql(prepared: Sequence[PreparedTable]) -> str:
 def _facts_sql(prepared: Sequence[PreparedTable], linking: bool) -> str:
     """Each prepared record's node id (__node) with what the whole input says about its date
     of birth (for "parent and child named alike", `guardrails.yaml`): how many records give
-    its full name with that date, and how many its identifying number with that date; and
-    how many families (surnames) give its forename, which tells a name in use from a typing
+    its full name with that date, and how many its identifying number with that date; how
+    many families (surnames) give its forename, which tells a name in use from a typing
     error, and how the forename sounds (`jdu_sound`, once per name rather than once per
-    pair). Worked out once per clustering (`cluster_predictions` keeps them in `FACTS`):
-    over a million records each pass of these windows takes seconds."""
+    pair); and the forename it is a typing error of, if any (`_forename_fixes_sql`). Worked
+    out once per clustering (`cluster_predictions` keeps them in `FACTS`): over a million
+    records each pass of these windows takes seconds."""
     number = "coalesce(nhs_number, person_number, upn)"
-    return f"""WITH u AS ({_union_sql(prepared)})
+    return f"""WITH u AS ({_union_sql(prepared)}),
+        {_forename_fixes_sql()}
         SELECT {_node_sql(linking, 'u')} AS __node,
         CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records,
-        coalesce(f.forename_families, 0) AS forename_families, f.forename_sound
+        coalesce(f.forename_families, 0) AS forename_families, f.forename_sound,
+        x.fixed_first_name, x.fixed_first_name_variants
         FROM u
         LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families,
                           jdu_sound(first_name) AS forename_sound
                    FROM u WHERE first_name IS NOT NULL GROUP BY first_name) AS f
-          ON u.first_name = f.__forename"""
+          ON u.first_name = f.__forename
+        LEFT JOIN forename_fixes AS x ON u.first_name = x.name"""
+
+
+TYPO_RATIO = 50
+"""A forename one typing error from another given by at least this many times as many
+records is read, by the guardrails, as a misspelling of it (`_forename_fixes_sql`)."""
+
+
+def _forename_fixes_sql() -> str:
+    """CTEs (on `u`, every prepared record) ending in `forename_fixes`: each forename of four
+    or more letters that is one typing error (a letter changed, added or dropped, the first
+    letter too) from a forename given by at least `TYPO_RATIO` times as many records, with
+    that forename and its variants (nicknames).
+
+    A misspelling is made on far fewer than one in a hundred records of a name, and rarely
+    the same way twice: Rhomas beside Thomas. Two real names that rhyme or differ by a
+    letter (Ella and Bella, Mason and Jason) are each given far more often than a fiftieth
+    of the other, so they stay two names; and a small input, where no forename is on 50
+    records, reads no misspelling at all. Only the guardrails read the correction: without
+    it "Rhomas" born the same day as "Tom" of one surname are twins to the twins rule, and
+    one mistyped record splits a person. The model scores the names as written.
+
+    Candidates are found by deleting one letter (a name and its one-letter deletions share
+    a key with any name a letter away), then checked with Damerau-Levenshtein."""
+    return f"""forename_names AS (
+            SELECT first_name AS name, count(*) AS n,
+                   min(first_name_variants) AS variants
+            FROM u WHERE length(first_name) >= 4 GROUP BY first_name),
+        forename_keys AS (
+            SELECT name, n, variants, unnest(list_distinct(list_append(list_transform(
+                range(1, length(name) + 1),
+                lambda i: substr(name, 1, i - 1) || substr(name, i + 1)), name))) AS key
+            FROM forename_names),
+        forename_fixes AS (
+            SELECT a.name, arg_max(b.name, (b.n, b.name)) AS fixed_first_name,
+                   arg_max(b.variants, (b.n, b.name)) AS fixed_first_name_variants
+            FROM forename_keys AS a JOIN forename_keys AS b
+              ON a.key = b.key AND a.name <> b.name AND a.n * {TYPO_RATIO} <= b.n
+            WHERE damerau_levenshtein(a.name, b.name) = 1
+            GROUP BY a.name)"""
 
 
 def _people_sql(prepared: Sequence[PreparedTable], linking: bool) -> str:
-    """Every prepared record with its facts (`_facts_sql`, read from `FACTS`)."""
+    """Every prepared record with its facts (`_facts_sql`, read from `FACTS`), a misspelt
+    forename read as the name it misspells (for the guardrails)."""
     return f"""WITH u AS ({_union_sql(prepared)})
-        SELECT u.*, f.* EXCLUDE (__node) FROM u
+        SELECT u.* REPLACE (
+                   coalesce(f.fixed_first_name, u.first_name) AS first_name,
+                   coalesce(f.fixed_first_name_variants, u.first_name_variants)
+                     AS first_name_variants),
+               f.* EXCLUDE (__node, fixed_first_name, fixed_first_name_variants) FROM u
         JOIN {FACTS} AS f ON f.__node = {_node_sql(linking, 'u')}"""
 
 
