@@ -10,6 +10,9 @@ For each person of the set's truth split over several clusters, each two of thei
   read one person as two;
 - the reason of a link refused between A and B (`Clusters.held_apart`: a guardrail met
   through other records, "fits two people held apart", "kept apart");
+- "too little: an initial or no forename" when the strongest link between A and B, at or
+  above the threshold, has a record whose forename is an initial or missing (such a pair
+  links directly only with more, `resolve.INITIAL_ONLY`, `UNNAMED_SAME_BIRTH`);
 - "evidence check or cap" when a link at or above the threshold joins A and B but was
   refused without a reason (the average weight between the clusters, or the size cap);
 - "model: below threshold" when the pairs between them were scored, none high enough;
@@ -91,6 +94,12 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
             if entity_of.get(str(a)) is not None and entity_of.get(str(a)) == entity_of.get(
                     str(b)):
                 scored[frozenset((str(a), str(b)))] = float(p)
+        forename: dict[str, str | None] = {}
+        for item in run.prepared:
+            node = ("source_dataset || ':' || unique_id" if linking
+                    else "CAST(unique_id AS VARCHAR)")
+            forename.update((str(n), f) for n, f in run.con.execute(
+                f'SELECT {node}, first_name FROM "{item.table}"').fetchall())
         guard_of = {frozenset((a, b)): rule for a, b, rule in run.clusters.guarded}
         held: dict[frozenset[str], str] = {}
         for a, b, reason in run.clusters.held_apart:
@@ -116,9 +125,11 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
                     cause = f"held apart: {held[frozenset((ca, cb))]}"
                     pair = cross[0]
                 elif probabilities and max(probabilities) >= threshold:
-                    cause = "evidence check or cap"
                     pair = max((p for p in cross if frozenset(p) in scored),
                                key=lambda p: scored[frozenset(p)])
+                    sparse = any(len(forename.get(n) or "") <= 1 for n in pair)
+                    cause = ("too little: an initial or no forename" if sparse
+                             else "evidence check or cap")
                 elif probabilities:
                     cause = "model: below threshold"
                     pair = max((p for p in cross if frozenset(p) in scored),

@@ -27,7 +27,8 @@ def _cluster(records: list[dict[str, Any]], *, scored: list[tuple[str, str]] | N
              separate_twins: bool = True) -> Any:
     """Cluster `records` as if the model scored every pair in `scored` (default: every pair)
     at 0.999."""
-    columns = COLUMNS + [c for c in ("source", "source_record_id", "address_from", "address_to")
+    columns = COLUMNS + [c for c in ("source", "source_record_id", "address_from", "address_to",
+                                     "sex")
                          if any(c in record for record in records)]
     rows = [{column: record.get(column) for column in columns} for record in records]
     con = duckdb.connect()
@@ -630,3 +631,27 @@ def test_twins_whose_names_differ_by_a_letter_stay_twins_when_both_names_are_giv
     ], scored=[("ella", "bella")])
     assert not _same(clusters, "ella", "bella")
     assert ("ella", "bella", "twins") in clusters.guarded
+
+
+def test_a_brother_and_sister_at_one_address_are_two_people() -> None:
+    clusters = _cluster([
+        {"id": "zain", "first_name": "Zain", "surname": "Hussain", "sex": "M",
+         "postcode": "BD8 7AA"},
+        {"id": "zainab", "first_name": "Zainab", "surname": "Hussain", "sex": "F",
+         "postcode": "BD8 7AA"},
+    ])
+    assert not _same(clusters, "zain", "zainab")
+    assert ("zain", "zainab", "different sexes") in clusters.guarded
+
+
+def test_a_surname_keyed_as_forename_is_no_other_forename() -> None:
+    """"Wigram" with no surname, its sex recorded otherwise, beside "Joe Wigram" born the
+    same day: the forename field holds his surname, not a sister's name."""
+    clusters = _cluster([
+        {"id": "joe", "first_name": "Joe", "surname": "Wigram", "sex": "M",
+         "dob": "1998-12-26", "postcode": "E17 5EY"},
+        {"id": "keyed", "first_name": "Wigram", "sex": "F", "dob": "1998-12-26",
+         "postcode": "E17 5EY"},
+    ])
+    assert _same(clusters, "joe", "keyed")
+    assert not clusters.guarded

@@ -43,9 +43,10 @@ _MACROS = (
     # names swapped (the forename holds the other's surname). Not when the word is the
     # surname of both records: "Ali Ali" and "Ahmed Ali" born the same day are twins, not
     # one boy whose forename was typed as his surname.
+    # A record without a surname has no surname the word could be.
     """CREATE OR REPLACE TEMP MACRO jdu_among_names(f, t, s_own, s_other) AS
-        coalesce(list_contains(t, f)
-                 AND NOT (list_contains(s_own, f) AND list_contains(s_other, f)), false)""",
+        coalesce(list_contains(t, f), false)
+        AND NOT coalesce(list_contains(s_own, f) AND list_contains(s_other, f), false)""",
     """CREATE OR REPLACE TEMP MACRO jdu_forenames_other(fl, fr, vl, vr, tl, tr, sl, sr) AS
         fl IS NOT NULL AND fr IS NOT NULL AND fl <> fr
         AND NOT coalesce(list_contains(vl, fr), false)
