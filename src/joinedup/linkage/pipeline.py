@@ -129,6 +129,9 @@ class MatchOptions:
     the threshold by earlier runs) between known records (None: none). The known people a
     new record can change are clustered again with everyone these links reach, as a full
     run would (`_region`)."""
+    known_names: pa.Table | None = None
+    """Names an earlier run standardised (`PreparedTable.names`, same
+    `prepare.names_version()`): reused, so only names not met before are standardised."""
     engine: Engine = "duckdb"
     """Where blocked pairs are scored: "duckdb" (this process), or "spark" (Splink's Spark
     backend, `spark_engine`). Standardising, training and clustering run in DuckDB either
@@ -211,7 +214,8 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     names = _source_names(inputs) if len(inputs) > 1 else [None]
     con = duckdb.connect()
     try:
-        prepared, mappings = _prepare_all(con, inputs, names, extras, say)
+        prepared, mappings = _prepare_all(con, inputs, names, extras, say,
+                                          options.known_names)
         # A field must hold data in every file: one file's postcodes cannot link to nothing.
         present = set.intersection(*(
             present_columns(dict(p.filled), p.rows, options.training.min_fill) for p in prepared
@@ -435,7 +439,8 @@ def _rescore_region(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedT
 
 def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],
                  names: Sequence[str | None], extras: Sequence[str],
-                 say: Progress) -> tuple[list[PreparedTable], list[ColumnMapping]]:
+                 say: Progress, known_names: pa.Table | None = None
+                 ) -> tuple[list[PreparedTable], list[ColumnMapping]]:
     prepared: list[PreparedTable] = []
     mappings: list[ColumnMapping] = []
     for number, (item, name) in enumerate(zip(inputs, names, strict=True)):
@@ -453,7 +458,8 @@ def _prepare_all(con: duckdb.DuckDBPyConnection, inputs: Sequence[InputTable],
                 + (" (--columns overrides a guess)" if mapping.guessed else ""))
             _check_ids(con, raw, mapping.fields["id"], item.lines, item.name)
             prepared.append(prepare_records(con, raw, mapping, f"prepared_{number}",
-                                            source_name=name, file=item.name))
+                                            source_name=name, file=item.name,
+                                            known_names=known_names))
             _say_unread_dates(con, raw, mapping, prepared[-1].table, item.name, say)
         finally:
             con.unregister(raw)

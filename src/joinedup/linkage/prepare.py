@@ -8,13 +8,19 @@ other file mapped the same way.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from joinedup.errors import SourceError
+from joinedup.linkage import forenames as forenames_module
+from joinedup.linkage import names as names_module
 from joinedup.linkage.addresses import street_line_sql
 from joinedup.linkage.blocking import rare_keys_sql
 from joinedup.linkage.fields import EXTRA_PREFIX, ColumnMapping
@@ -176,16 +182,54 @@ def _address_sql(column: str | None) -> str:
     return street_line_sql(_text(column))
 
 
+_LIST = pa.list_(pa.string())
+NAME_SCHEMA = pa.schema(
+    [(f"k_{name}", pa.string()) for name in NAME_FIELDS]
+    + [(column, _LIST if column.endswith(("_variants", "_tokens", "_names")) else pa.string())
+       for column, group in PREPARED_COLUMNS.items() if group == "name"])
+"""A name lookup: the raw name fields (k_*) and the prepared name columns they give."""
+
+
+@cache
+def names_version() -> str:
+    """A fingerprint of the code and tables that standardise names: a lookup kept from an
+    earlier run (`prepare_records`' `known_names`) is only reused by the same version, so a
+    change to the name rules or the nickname tables standardises every name again."""
+    digest = hashlib.sha256()
+    for module in (names_module, forenames_module):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(version("nicknames").encode())
+    return digest.hexdigest()[:16]
+
+
 def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
-                 fields: Mapping[str, str]) -> pa.Table:
-    """Standardise each distinct combination of name fields once."""
-    selects = ", ".join(f"{_text(fields.get(name))} AS {name}" for name in NAME_FIELDS)
-    rows = con.execute(f"SELECT DISTINCT {selects} FROM {quote(source)}").fetchall()
+                 fields: Mapping[str, str], known: pa.Table | None = None) -> pa.Table:
+    """Standardise each distinct combination of name fields once; combinations `known`
+    holds (a lookup of `NAME_SCHEMA` from an earlier run) are taken from it, not redone.
+    Standardising is a pure function of the four fields, so the result is the same."""
+    selects = ", ".join(f"{_text(fields.get(name))} AS k_{name}" for name in NAME_FIELDS)
+    wanted = f"{source}__wanted_names"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote(wanted)} AS "
+                f"SELECT DISTINCT {selects} FROM {quote(source)}")
+    reused = NAME_SCHEMA.empty_table()
+    try:
+        if known is not None and known.num_rows:
+            held = f"{source}__known_names"
+            con.register(held, known.select(NAME_SCHEMA.names).cast(NAME_SCHEMA))
+            on = " AND ".join(f"k.k_{n} IS NOT DISTINCT FROM w.k_{n}" for n in NAME_FIELDS)
+            try:
+                reused = con.sql(f"SELECT k.* FROM {quote(held)} AS k "
+                                 f"SEMI JOIN {quote(wanted)} AS w ON {on}").to_arrow_table()
+                rows = con.execute(f"SELECT w.* FROM {quote(wanted)} AS w "
+                                   f"ANTI JOIN {quote(held)} AS k ON {on}").fetchall()
+            finally:
+                con.unregister(held)
+        else:
+            rows = con.execute(f"SELECT * FROM {quote(wanted)}").fetchall()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {quote(wanted)}")
     table = forename_table()
-    out: dict[str, list[object]] = {
-        **{f"k_{name}": [] for name in NAME_FIELDS},
-        **{column: [] for column, group in PREPARED_COLUMNS.items() if group == "name"},
-    }
+    out: dict[str, list[object]] = {name: [] for name in NAME_SCHEMA.names}
     for first, middle, surname, full in rows:
         name = standardise_name(first, surname, middle_names=middle, full_name=full)
         for key, value in zip(NAME_FIELDS, (first, middle, surname, full), strict=True):
@@ -200,7 +244,7 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, source: str,
         out["name_tokens"].append(list(name.tokens) or None)
         out["given_names"].append(list(name.given) or None)
         out["forename_surname"].append(forename_surname(forename, name.surname))
-    return pa.table(out)
+    return pa.concat_tables([reused.cast(NAME_SCHEMA), pa.table(out, schema=NAME_SCHEMA)])
 
 
 def _names_sql(source: str, lookup: str, fields: Mapping[str, str],
@@ -279,6 +323,9 @@ class PreparedTable:
     table: str
     rows: int
     filled: Mapping[str, int]
+    names: pa.Table | None = field(default=None, compare=False, repr=False)
+    """The name lookup the records were standardised with (`NAME_SCHEMA`), to keep for the
+    next run (`prepare_records`' `known_names`); None when no name was mapped."""
 
     def share(self, column: str) -> float:
         """Fraction of records with `column` filled."""
@@ -293,9 +340,14 @@ def prepare_records(
     *,
     source_name: str | None = None,
     file: str | None = None,
+    known_names: pa.Table | None = None,
 ) -> PreparedTable:
     """Standardise `source` into table `out` (unique_id, [source_dataset], prepared columns,
-    extra_* columns). Raises SourceError for missing or repeated ids."""
+    extra_* columns). Raises SourceError for missing or repeated ids.
+
+    `known_names`: a name lookup an earlier run kept (`PreparedTable.names`, made by the
+    same `names_version()`); the names it holds are not standardised again (a nightly link
+    of a million records meets a few thousand new names)."""
     raw_source = source
     fields = mapping.fields
     facts = _source_facts(con, source, fields, out)
@@ -303,8 +355,9 @@ def prepare_records(
         source = _borrow_shared(con, source, fields, facts, out)
     has_names = any(name in fields for name in NAME_FIELDS)
     lookup_name = f"{out}__names"
-    if has_names:
-        con.register(lookup_name, _name_lookup(con, source, fields))
+    lookup = _name_lookup(con, source, fields, known_names) if has_names else None
+    if lookup is not None:
+        con.register(lookup_name, lookup)
     name_select, from_sql = _names_sql(source, lookup_name, fields, has_names)
     computed = {
         "dob": _dob_sql(fields.get("dob")),
@@ -357,7 +410,7 @@ def prepare_records(
     counted = ", ".join(f"count({quote(c)})" for c in columns)
     counts = one_row(con, f"SELECT count(*), {counted} FROM {quote(out)}")
     filled = {c: int(str(n)) for c, n in zip(columns, counts[1:], strict=True)}
-    return PreparedTable(table=out, rows=int(str(counts[0])), filled=filled)
+    return PreparedTable(table=out, rows=int(str(counts[0])), filled=filled, names=lookup)
 
 
 def _copy_sql(columns: list[str]) -> str:

@@ -55,7 +55,7 @@ from joinedup.linkage.person_tables import (
     write_person_link,
 )
 from joinedup.linkage.pipeline import InputTable, MatchOptions, run_match
-from joinedup.linkage.prepare import PreparedTable, prepare_records
+from joinedup.linkage.prepare import PreparedTable, names_version, prepare_records
 from joinedup.linkage.review import REVIEW_FLOOR, write_review_queue
 from joinedup.linkage.search_tables import SEARCH_TABLES, store_search_tables
 from joinedup.linkage.state import LinkState, Registry, ReviewDecision
@@ -242,6 +242,38 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     return _Exported(table, int(records), int(new_records), first_new)
 
 
+NAMES_TABLE = "link_names"
+"""The names a link run standardised (`prepare.NAME_SCHEMA` and the `version` that made
+them), kept in its snapshot for the next run: a nightly run of a million records then
+standardises only the few thousand names it has not met (about 10 s less)."""
+
+
+def _kept_names(con: duckdb.DuckDBPyConnection) -> pa.Table | None:
+    """The previous run's names (copied with its snapshot) when the same version of the name
+    rules made them; else None, and every name is standardised again."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
+                        "AND database_name = current_database()", [NAMES_TABLE]).fetchall()
+    if not found[0][0]:
+        return None
+    kept = con.sql(f"SELECT * EXCLUDE (version) FROM {NAMES_TABLE} WHERE version = ?",
+                   params=[names_version()]).to_arrow_table()
+    return kept if kept.num_rows else None
+
+
+def _keep_names(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable]) -> None:
+    """Replace the kept names with this run's (every name its records give, no more)."""
+    con.execute(f"DROP TABLE IF EXISTS {NAMES_TABLE}")
+    lookups = [p.names for p in prepared if p.names is not None]
+    if not lookups:
+        return
+    con.register("link_names_now", pa.concat_tables(lookups))
+    try:
+        con.execute(f"CREATE TABLE {NAMES_TABLE} AS SELECT *, ?::VARCHAR AS version "
+                    "FROM link_names_now", [names_version()])
+    finally:
+        con.unregister("link_names_now")
+
+
 def _after_commit(store: SnapshotStore, settings: Settings, staged_model: Path | None,
                   target_model: Path) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
@@ -396,6 +428,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             match_options = _options(options or MatchOptions(), build, decisions, choice,
                                      exported, prior, train=train, saved=saved_model,
                                      staged=staged, frequencies=frequencies_path(settings))
+            match_options = replace(match_options, known_names=_kept_names(build.con))
             records = exported.records
             say(f"matching {records:,} person records"
                 + (" (training a model)" if train else f" with the model {saved_model}"))
@@ -410,6 +443,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 write_pairs(build.con, run.con, run.predictions, prior)
                 write_held_apart(build.con, run.clusters)
                 store_search_tables(build.con, run)
+                _keep_names(build.con, run.prepared)
             finally:
                 run.close()  # the scored pairs held in memory are not needed any more
             # The model the people were scored with travels with them, so a snapshot can be
