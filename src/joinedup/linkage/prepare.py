@@ -192,13 +192,17 @@ NAME_SCHEMA = pa.schema(
 
 @cache
 def names_version() -> str:
-    """A fingerprint of the code and tables that standardise names: a lookup kept from an
-    earlier run (`prepare_records`' `known_names`) is only reused by the same version, so a
-    change to the name rules or the nickname tables standardises every name again."""
+    """A fingerprint of the code and tables that standardise names (names.py, forenames.py,
+    this module, the nicknames package's version): a lookup kept from an earlier run
+    (`prepare_records`' `known_names`) is only reused by the same version, so a change to
+    the name rules, the lookup's columns or the nickname tables standardises every name
+    again."""
     digest = hashlib.sha256()
-    for module in (names_module, forenames_module):
-        digest.update(Path(str(module.__file__)).read_bytes())
+    # This module too: it turns a standardised name into the lookup's columns.
+    for file in (names_module.__file__, forenames_module.__file__, __file__):
+        digest.update(Path(str(file)).read_bytes())
     digest.update(version("nicknames").encode())
+    digest.update(str(NAME_SCHEMA).encode())
     return digest.hexdigest()[:16]
 
 
