@@ -91,6 +91,26 @@ def test_a_name_is_a_blocking_key_only_while_it_is_rare() -> None:
     assert len(keys["rare0"]) == 3 and keys["rare0"] == keys["rare1"]
 
 
+def test_a_word_twice_in_one_name_counts_that_record_once() -> None:
+    """"Ali Ali" gives the key of the word "ali" in his district twice; he is still one of
+    the 20 records that hold it, so the key is rare and pairs them."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE p (unique_id VARCHAR, first_name VARCHAR, forename_key VARCHAR, "
+                "surname VARCHAR, surname_key VARCHAR, postcode VARCHAR, dob VARCHAR, "
+                "postcode_district VARCHAR, dob_year VARCHAR, name_tokens VARCHAR[])")
+    rows = [("aliali", ["ali", "ali"])]
+    rows += [(f"other{i:02d}", ["ali", f"word{i}"]) for i in range(blocking.RARE_KEY_MAX_RECORDS
+                                                                   - 1)]
+    con.executemany("INSERT INTO p VALUES (?, NULL, NULL, NULL, NULL, NULL, NULL, 'B11', NULL, ?)",
+                    rows)
+    keys = dict(con.execute(blocking.rare_keys_sql('"p"')).fetchall())
+    word = "nd" + chr(31) + "ali" + chr(31) + "B11"
+    assert keys["aliali"] == [word]  # once in his list, and rare: 20 records
+    assert word in keys["other00"]
+
+
 def test_records_a_rare_key_no_longer_pairs_are_found() -> None:
     import duckdb
 
