@@ -117,11 +117,11 @@ def rare_keys_lost_sql(table: str) -> str:
     those records but not once the records from $new_from on are counted: blocking paired
     such records on that key before the new records came, and pairs them no more."""
     return f"""
-        WITH k AS ({_keys_sql(table)}),
+        WITH k AS (SELECT DISTINCT unique_id, key FROM ({_keys_sql(table)})),
         lost AS (SELECT key FROM k GROUP BY key
-                 HAVING count(DISTINCT unique_id) FILTER (WHERE unique_id < $new_from)
+                 HAVING count(*) FILTER (WHERE unique_id < $new_from)
                         BETWEEN 2 AND {_cap_sql()}
-                    AND count(DISTINCT unique_id) > {_cap_sql()})
+                    AND count(*) > {_cap_sql()})
         SELECT DISTINCT unique_id FROM k SEMI JOIN lost USING (key)
         WHERE unique_id < $new_from"""
 
