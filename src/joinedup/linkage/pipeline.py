@@ -355,15 +355,25 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
     con.register("__jdu_must", pa.table({"l": pa.array([a for a, _ in must], pa.string()),
                                          "r": pa.array([b for _, b in must], pa.string())}))
     try:
-        # Both directions; a person is a node of its own ("P:" and its id), joined to each
-        # of its records, which is one edge per record rather than one per pair.
+        # The walk is over units, not records: a known person ("P:" and its id) is one unit
+        # holding all its records, and a record of no known person is a unit of its own.
+        # Reaching a record reaches its person and so every record of it; walking people
+        # instead leaves only the links between two units (a few thousand at a million
+        # records) rather than every link and every record's tie to its person (millions).
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE __jdu_unit AS
+            SELECT CAST(k AS VARCHAR) AS k, person AS unit FROM __jdu_anchors""")
         con.execute("""
             CREATE OR REPLACE TEMP TABLE __jdu_edges AS
-            SELECT CAST(l AS VARCHAR) AS a, CAST(r AS VARCHAR) AS b FROM __jdu_known_links
-            UNION ALL SELECT CAST(r AS VARCHAR), CAST(l AS VARCHAR) FROM __jdu_known_links
-            UNION ALL SELECT k, person FROM __jdu_anchors
-            UNION ALL SELECT person, k FROM __jdu_anchors
-            UNION ALL SELECT l, r FROM __jdu_must UNION ALL SELECT r, l FROM __jdu_must""")
+            WITH pairs AS (
+                SELECT CAST(l AS VARCHAR) AS l, CAST(r AS VARCHAR) AS r FROM __jdu_known_links
+                UNION ALL SELECT l, r FROM __jdu_must),
+            units AS (
+                SELECT coalesce(ul.unit, p.l) AS a, coalesce(ur.unit, p.r) AS b FROM pairs AS p
+                LEFT JOIN __jdu_unit AS ul ON ul.k = p.l
+                LEFT JOIN __jdu_unit AS ur ON ur.k = p.r)
+            SELECT DISTINCT a, b FROM (SELECT a, b FROM units UNION ALL SELECT b, a FROM units)
+            WHERE a <> b""")
         new_from = {"new_from": options.new_from}
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE __jdu_reached AS
@@ -387,8 +397,10 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
             con.execute("INSERT INTO __jdu_reached SELECT k FROM __jdu_reconsider")
         finally:
             con.unregister("__jdu_reconsider")
-        con.execute("CREATE OR REPLACE TEMP TABLE __jdu_reached AS "
-                    "SELECT DISTINCT k FROM __jdu_reached")
+        # From records to their units.
+        con.execute("""CREATE OR REPLACE TEMP TABLE __jdu_reached AS
+            SELECT DISTINCT coalesce(u.unit, g.k) AS k FROM __jdu_reached AS g
+            LEFT JOIN __jdu_unit AS u ON u.k = g.k""")
         con.execute("CREATE OR REPLACE TEMP TABLE __jdu_frontier AS SELECT k FROM __jdu_reached")
         while True:
             con.execute("""
@@ -400,13 +412,19 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
                 break
             con.execute("INSERT INTO __jdu_reached SELECT k FROM __jdu_next")
             con.execute("CREATE OR REPLACE TEMP TABLE __jdu_frontier AS SELECT k FROM __jdu_next")
-        return {str(k) for (k,) in con.execute(
-            "SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:') AND k < $new_from",
+        # Back from units to records: every record of a person reached, and the records
+        # of no known person reached themselves.
+        return {str(k) for (k,) in con.execute("""
+            SELECT u.k FROM __jdu_unit AS u SEMI JOIN __jdu_reached AS g ON g.k = u.unit
+            WHERE u.k < $new_from
+            UNION
+            SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:') AND k < $new_from""",
             new_from).fetchall()}
     finally:
         for name in ("__jdu_known_links", "__jdu_anchors", "__jdu_must"):
             con.unregister(name)
-        for name in ("__jdu_edges", "__jdu_reached", "__jdu_frontier", "__jdu_next"):
+        for name in ("__jdu_edges", "__jdu_reached", "__jdu_frontier", "__jdu_next",
+                     "__jdu_unit"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
