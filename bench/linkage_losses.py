@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 import eval_sets  # noqa: E402
 from joinedup.commands.match import InputFile  # noqa: E402
 from joinedup.linkage import DEFAULT_THRESHOLD, MatchOptions, run_match  # noqa: E402
+from joinedup.linkage.resolve import _node, _node_sql  # noqa: E402
 
 REPO = HERE.parent
 SETS = ("febrl1", "febrl2", "febrl3", "febrl4", "historical_50k", "adversarial")
@@ -56,19 +57,21 @@ def _load(name: str, workdir: Path) -> eval_sets.EvalSet:
     raise SystemExit(f"unknown set {name!r}: choose one of {', '.join(SETS)}")
 
 
-def _record_details(run: Any, nodes: set[str]) -> dict[str, str]:
-    """node -> a short line of the prepared record (forename, surname, dob, postcode)."""
-    out: dict[str, str] = {}
-    linking = any(source is not None for _, source, _ in run.records)
+def _records(run: Any, linking: bool) -> dict[str, tuple[Any, ...]]:
+    """node -> the prepared record's forename, surname, date of birth and postcode (None
+    where the input has no such column)."""
+    out: dict[str, tuple[Any, ...]] = {}
     for item in run.prepared:
-        columns = [c for c in ("first_name", "surname", "dob", "postcode") if c in item.filled]
-        node = ("source_dataset || ':' || unique_id" if linking
-                else "CAST(unique_id AS VARCHAR)")
-        for row in run.con.execute(
-                f'SELECT {node}, {", ".join(columns)} FROM "{item.table}"').fetchall():
-            if str(row[0]) in nodes:
-                out[str(row[0])] = " | ".join("" if v is None else str(v) for v in row[1:])
+        columns = [f"p.{c}" if c in item.filled else "NULL"
+                   for c in ("first_name", "surname", "dob", "postcode")]
+        out.update((str(row[0]), tuple(row[1:])) for row in run.con.execute(
+            f'SELECT {_node_sql(linking, "p")}, {", ".join(columns)} '
+            f'FROM "{item.table}" AS p').fetchall())
     return out
+
+
+def _line(record: tuple[Any, ...]) -> str:
+    return " | ".join("" if value is None else str(value) for value in record)
 
 
 def attribute(data: eval_sets.EvalSet, threshold: float,
@@ -84,22 +87,13 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
         cluster_of = run.clusters.cluster_of
         scored: dict[frozenset[str], float] = {}
         linking = any(source is not None for _, source, _ in run.records)
-        left = ("source_dataset_l || ':' || unique_id_l" if linking
-                else "CAST(unique_id_l AS VARCHAR)")
-        right = ("source_dataset_r || ':' || unique_id_r" if linking
-                 else "CAST(unique_id_r AS VARCHAR)")
         for a, b, p in run.con.execute(
-                f'SELECT {left}, {right}, match_probability FROM "{run.predictions}"'
-        ).fetchall():
+                f'SELECT {_node(linking, "l")}, {_node(linking, "r")}, match_probability '
+                f'FROM "{run.predictions}" AS p').fetchall():
             if entity_of.get(str(a)) is not None and entity_of.get(str(a)) == entity_of.get(
                     str(b)):
                 scored[frozenset((str(a), str(b)))] = float(p)
-        forename: dict[str, str | None] = {}
-        for item in run.prepared:
-            node = ("source_dataset || ':' || unique_id" if linking
-                    else "CAST(unique_id AS VARCHAR)")
-            forename.update((str(n), f) for n, f in run.con.execute(
-                f'SELECT {node}, first_name FROM "{item.table}"').fetchall())
+        records = _records(run, linking)
         guard_of = {frozenset((a, b)): rule for a, b, rule in run.clusters.guarded}
         held: dict[frozenset[str], str] = {}
         for a, b, reason in run.clusters.held_apart:
@@ -127,7 +121,7 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
                 elif probabilities and max(probabilities) >= threshold:
                     pair = max((p for p in cross if frozenset(p) in scored),
                                key=lambda p: scored[frozenset(p)])
-                    sparse = any(len(forename.get(n) or "") <= 1 for n in pair)
+                    sparse = any(len(records[n][0] or "") <= 1 for n in pair)
                     cause = ("too little: an initial or no forename" if sparse
                              else "evidence check or cap")
                 elif probabilities:
@@ -146,7 +140,6 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
         predicted = sum(sum(c.values()) * (sum(c.values()) - 1) // 2
                         for c in by_cluster.values())
         correct = sum(n * (n - 1) // 2 for c in by_cluster.values() for n in c.values())
-        details = _record_details(run, {n for pairs in shown.values() for p in pairs for n in p})
     finally:
         run.close()
     print(f"\n{data.name}: {len(entity_of):,} records, {total:,} true pairs, "
@@ -160,7 +153,7 @@ def attribute(data: eval_sets.EvalSet, threshold: float,
         print(f"\n{cause}:")
         for a, b in shown[cause]:
             p = scored.get(frozenset((a, b)))
-            print(f"  {details.get(a, a)}  <->  {details.get(b, b)}"
+            print(f"  {_line(records[a])}  <->  {_line(records[b])}"
                   + (f"  (p={p:.3f})" if p is not None else ""))
 
 

@@ -349,9 +349,10 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
     must = options.must_link
     con.register("__jdu_known_links", options.known_links if options.known_links is not None
                  else pa.table({"l": pa.array([], pa.string()), "r": pa.array([], pa.string())}))
-    con.register("__jdu_anchors", pa.table({
+    # Each known record's unit: its person ("P:" and the person's id).
+    con.register("__jdu_unit", pa.table({
         "k": pa.array(list(anchors), pa.string()),
-        "person": pa.array(["P:" + p for p in anchors.values()], pa.string())}))
+        "unit": pa.array(["P:" + p for p in anchors.values()], pa.string())}))
     con.register("__jdu_must", pa.table({"l": pa.array([a for a, _ in must], pa.string()),
                                          "r": pa.array([b for _, b in must], pa.string())}))
     try:
@@ -360,9 +361,6 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
         # Reaching a record reaches its person and so every record of it; walking people
         # instead leaves only the links between two units (a few thousand at a million
         # records) rather than every link and every record's tie to its person (millions).
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE __jdu_unit AS
-            SELECT CAST(k AS VARCHAR) AS k, person AS unit FROM __jdu_anchors""")
         con.execute("""
             CREATE OR REPLACE TEMP TABLE __jdu_edges AS
             WITH pairs AS (
@@ -421,10 +419,9 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
             SELECT k FROM __jdu_reached WHERE NOT starts_with(k, 'P:') AND k < $new_from""",
             new_from).fetchall()}
     finally:
-        for name in ("__jdu_known_links", "__jdu_anchors", "__jdu_must"):
+        for name in ("__jdu_known_links", "__jdu_unit", "__jdu_must"):
             con.unregister(name)
-        for name in ("__jdu_edges", "__jdu_reached", "__jdu_frontier", "__jdu_next",
-                     "__jdu_unit"):
+        for name in ("__jdu_edges", "__jdu_reached", "__jdu_frontier", "__jdu_next"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
 
 

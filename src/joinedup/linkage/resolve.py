@@ -141,19 +141,20 @@ def _facts_sql(prepared: Sequence[PreparedTable], linking: bool) -> str:
     records each pass of these windows takes seconds."""
     number = "coalesce(nhs_number, person_number, upn)"
     return f"""WITH u AS ({_union_sql(prepared)}),
-        {_forename_fixes_sql()}
+        forenames AS (
+            SELECT first_name AS name, count(*) AS n, count(DISTINCT surname) AS families,
+                   jdu_sound(first_name) AS sound, min(first_name_variants) AS variants
+            FROM u WHERE first_name IS NOT NULL GROUP BY first_name),
+        {_forename_fixes_sql("forenames")}
         SELECT {_node_sql(linking, 'u')} AS __node,
         CASE WHEN first_name IS NOT NULL AND surname IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY first_name, surname, dob) END AS name_dob_records,
         CASE WHEN {number} IS NOT NULL AND dob IS NOT NULL
              THEN count(*) OVER (PARTITION BY {number}, dob) END AS number_dob_records,
-        coalesce(f.forename_families, 0) AS forename_families, f.forename_sound,
+        coalesce(f.families, 0) AS forename_families, f.sound AS forename_sound,
         x.fixed_first_name, x.fixed_first_name_variants
         FROM u
-        LEFT JOIN (SELECT first_name AS __forename, count(DISTINCT surname) AS forename_families,
-                          jdu_sound(first_name) AS forename_sound
-                   FROM u WHERE first_name IS NOT NULL GROUP BY first_name) AS f
-          ON u.first_name = f.__forename
+        LEFT JOIN forenames AS f ON u.first_name = f.name
         LEFT JOIN forename_fixes AS x ON u.first_name = x.name"""
 
 
@@ -162,11 +163,12 @@ TYPO_RATIO = 50
 records is read, by the guardrails, as a misspelling of it (`_forename_fixes_sql`)."""
 
 
-def _forename_fixes_sql() -> str:
-    """CTEs (on `u`, every prepared record) ending in `forename_fixes`: each forename of four
-    or more letters that is one typing error (a letter changed, added or dropped, the first
-    letter too) from a forename given by at least `TYPO_RATIO` times as many records, with
-    that forename and its variants (nicknames).
+def _forename_fixes_sql(forenames: str) -> str:
+    """CTEs ending in `forename_fixes`, over `forenames` (a CTE with a row per forename
+    given: name, n records, its variants): each forename of four or more letters that is one
+    typing error (a letter changed, added or dropped, the first letter too) from a forename
+    given by at least `TYPO_RATIO` times as many records, with that forename and its
+    variants (nicknames).
 
     A misspelling is made on far fewer than one in a hundred records of a name, and rarely
     the same way twice: Rhomas beside Thomas. Two real names that rhyme or differ by a
@@ -178,15 +180,11 @@ def _forename_fixes_sql() -> str:
 
     Candidates are found by deleting one letter (a name and its one-letter deletions share
     a key with any name a letter away), then checked with Damerau-Levenshtein."""
-    return f"""forename_names AS (
-            SELECT first_name AS name, count(*) AS n,
-                   min(first_name_variants) AS variants
-            FROM u WHERE length(first_name) >= 4 GROUP BY first_name),
-        forename_keys AS (
+    return f"""forename_keys AS (
             SELECT name, n, variants, unnest(list_distinct(list_append(list_transform(
                 range(1, length(name) + 1),
                 lambda i: substr(name, 1, i - 1) || substr(name, i + 1)), name))) AS key
-            FROM forename_names),
+            FROM {forenames} WHERE length(name) >= 4),
         forename_fixes AS (
             SELECT a.name, arg_max(b.name, (b.n, b.name)) AS fixed_first_name,
                    arg_max(b.variants, (b.n, b.name)) AS fixed_first_name_variants

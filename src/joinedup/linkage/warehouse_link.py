@@ -386,6 +386,7 @@ def _options(base: MatchOptions, build: SnapshotBuild, decisions: list[ReviewDec
                      if incremental and prior is not None else None),
         reconsider=bereft,
         tie_order=_tie_order(build.con),
+        known_names=_kept_names(build.con),
         frequencies=None if train else frequencies,
         save_frequencies=_staged_frequencies(staged) if staged is not None else None)
 
@@ -428,7 +429,6 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             match_options = _options(options or MatchOptions(), build, decisions, choice,
                                      exported, prior, train=train, saved=saved_model,
                                      staged=staged, frequencies=frequencies_path(settings))
-            match_options = replace(match_options, known_names=_kept_names(build.con))
             records = exported.records
             say(f"matching {records:,} person records"
                 + (" (training a model)" if train else f" with the model {saved_model}"))
