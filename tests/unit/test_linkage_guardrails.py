@@ -655,3 +655,17 @@ def test_a_surname_keyed_as_forename_is_no_other_forename() -> None:
     ])
     assert _same(clusters, "joe", "keyed")
     assert not clusters.guarded
+
+
+def test_a_rule_whose_condition_is_null_does_not_hold_and_the_next_is_read() -> None:
+    # rule_case names the first rule a pair breaks; a rule over a missing field (NULL) is
+    # passed over, not taken and not the end of the search.
+    rules = [guardrails.Guardrail("a", "A", "why", ("x",), "l.x = r.x"),
+             guardrails.Guardrail("b", "B", "why", ("y",), "l.y <> r.y")]
+    sql = (f"SELECT {guardrails.rule_case(rules)} FROM (SELECT ? AS x, ? AS y) AS l, "
+           "(SELECT ? AS x, ? AS y) AS r")
+    con = duckdb.connect()
+    assert con.execute(sql, [None, "1", "5", "2"]).fetchall() == [("b",)]
+    assert con.execute(sql, ["5", "1", "5", "2"]).fetchall() == [("a",)]
+    assert con.execute(sql, [None, None, "5", "2"]).fetchall() == [(None,)]
+    assert con.execute(sql, ["4", "2", "5", "2"]).fetchall() == [(None,)]

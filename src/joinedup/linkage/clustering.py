@@ -326,8 +326,14 @@ def ambiguous_records(cluster_of: Mapping[str, str],
     father and son of that name are two people, but which is which is the very doubt, so
     neither account may settle the other's.
     """
+    # Only a record of a cluster held apart from another can be in doubt, and only its links
+    # into such clusters (its own among them) count: at a million records that leaves a few
+    # thousand of the links.
+    involved = {cluster for pair in apart for cluster in pair}
     best: dict[tuple[str, str], float] = {}
     for a, b, weight in links:
+        if cluster_of[a] not in involved or cluster_of[b] not in involved:
+            continue
         for record, other in ((a, b), (b, a)):
             key = (record, cluster_of[other])
             if weight > best.get(key, -math.inf):

@@ -226,8 +226,11 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
     else:
         on = "{side}.unique_id = p.unique_id_{s}"
     unnamed = UNNAMED_SAME_BIRTH if rules.separate_twins else "false"
+    # CASE, not coalesce(...) OR coalesce(...): a condition that is NULL does not hold either
+    # way, and under CASE DuckDB evaluates each AND term only where the ones before it held.
     checks = (f"{guardrails.rule_case(rules.guardrails or ())} AS guard, "
-              f"coalesce({unnamed}, false) OR coalesce({INITIAL_ONLY}, false) AS too_little, "
+              f"CASE WHEN {unnamed} THEN true WHEN {INITIAL_ONLY} THEN true ELSE false END "
+              "AS too_little, "
               if links else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
@@ -235,7 +238,7 @@ def _pairs_view(con: duckdb.DuckDBPyConnection, table: str,
         pairs AS (
             SELECT {_node_sql(linking, 'l')} AS l, {_node_sql(linking, 'r')} AS r,
                 p.match_probability AS probability, p.match_weight AS weight, {checks}
-                coalesce({MOVED if dated else 'false'}, false) AS moved{extra}
+                CASE WHEN {MOVED if dated else 'false'} THEN true ELSE false END AS moved{extra}
             FROM "{table}" AS p
             JOIN people AS l ON {on.format(side='l', s='l')}
             JOIN people AS r ON {on.format(side='r', s='r')})
