@@ -24,6 +24,7 @@ import joinedup.linkage.explain as explain
 from joinedup.config import Settings, get_settings
 from joinedup.linkage.conditions import Env
 from joinedup.linkage.fields import resolve_mapping
+from joinedup.linkage.frequencies import count_frequencies, use_frequencies
 from joinedup.linkage.model import LinkageError, load_model, make_linker, with_link_type
 from joinedup.linkage.prepare import PREPARED_COLUMNS, prepare_records
 from joinedup.linkage.scoring import column_arrays, scorer_for
@@ -184,7 +185,11 @@ def test_match_weights_equal_splinks_predictions(linked: Linked) -> None:
                 "(link_key, source, source_record_id, person_id) FROM snap.search_record")
     model = {**with_link_type(linked.model, "dedupe_only"),
              "retain_intermediate_calculation_columns": True, "retain_matching_columns": True}
-    linker = make_linker(DuckDBAPI(connection=con), ["prepared"], model)
+    db_api = DuckDBAPI(connection=con)
+    linker = make_linker(db_api, ["prepared"], model)
+    # Frequencies counted as the link run counts them (over identities, not records).
+    count_frequencies(con, ["prepared"], model)
+    use_frequencies(linker, db_api, model)
     table = linker.inference.predict().physical_name
     names = [c.name for c in scorer.comparisons]
     rows = con.execute(f"""

@@ -24,6 +24,7 @@ from splink.internals.exceptions import SplinkException
 
 from joinedup.config import Settings
 from joinedup.errors import WarehouseError
+from joinedup.linkage.frequencies import count_frequencies, use_frequencies
 from joinedup.linkage.model import LinkageError, load_model, make_linker, with_link_type
 from joinedup.linkage.scoring import (
     DESCRIPTIONS,
@@ -196,6 +197,8 @@ def _from_splink(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
         _one_record_table(work, refs[1], "explain_b")
         db_api = DuckDBAPI(connection=work)
         linker = make_linker(db_api, ["explain_prepared"], model)
+        count_frequencies(work, ["explain_prepared"], model)  # as the link run counted them
+        use_frequencies(linker, db_api, model)
         scored = linker.inference.score_pair(db_api.register("explain_a"),
                                              db_api.register("explain_b"))
         row = scored.as_record_list()[0]

@@ -14,7 +14,7 @@ adjustment (Splink's rule for a missing frequency) until the model is retrained.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +106,48 @@ def load_frequencies(con: duckdb.DuckDBPyConnection, table: str, settings: Mappi
     return missing
 
 
+IDENTITY = ("first_name", "surname", "dob")
+"""What one person's records share: frequencies count each value once per such identity."""
+PERSON_MAX_RECORDS = 50
+"""More records than one person has (the default cluster size cap): an identity given by more
+is a placeholder or test record ("John Smith, 1 January 1980" ten thousand times), and counts
+as the records it has, so its values stay as common as they look."""
+
+
+def count_frequencies(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
+                      settings: Mapping[str, Any]) -> None:
+    """Count the term frequencies of the model's adjusted columns over the prepared `tables`
+    into the lookup tables `use_frequencies` registers (`lookup_table`), each value once per
+    identity (`IDENTITY`: forename, surname and date of birth) rather than once per record.
+
+    Splink counts records. A person known to five services has five records, so their own
+    surname (or postcode, or date of birth) looks five times commoner than it is, and a match
+    on it counts for less, most for the people the index knows best. What a frequency should
+    say is how likely another person is to share the value; counting distinct identities says
+    that, while two people of one name and date of birth still count once each where they
+    differ in any other identity field. A value's frequency is the share of the identities
+    that give the column at all; an identity on more than `PERSON_MAX_RECORDS` records counts
+    once per record.
+    """
+    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {quote(table)}" for table in tables)
+    columns = {str(name) for name, *_ in con.execute(f"DESCRIBE {union}").fetchall()}
+    identity = [quote(c) for c in IDENTITY if c in columns]
+    people = f"CASE WHEN n > {PERSON_MAX_RECORDS} THEN n ELSE 1 END"
+    for column in tf_columns(settings):
+        value = quote(column)
+        keys = ", ".join(dict.fromkeys([value, *identity]))
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {quote(lookup_table(column))} AS
+            WITH ids AS (SELECT {value}, {people} AS people FROM (
+                             SELECT {keys}, count(*) AS n FROM ({union})
+                             WHERE {value} IS NOT NULL GROUP BY {keys}))
+            SELECT {value}, CAST(sum(people) AS DOUBLE) / (SELECT sum(people) FROM ids)
+                       AS {quote(_prefix(settings) + column)}
+            FROM ids GROUP BY {value}""")
+
+
 def use_frequencies(linker: Any, db_api: DuckDBAPI, settings: Mapping[str, Any]) -> None:
-    """Make `linker` score with the frequencies `load_frequencies` read, not its input's."""
+    """Make `linker` score with the frequencies in the lookup tables (`load_frequencies`
+    read them from a saved model's, `count_frequencies` counted them on the input)."""
     for column in tf_columns(settings):
         linker.table_management.register_term_frequency_lookup(
             db_api.register(lookup_table(column)), column)

@@ -23,6 +23,7 @@ from joinedup.linkage.blocking import rare_keys_lost_sql
 from joinedup.linkage.clustering import Clusters
 from joinedup.linkage.fields import ColumnMapping, resolve_mapping
 from joinedup.linkage.frequencies import (
+    count_frequencies,
     load_frequencies,
     save_frequencies,
     stale_message,
@@ -323,8 +324,10 @@ def _linker(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
     `frequencies.load_frequencies` read."""
     db_api = DuckDBAPI(connection=con)
     linker = make_linker(db_api, [p.table for p in prepared], settings)
-    if frozen:
-        use_frequencies(linker, db_api, settings)
+    model = settings if isinstance(settings, dict) else linker.misc.save_model_to_json()
+    if not frozen:
+        count_frequencies(con, [p.table for p in prepared], model)
+    use_frequencies(linker, db_api, model)
     return linker
 
 

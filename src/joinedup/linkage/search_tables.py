@@ -3,15 +3,14 @@
 - `search_record`: every person record as the link run standardised it (the prepared
   columns the model compares), with its link_key, source, source_record_id and person_id.
 - `search_tf`: the term frequencies the run scored with (column_name, value, tf), copied from
-  Splink's `__splink__df_tf_<column>` tables. Term-frequency adjustments depend on the whole
-  table, so without these a pair could only be scored by preparing every record again.
+  its lookup tables (`frequencies.lookup_table`). Term-frequency adjustments depend on the
+  whole table, so without these a pair could only be scored by preparing every record again.
 
 `search.SearchIndex` (single-record search) and `explain.explain_pair` read them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,38 +32,15 @@ def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str,
     return con.sql(sql, params=list(params)).to_arrow_table()
 
 
-def _splink_tf_table(con: duckdb.DuckDBPyConnection, column: str, tf_column: str) -> str | None:
-    """The physical name of Splink's cached term-frequency table for `column`, if any."""
-    pattern = re.compile(rf"^__splink__df_tf_{re.escape(column.replace(' ', '_'))}_[0-9a-f]+$")
-    names = sorted(str(name) for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
-        ["__splink__df_tf_"]).fetchall())
-    for name in names:
-        if not pattern.match(name):
-            continue
-        found = {str(r[0]) for r in con.execute(f"DESCRIBE {quote(name)}").fetchall()}
-        if {column, tf_column} <= found:
-            return name
-    return None
-
-
-def _term_frequencies(con: duckdb.DuckDBPyConnection, prepared: str,
-                      columns: Sequence[str], prefix: str, frozen: bool) -> pa.Table:
-    parts = []
-    for column in columns:
-        # The frequencies saved with the model, when the run scored with them.
-        table = (lookup_table(column) if frozen
-                 else _splink_tf_table(con, column, prefix + column))
-        if table is not None:
-            sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
-                   f"CAST({quote(prefix + column)} AS DOUBLE) AS tf FROM {quote(table)}")
-        else:
-            # Splink's own formula (term_frequencies.py), over the same table it scored.
-            sql = (f"SELECT ?::VARCHAR AS column_name, CAST({quote(column)} AS VARCHAR) AS value, "
-                   f"CAST(count(*) AS DOUBLE) / (SELECT count({quote(column)}) "
-                   f"FROM {quote(prepared)}) AS tf FROM {quote(prepared)} "
-                   f"WHERE {quote(column)} IS NOT NULL GROUP BY {quote(column)}")
-        parts.append(fetch_arrow(con, sql, [column]))
+def _term_frequencies(con: duckdb.DuckDBPyConnection, columns: Sequence[str],
+                      prefix: str) -> pa.Table:
+    # The lookup tables the run scored with: the saved model's, or counted on its input
+    # (`frequencies.count_frequencies`).
+    parts = [fetch_arrow(con, f"SELECT ?::VARCHAR AS column_name, "
+                              f"CAST({quote(column)} AS VARCHAR) AS value, "
+                              f"CAST({quote(prefix + column)} AS DOUBLE) AS tf "
+                              f"FROM {quote(lookup_table(column))}", [column])
+             for column in columns]
     if not parts:
         return pa.table({"column_name": pa.array([], pa.string()),
                          "value": pa.array([], pa.string()), "tf": pa.array([], pa.float64())})
@@ -98,8 +74,7 @@ def store_search_tables(target: duckdb.DuckDBPyConnection, run: MatchRun) -> Non
     finally:
         target.unregister("search_prepared")
     prefix = str(run.settings.get("term_frequency_adjustment_column_prefix") or "tf_")
-    frequencies = _term_frequencies(run.con, prepared, tf_columns(run.settings), prefix,
-                                    run.frequencies is not None)
+    frequencies = _term_frequencies(run.con, tf_columns(run.settings), prefix)
     target.register("search_frequencies", frequencies)
     try:
         target.execute("CREATE TABLE search_tf AS SELECT * FROM search_frequencies "

@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 
+from joinedup.linkage.frequencies import lookup_table, tf_columns
 from joinedup.linkage.model import LinkageError, Progress
 from joinedup.linkage.spark_sql import DUCKDB_FUNCTIONS, spark_settings
 
@@ -217,6 +218,13 @@ def predict_on_spark(con: duckdb.DuckDBPyConnection, tables: Sequence[str],
             try:
                 linker = Linker(frames[0] if len(frames) == 1 else frames, model,
                                 log_level=None)
+                # The frequencies DuckDB counted (`frequencies.count_frequencies`, over
+                # identities, not Splink's count of records), so both engines score alike.
+                for column in tf_columns(settings):
+                    path = folder / f"tf_{column}.parquet"
+                    _to_parquet(con, lookup_table(column), path)
+                    linker.table_management.register_term_frequency_lookup(
+                        api.register(spark.read.parquet(path.as_uri())), column)
                 predictions = linker.inference.predict(warning_mode="never")
                 out = folder / "predictions"
                 predictions.as_spark_dataframe().write.mode("overwrite").parquet(out.as_uri())
