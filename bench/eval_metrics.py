@@ -28,24 +28,33 @@ def accuracy(cluster_of: Mapping[str, str], pairs: Iterable[tuple[str, str]],
             "cluster": cluster_scores(known, truth).as_dict()}
 
 
-def relation_merges(cluster_of: Mapping[str, str], person_of: Mapping[str, str],
-                    relations: Iterable[tuple[str, str, str]]) -> Counter[str]:
-    """Per kind, the pairs of related people (counted once each) with records in one
-    cluster."""
+def merged_relations(cluster_of: Mapping[str, str], person_of: Mapping[str, str],
+                     relations: Iterable[tuple[str, str, str]]
+                     ) -> list[tuple[str, str, str, list[str]]]:
+    """(person, person, kind, the clusters holding records of both) for each pair of related
+    people (once each) with records in one cluster."""
     clusters: dict[str, set[str]] = defaultdict(set)
     for record, person in person_of.items():
         if record in cluster_of:
             clusters[person].add(cluster_of[record])
     seen: set[tuple[str, str, str]] = set()
-    merged: Counter[str] = Counter()
+    merged = []
     for a, b, kind in relations:
         key = (min(a, b), max(a, b), kind)
         if a == b or key in seen:
             continue
         seen.add(key)
-        if clusters.get(a, set()) & clusters.get(b, set()):
-            merged[kind] += 1
+        common = clusters.get(a, set()) & clusters.get(b, set())
+        if common:
+            merged.append((a, b, kind, sorted(common)))
     return merged
+
+
+def relation_merges(cluster_of: Mapping[str, str], person_of: Mapping[str, str],
+                    relations: Iterable[tuple[str, str, str]]) -> Counter[str]:
+    """Per kind, the pairs of related people (counted once each) with records in one
+    cluster."""
+    return Counter(kind for _, _, kind, _ in merged_relations(cluster_of, person_of, relations))
 
 
 def household_merges(cluster_of: Mapping[str, str], person_of: Mapping[str, str],

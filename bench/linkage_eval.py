@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +121,39 @@ def run_plain(data: eval_sets.EvalSet, threshold: float,
     return {"seconds": seconds, "cluster_of": cluster_of, "pairs": pairs}
 
 
+SHOWN_FIELDS = ("source", "first_name", "middle_names", "surname", "dob", "sex", "postcode",
+                "nhs_number")
+
+
+def merge_listing(data: eval_sets.EvalSet, cluster_of: dict[str, str],
+                  kinds: Collection[str]) -> list[str]:
+    """Lines naming each merge of related people of these kinds: the two people, and every
+    record of the cluster holding both (its person and fields), to read a merge case by case.
+    Synthetic records only (the adversarial set)."""
+    import pyarrow.parquet as pq
+
+    fields = [f for f in SHOWN_FIELDS if f in data.columns[0].values()]
+    rows = {str(r["record_id"]): r for r in pq.read_table(data.files[0]).to_pylist()}
+    members: dict[str, list[str]] = {}
+    for record, cluster in cluster_of.items():
+        members.setdefault(cluster, []).append(record)
+    lines = []
+    for a, b, kind, clusters in metrics.merged_relations(cluster_of, data.truth,
+                                                         data.relations):
+        if kind not in kinds:
+            continue
+        lines.append(f"{kind}: {a} / {b}")
+        for cluster in clusters:
+            for record in sorted(members[cluster]):
+                row = rows.get(record, {})
+                shown = " | ".join("" if row.get(f) is None else str(row.get(f))
+                                   for f in fields)
+                lines.append(f"    {data.truth.get(record, '?')}  {shown}")
+    return lines
+
+
 def evaluate_set(data: eval_sets.EvalSet, threshold: float, without: tuple[str, ...] = (),
-                 plain: bool = True) -> dict[str, Any]:
+                 plain: bool = True, show: Collection[str] = ()) -> dict[str, Any]:
     result: dict[str, Any] = {"set": data.name, "records": len(data.truth),
                               "entities": len(set(data.truth.values())), "systems": {}}
     runners = [("joinedup", run_joinedup), ("plain Splink", run_plain)][:2 if plain else 1]
@@ -134,6 +166,8 @@ def evaluate_set(data: eval_sets.EvalSet, threshold: float, without: tuple[str, 
         if data.relations:
             scores["adversarial"] = metrics.adversarial_checks(
                 out["cluster_of"], data.truth, data.relations, data.household_of)
+            if show and system == "joinedup":
+                scores["merge_listing"] = merge_listing(data, out["cluster_of"], show)
         result["systems"][system] = scores
     return result
 
@@ -174,7 +208,8 @@ def evaluate_borough(people: int, threshold: float, workdir: Path) -> dict[str, 
 
 
 def run(sets: list[str], threshold: float, quick: bool, workdir: Path,
-        without: tuple[str, ...] = (), plain: bool = True) -> list[dict[str, Any]]:
+        without: tuple[str, ...] = (), plain: bool = True,
+        show: Collection[str] = ()) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for name in sets:
         _say(f"set {name}")
@@ -194,7 +229,7 @@ def run(sets: list[str], threshold: float, quick: bool, workdir: Path,
                 print("adversarial: generator not available", file=sys.stderr, flush=True)
                 results.append({"set": "adversarial", "unavailable": True})
                 continue
-            results.append(evaluate_set(data, threshold, without, plain))
+            results.append(evaluate_set(data, threshold, without, plain, show))
     for result in results:
         for scores in result.get("systems", {}).values():
             scores["targets"] = [
@@ -236,6 +271,8 @@ def print_table(results: list[dict[str, Any]], threshold: float) -> None:
             marks = "; ".join(f"{t['target']}: {'met' if t['met'] else 'NOT met'}"
                               for t in scores["targets"])
             print(f"  {system}: {marks}")
+            for line in scores.get("merge_listing", ()):
+                print(f"    {line}")
 
 
 def main() -> None:
@@ -253,14 +290,21 @@ def main() -> None:
                              "the borough, which runs `joinedup link` with every rule")
     parser.add_argument("--no-plain", action="store_true",
                         help="skip plain Splink (faster when comparing joinedup's options)")
+    parser.add_argument("--show-merges", default="", metavar="KIND[,KIND]",
+                        help="on the adversarial set, list each of joinedup's merges of "
+                             "related people of these kinds (twin, parent_junior, "
+                             "parent_child, sibling, grandparent, partner, "
+                             "same_name_stranger, cohabitant_unrelated) with the records of "
+                             "the cluster, to read them case by case")
     args = parser.parse_args()
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = sorted(set(sets) - set(ALL_SETS))
     if unknown:
         parser.error(f"unknown sets {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
     with tempfile.TemporaryDirectory(prefix="joinedup-eval-") as scratch:
+        show = {k.strip() for k in args.show_merges.split(",") if k.strip()}
         results = run(sets, args.threshold, args.quick, Path(scratch),
-                      tuple(args.without_guardrail), not args.no_plain)
+                      tuple(args.without_guardrail), not args.no_plain, show)
     if args.json:
         print(json.dumps({"threshold": args.threshold, "quick": args.quick,
                           "results": results}, indent=2))

@@ -49,6 +49,14 @@ def test_parent_junior_and_stranger_merges_and_households() -> None:
     assert marks["largest cluster <= largest true + 2 = 4 (got 3)"] is True
 
 
+def test_each_merge_is_named_with_the_cluster_holding_both() -> None:
+    # What `linkage_eval.py --show-merges` lists: the twins once (though related both
+    # ways), the parent and junior by the cluster they share.
+    clusters = {"a1": "x", "b1": "x", "p1": "y", "j1": "y", "j2": "j", "s1": "s"}
+    assert metrics.merged_relations(clusters, TRUTH, RELATIONS) == [
+        ("a", "b", "twin", ["x"]), ("p", "j", "parent_junior", ["y"])]
+
+
 def test_no_merges_when_everyone_is_alone() -> None:
     clusters = {record: record for record in TRUTH}
     checks = metrics.adversarial_checks(clusters, TRUTH, RELATIONS, HOUSEHOLD)
