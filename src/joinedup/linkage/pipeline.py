@@ -264,7 +264,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
         if options.new_from is not None:
             assert saved is not None  # checked with new_from above
             table, region = _rescore_region(con, prepared, with_link_type(saved, link_type),
-                                            table, options, frozen, say)
+                                            table, options, say)
             # Only the region and the new records are clustered; every other known person
             # stays as it is (`_with_known_people`).
             only = region | {str(k) for (k,) in con.execute(
@@ -319,13 +319,14 @@ def _frozen_frequencies(options: MatchOptions, saved: dict[str, Any] | None) -> 
 
 
 def _linker(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
-            settings: Any, frozen: bool) -> Any:
-    """A Splink linker over the prepared tables; `frozen`: scoring with the frequencies
-    `frequencies.load_frequencies` read."""
+            settings: Any, counted: bool) -> Any:
+    """A Splink linker over the prepared tables that scores with the frequency lookup tables
+    in `con`; `counted`: they are there already (`frequencies.load_frequencies` read a saved
+    model's, or an earlier linker of this run counted them), else they are counted now."""
     db_api = DuckDBAPI(connection=con)
     linker = make_linker(db_api, [p.table for p in prepared], settings)
     model = settings if isinstance(settings, dict) else linker.misc.save_model_to_json()
-    if not frozen:
+    if not counted:
         count_frequencies(con, [p.table for p in prepared], model)
     use_frequencies(linker, db_api, model)
     return linker
@@ -430,7 +431,7 @@ def _region(con: duckdb.DuckDBPyConnection, scored: str, table: str,
 
 def _rescore_region(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedTable],
                     model: dict[str, Any], scored: str, options: MatchOptions,
-                    frozen: Path | None, say: Progress) -> tuple[str, set[str]]:
+                    say: Progress) -> tuple[str, set[str]]:
     """The new pairs in `scored` and the pairs between the known records of `_region`,
     scored in DuckDB with the same model (a few thousand records: no engine is needed), as
     one table; and the region."""
@@ -446,8 +447,9 @@ def _rescore_region(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedT
                     "SELECT k FROM __jdu_region_keys")
     finally:
         con.unregister("__jdu_region_keys")
+    # The run's first linker left the frequency lookup tables in `con`.
     linker = _linker(con, prepared, only_region_pairs(model, "__jdu_region", options.new_from),
-                     frozen is not None)
+                     counted=True)
     again = linker.inference.predict(warning_mode="never").physical_name
     con.execute(f"""CREATE OR REPLACE TABLE __jdu_scored AS
         SELECT * FROM "{scored}" UNION ALL BY NAME SELECT * FROM "{again}" """)
