@@ -408,8 +408,10 @@ def prepare_records(
     compared = [c for c in (*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras))
                 if PREPARED_COLUMNS.get(c) not in ("blocking", "origin")]
     con.execute(f"""CREATE OR REPLACE TABLE {quote(out)} AS
-        SELECT t.*, r.rare_keys, {_copy_sql(compared)} FROM {quote(out)} AS t
-        LEFT JOIN ({rare_keys_sql(quote(out))}) AS r USING (unique_id)""")
+        SELECT t.*, r.rare_keys, c.copy_of, coalesce(c.copy_unpaired, false) AS copy_unpaired
+        FROM {quote(out)} AS t
+        LEFT JOIN ({rare_keys_sql(quote(out))}) AS r USING (unique_id)
+        LEFT JOIN ({_copies_sql(quote(out), compared)}) AS c USING (unique_id)""")
     columns = [*PREPARED_COLUMNS, *(EXTRA_PREFIX + c for c in mapping.extras)]
     counted = ", ".join(f"count({quote(c)})" for c in columns)
     counts = one_row(con, f"SELECT count(*), {counted} FROM {quote(out)}")
@@ -417,20 +419,36 @@ def prepare_records(
     return PreparedTable(table=out, rows=int(str(counts[0])), filled=filled, names=lookup)
 
 
-def _copy_sql(columns: list[str]) -> str:
-    """copy_of: for a group of more than `COPIES_MIN_GROUP` records identical in `columns`,
-    the first record's id on every other record; copy_unpaired: true from the third on.
+def _copies_sql(table: str, columns: list[str]) -> str:
+    """SELECT unique_id, copy_of, copy_unpaired for the records of `table` (a quoted name) in
+    a group of more than `COPIES_MIN_GROUP` records identical in `columns`: copy_of is the
+    first record's id on every other record; copy_unpaired is true from the third on.
 
     Ten thousand copies of one record (a test load, a placeholder person) would be ten
     thousand squared over two pairs in every blocking rule. Blocking pairs only the first
     two (`blocking.NOT_A_COPY`); clustering gives every other copy the score of that pair.
+
+    A window over every column sorts all the records by all of them (1.3 s at a million);
+    so a hash of the columns first picks the few records that can be in such a group, and
+    only those are compared column by column. Records in one group share the hash, so none
+    is missed; records that share a hash without being identical fall into groups of their
+    own in the exact window.
     """
-    window = f"PARTITION BY {', '.join(f't.{quote(c)}' for c in columns)}"
+    listed = ", ".join(f"t.{quote(c)}" for c in columns)
+    window = f"PARTITION BY {listed}"
     big = f"count(*) OVER ({window}) > {COPIES_MIN_GROUP}"
     rank = f"row_number() OVER ({window} ORDER BY t.unique_id)"
-    return f"""CASE WHEN {big} AND {rank} > 1 THEN min(t.unique_id) OVER ({window}) END
-            AS copy_of,
-        CASE WHEN {big} THEN {rank} > 2 ELSE false END AS copy_unpaired"""
+    return f"""
+        WITH hashed AS (SELECT t.unique_id, hash({listed}) AS h FROM {table} AS t),
+        big AS (SELECT h FROM hashed GROUP BY h HAVING count(*) > {COPIES_MIN_GROUP}),
+        candidates AS (SELECT t.* FROM {table} AS t
+                       SEMI JOIN (SELECT unique_id FROM hashed SEMI JOIN big USING (h)) AS c
+                       USING (unique_id))
+        SELECT t.unique_id,
+            CASE WHEN {big} AND {rank} > 1 THEN min(t.unique_id) OVER ({window}) END
+                AS copy_of,
+            CASE WHEN {big} THEN {rank} > 2 ELSE false END AS copy_unpaired
+        FROM candidates AS t"""
 
 
 def _check_ids(con: duckdb.DuckDBPyConnection, table: str, file: str | None) -> None:
