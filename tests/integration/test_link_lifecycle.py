@@ -92,6 +92,20 @@ def _people(assignment: dict[tuple[str, str], str]) -> set[frozenset[tuple[str, 
     return {frozenset(keys) for keys in members.values()}
 
 
+def _held(store: SnapshotStore) -> tuple[set[tuple[object, ...]], set[tuple[str, str]]]:
+    """The pairs held apart with their reasons (each pair in either order: the two records'
+    order follows the run's numbering), and the review queue's pairs and reasons."""
+    with store.open_current() as con:
+        held: set[tuple[object, ...]] = {
+            (frozenset({(str(sl), str(il)), (str(sr), str(ir))}), str(reason))
+            for sl, il, sr, ir, reason in con.execute(
+                "SELECT source_l, source_record_id_l, source_r, source_record_id_r, reason "
+                "FROM person_link_held").fetchall()}
+        queue = {(str(p), str(r)) for p, r in con.execute(
+            "SELECT pair_id, reason FROM review_queue").fetchall()}
+    return held, queue
+
+
 def test_incremental_run_gives_what_a_full_run_gives(
         linked_partially: SnapshotStore, small_borough: Path) -> None:
     settings = get_settings()
@@ -124,6 +138,7 @@ def test_incremental_run_gives_what_a_full_run_gives(
     assert second.pairs_scored > 0
     attached = sum(1 for key in added if after[key] in set(before.values()))
     assert attached > 0.5 * len(added)
+    held_after, queue_after = _held(store)
 
     # A full run scores everything again; any id that changes hands is recorded, and ids of
     # merged people are never given to anyone else.
@@ -135,6 +150,11 @@ def test_incremental_run_gives_what_a_full_run_gives(
     assert _people(final) == _people(after)
     # ... and each record's strongest link inside its person, which alerts and pages show.
     assert _probabilities(store) == pytest.approx(strongest, abs=1e-12)
+    # ... and the same pairs held apart, for the same reasons, in the review queue: the
+    # incremental run keeps those of the people it left alone.
+    held_full, queue_full = _held(store)
+    assert held_full and held_after == held_full
+    assert queue_after == queue_full
     assert third.id_changes["merged"] == third.id_changes["split"] == 0
     kept = sum(1 for key, person in after.items() if final.get(key) == person)
     assert kept > 0.97 * len(after)

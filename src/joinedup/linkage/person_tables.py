@@ -199,9 +199,15 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
         """)
 
 
-def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> None:
+def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters,
+                     prior: str | None = None, clustered: Collection[str] | None = None
+                     ) -> None:
     """person_link_held: pairs of records kept in different people although the model linked
-    them, with the reason (a guardrail's name, or "kept apart"), for the review queue."""
+    them, with the reason (a guardrail's name, or "kept apart"), for the review queue.
+
+    An incremental run (`prior`, the last linked snapshot, and `clustered`, the link keys it
+    clustered) holds apart only pairs among the records it clustered; the pairs the last run
+    held apart among the records it left as they were still hold, and are kept."""
     held = [*clusters.held_apart, *clusters.guarded]
     con.register("link_held", pa.table({
         "key_l": _strings([a for a, _, _ in held]), "key_r": _strings([b for _, b, _ in held]),
@@ -216,6 +222,28 @@ def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters) -> None
               JOIN link_records AS r ON r.link_key = h.key_r)
         ORDER BY source_l, source_record_id_l, source_r, source_record_id_r, reason""")
     con.unregister("link_held")
+    if prior is None or clustered is None:
+        return
+    # A pair held apart lies inside one component of the links, and an incremental run
+    # clusters whole components again (`pipeline._region`): so a pair has both records
+    # clustered this run or neither.
+    con.register("link_clustered", pa.table({"link_key": _strings(sorted(clustered))}))
+    try:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE link_left_alone AS
+            SELECT source, source_record_id FROM link_records
+            ANTI JOIN link_clustered USING (link_key)
+            WHERE known_person_id IS NOT NULL""")
+        con.execute(f"""
+            INSERT INTO person_link_held
+            SELECT h.* FROM {prior}.person_link_held AS h
+            SEMI JOIN link_left_alone AS l
+                ON l.source = h.source_l AND l.source_record_id = h.source_record_id_l
+            SEMI JOIN link_left_alone AS r
+                ON r.source = h.source_r AND r.source_record_id = h.source_record_id_r""")
+    finally:
+        con.unregister("link_clustered")
+        con.execute("DROP TABLE IF EXISTS link_left_alone")
 
 
 def write_person_index(con: duckdb.DuckDBPyConnection) -> int:
