@@ -13,11 +13,11 @@ import pyarrow as pa
 import pytest
 
 from joinedup.linkage import guardrails, source_facts
-from joinedup.linkage.clustering import ambiguous_records
+from joinedup.linkage.clustering import Clusters, ambiguous_records
 from joinedup.linkage.fields import resolve_mapping
 from joinedup.linkage.model import LinkageError
 from joinedup.linkage.prepare import prepare_records
-from joinedup.linkage.resolve import ClusterRules, cluster_predictions
+from joinedup.linkage.resolve import ClusterRules, _with_reasons, cluster_predictions
 
 COLUMNS = ["id", "first_name", "surname", "dob", "postcode", "nhs_number", "uprn"]
 
@@ -669,3 +669,15 @@ def test_a_rule_whose_condition_is_null_does_not_hold_and_the_next_is_read() -> 
     assert con.execute(sql, ["5", "1", "5", "2"]).fetchall() == [("a",)]
     assert con.execute(sql, [None, None, "5", "2"]).fetchall() == [(None,)]
     assert con.execute(sql, ["4", "2", "5", "2"]).fetchall() == [(None,)]
+
+
+def test_a_refused_link_is_named_by_the_same_rule_whatever_order_the_pairs_come_in() -> None:
+    # Two people, a father (a, b) and his son (c), held apart by two rules between their
+    # records; which pair is met first follows the run's numbering of records, which an
+    # incremental run and a full run do differently.
+    clusters = Clusters(cluster_of={"a": "a", "b": "a", "c": "c"}, best_probability={},
+                        flagged=frozenset(), conflicts=(("b", "c"),))
+    guarded = [("a", "c", "twins"), ("b", "c", "parent and child named alike")]
+    reasons = {_with_reasons(clusters, order).held_apart
+               for order in (guarded, list(reversed(guarded)))}
+    assert reasons == {(("b", "c", "parent and child named alike"),)}

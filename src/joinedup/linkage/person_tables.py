@@ -163,8 +163,15 @@ def _pair_key(alias: str) -> tuple[str, str]:
 
 
 def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPyConnection,
-                predictions: str, prior: str | None) -> None:
-    """person_link_pair: the scored pairs at or above `REVIEW_FLOOR`, by record keys."""
+                predictions: str, prior: str | None,
+                clustered: Collection[str] | None = None) -> None:
+    """person_link_pair: the scored pairs at or above `REVIEW_FLOOR`, by record keys.
+
+    An incremental run (`prior`, the last linked snapshot) keeps the last run's pairs between
+    records unchanged since, less those it scored again, and less those between two records
+    it clustered (`clustered`, link keys): it scored every pair of those that blocking finds
+    now, so one it did not score is one a full run would not score either (a key that was
+    rare is not any more)."""
     pairs = match_con.sql(
         f'SELECT unique_id_l AS key_l, unique_id_r AS key_r, match_probability, match_weight '
         f'FROM "{predictions}" WHERE match_probability >= {float(REVIEW_FLOOR)}'
@@ -183,20 +190,30 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
     build_con.unregister("link_pairs")
     if prior:
         (new_lo, new_hi), (old_lo, old_hi) = _pair_key("n"), _pair_key("p")
-        # Pairs between records unchanged since the last run, unless scored again (the
-        # known people an incremental run clusters again, `pipeline._region`).
-        build_con.execute(f"""
-            INSERT INTO person_link_pair
-            SELECT p.* FROM {prior}.person_link_pair AS p
-            SEMI JOIN link_records AS l ON l.source = p.source_l
-                AND l.source_record_id = p.source_record_id_l
-                AND l.known_person_id IS NOT NULL
-            SEMI JOIN link_records AS r ON r.source = p.source_r
-                AND r.source_record_id = p.source_record_id_r
-                AND r.known_person_id IS NOT NULL
-            ANTI JOIN (SELECT {new_lo} AS lo, {new_hi} AS hi FROM person_link_pair AS n) AS n
-                ON n.lo = {old_lo} AND n.hi = {old_hi}
-        """)
+        build_con.register("link_clustered", pa.table(
+            {"link_key": _strings(sorted(clustered or ()))}))
+        try:
+            # Pairs between records unchanged since the last run, unless scored again (the
+            # known people an incremental run clusters again, `pipeline._region`).
+            build_con.execute(f"""
+                INSERT INTO person_link_pair
+                WITH known AS (
+                    SELECT k.source, k.source_record_id,
+                           c.link_key IS NOT NULL AS clustered
+                    FROM link_records AS k LEFT JOIN link_clustered AS c USING (link_key)
+                    WHERE k.known_person_id IS NOT NULL)
+                SELECT p.* FROM {prior}.person_link_pair AS p
+                JOIN known AS l ON l.source = p.source_l
+                    AND l.source_record_id = p.source_record_id_l
+                JOIN known AS r ON r.source = p.source_r
+                    AND r.source_record_id = p.source_record_id_r
+                ANTI JOIN (SELECT {new_lo} AS lo, {new_hi} AS hi
+                           FROM person_link_pair AS n) AS n
+                    ON n.lo = {old_lo} AND n.hi = {old_hi}
+                WHERE NOT (l.clustered AND r.clustered)
+            """)
+        finally:
+            build_con.unregister("link_clustered")
 
 
 def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters,
@@ -212,14 +229,25 @@ def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters,
     con.register("link_held", pa.table({
         "key_l": _strings([a for a, _, _ in held]), "key_r": _strings([b for _, b, _ in held]),
         "reason": _strings([reason for _, _, reason in held])}))
+    # Each pair once, its records in (source, record id) order and with its first reason
+    # by name: the order of the keys follows the run's numbering of records, which an
+    # incremental run and a full run do differently.
     con.execute("""
         CREATE TABLE person_link_held AS
+        WITH named AS (
+            SELECT l.source AS sa, l.source_record_id AS ia, r.source AS sb,
+                   r.source_record_id AS ib, h.reason
+            FROM link_held AS h
+            JOIN link_records AS l ON l.link_key = h.key_l
+            JOIN link_records AS r ON r.link_key = h.key_r),
+        ordered AS (
+            SELECT *, sa < sb OR (sa = sb AND ia <= ib) AS first_l FROM named)
         SELECT DISTINCT ON (source_l, source_record_id_l, source_r, source_record_id_r) *
-        FROM (SELECT l.source AS source_l, l.source_record_id AS source_record_id_l,
-                     r.source AS source_r, r.source_record_id AS source_record_id_r, h.reason
-              FROM link_held AS h
-              JOIN link_records AS l ON l.link_key = h.key_l
-              JOIN link_records AS r ON r.link_key = h.key_r)
+        FROM (SELECT CASE WHEN first_l THEN sa ELSE sb END AS source_l,
+                     CASE WHEN first_l THEN ia ELSE ib END AS source_record_id_l,
+                     CASE WHEN first_l THEN sb ELSE sa END AS source_r,
+                     CASE WHEN first_l THEN ib ELSE ia END AS source_record_id_r, reason
+              FROM ordered)
         ORDER BY source_l, source_record_id_l, source_r, source_record_id_r, reason""")
     con.unregister("link_held")
     if prior is None or clustered is None:

@@ -510,7 +510,10 @@ def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]],
     between: dict[frozenset[str], str] = {}
     for a, b, rule in guarded:
         key = frozenset((clusters.cluster_of[a], clusters.cluster_of[b]))
-        between.setdefault(key, rule)
+        # The first rule by name, not the first pair met: the order of the pairs follows
+        # the run's numbering of records, and the reason must not.
+        if key not in between or rule < between[key]:
+            between[key] = rule
     held = [(a, b, between.get(frozenset((clusters.cluster_of[a], clusters.cluster_of[b])),
                                "kept apart")) for a, b in clusters.conflicts]
     return replace(clusters, held_apart=(*held, *fits_two), guarded=tuple(guarded))

@@ -205,20 +205,45 @@ def _export_records(build: SnapshotBuild, registry: Registry) -> _Exported:
     """
     con = build.con
     con.register("link_registry", registry.table)
+    # A record can take fields from another source's record under the same id (a CIN census
+    # return takes the child's names from the case record: `source_facts`), so it changes
+    # when that record comes, changes or goes, though its own fields do not. It is matched
+    # again as a changed record. Any id a new, changed or vanished record of another source
+    # holds counts: an unrelated system's id that only collides costs a few records scored
+    # again, never a pair missed.
     con.execute(f"""
         CREATE TEMP TABLE link_records AS
         WITH base AS (
             SELECT p.*, f.service, {_record_hash_sql()} AS record_hash
             FROM {match_records_sql()} AS p
             LEFT JOIN (SELECT DISTINCT source, service FROM source_freshness) AS f
-                USING (source))
+                USING (source)),
+        registered AS (
+            SELECT b.*, g.person_id AS registered_person_id FROM base AS b
+            LEFT JOIN link_registry AS g ON g.source = b.source
+                AND g.source_record_id = b.source_record_id
+                AND g.record_hash = b.record_hash),
+        moved AS (
+            SELECT source, source_record_id FROM registered WHERE registered_person_id IS NULL
+            UNION
+            SELECT g.source, g.source_record_id FROM link_registry AS g
+            ANTI JOIN base AS b USING (source, source_record_id)),
+        lent AS (
+            SELECT r.source, r.source_record_id FROM registered AS r
+            JOIN moved AS m ON m.source_record_id = r.source_record_id
+                AND m.source <> r.source
+            WHERE r.registered_person_id IS NOT NULL),
+        known AS (
+            SELECT r.* EXCLUDE (registered_person_id),
+                   CASE WHEN l.source IS NULL THEN r.registered_person_id END
+                       AS known_person_id
+            FROM registered AS r
+            LEFT JOIN (SELECT DISTINCT source, source_record_id FROM lent) AS l
+                USING (source, source_record_id))
         SELECT lpad(CAST(row_number() OVER (
-                   ORDER BY g.person_id IS NULL, b.source, b.source_record_id, b._file, b._row)
-                   AS VARCHAR), 10, '0') AS link_key,
-               b.*, g.person_id AS known_person_id
-        FROM base AS b
-        LEFT JOIN link_registry AS g ON g.source = b.source
-            AND g.source_record_id = b.source_record_id AND g.record_hash = b.record_hash
+                   ORDER BY known_person_id IS NULL, source, source_record_id, _file, _row)
+                   AS VARCHAR), 10, '0') AS link_key, *
+        FROM known
     """)
     # People who lost a record since the last run (it changed or left the sources): the
     # record may have held them together. An incremental run clusters them again.
@@ -440,7 +465,7 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 assignment = assign_ids(build.con, registry.table, state.next_number())
                 say("writing person_link, person_link_pair and person_index")
                 write_person_link(build.con, assignment, prior)
-                write_pairs(build.con, run.con, run.predictions, prior)
+                write_pairs(build.con, run.con, run.predictions, prior, run.clustered)
                 write_held_apart(build.con, run.clusters, prior, run.clustered)
                 store_search_tables(build.con, run)
                 _keep_names(build.con, run.prepared)
