@@ -380,7 +380,7 @@ def main() -> None:
     parser.add_argument("--incremental", type=int, default=0, metavar="N",
                         help="afterwards, add a day's N new records to the index and time "
                              "the incremental link against a full re-run (issue 17: 5,000 "
-                             "records in under 30 s, same clusters); 0: skip")
+                             "records in under 30 s, the same people and tables); 0: skip")
     parser.add_argument("--child", choices=("joinedup", "splink", "referrals", "incremental"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -504,7 +504,8 @@ def _replace_part(whole: Clusters, part: Clusters) -> Clusters:
 def _with_reasons(clusters: Clusters, guarded: Sequence[tuple[str, str, str]],
                   fits_two: Sequence[tuple[str, str, str]] = ()) -> Clusters:
     """The clusters with each refused link's reason: the guardrail broken by a pair of
-    records between the two people it would have joined (else "kept apart", a reviewer's
+    records between the two people it would have joined (the first by name when pairs
+    break several; else "kept apart", a reviewer's
     decision or two known people), and the links of records left out because they fit two
     people held apart (`clustering.ambiguous_records`)."""
     between: dict[frozenset[str], str] = {}
