@@ -28,6 +28,14 @@ def _strings(values: object) -> pa.Array:
     return pa.array(values, pa.string())
 
 
+# The records an incremental run left alone: known, and in a person it did not cluster again
+# (`register_clusters`' `clustered`).
+_LEFT_ALONE = """
+    SELECT r.source, r.source_record_id FROM link_records AS r
+    JOIN link_cluster AS c USING (link_key)
+    WHERE r.known_person_id IS NOT NULL AND NOT c.clustered"""
+
+
 def register_clusters(con: duckdb.DuckDBPyConnection, clusters: Clusters,
                       clustered: Collection[str] | None = None) -> None:
     """link_cluster: link_key, cluster, cluster_size, best_probability, flagged, and
@@ -163,15 +171,14 @@ def _pair_key(alias: str) -> tuple[str, str]:
 
 
 def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPyConnection,
-                predictions: str, prior: str | None,
-                clustered: Collection[str] | None = None) -> None:
+                predictions: str, prior: str | None) -> None:
     """person_link_pair: the scored pairs at or above `REVIEW_FLOOR`, by record keys.
 
-    An incremental run (`prior`, the last linked snapshot) keeps the last run's pairs between
-    records unchanged since, less those it scored again, and less those between two records
-    it clustered (`clustered`, link keys): it scored every pair of those that blocking finds
-    now, so one it did not score is one a full run would not score either (a key that was
-    rare is not any more)."""
+    An incremental run (`prior`, the last linked snapshot) keeps the last run's pairs that
+    have a record it left alone (`_LEFT_ALONE`), unless scored again. A pair between two
+    records it clustered is not kept: it scored every such pair that blocking finds now, so
+    one it did not score is one a full run would not score either (a key that was rare is
+    not any more)."""
     pairs = match_con.sql(
         f'SELECT unique_id_l AS key_l, unique_id_r AS key_r, match_probability, match_weight '
         f'FROM "{predictions}" WHERE match_probability >= {float(REVIEW_FLOOR)}'
@@ -190,41 +197,32 @@ def write_pairs(build_con: duckdb.DuckDBPyConnection, match_con: duckdb.DuckDBPy
     build_con.unregister("link_pairs")
     if prior:
         (new_lo, new_hi), (old_lo, old_hi) = _pair_key("n"), _pair_key("p")
-        build_con.register("link_clustered", pa.table(
-            {"link_key": _strings(sorted(clustered or ()))}))
-        try:
-            # Pairs between records unchanged since the last run, unless scored again (the
-            # known people an incremental run clusters again, `pipeline._region`).
-            build_con.execute(f"""
-                INSERT INTO person_link_pair
-                WITH known AS (
-                    SELECT k.source, k.source_record_id,
-                           c.link_key IS NOT NULL AS clustered
-                    FROM link_records AS k LEFT JOIN link_clustered AS c USING (link_key)
-                    WHERE k.known_person_id IS NOT NULL)
-                SELECT p.* FROM {prior}.person_link_pair AS p
-                JOIN known AS l ON l.source = p.source_l
-                    AND l.source_record_id = p.source_record_id_l
-                JOIN known AS r ON r.source = p.source_r
-                    AND r.source_record_id = p.source_record_id_r
-                ANTI JOIN (SELECT {new_lo} AS lo, {new_hi} AS hi
-                           FROM person_link_pair AS n) AS n
-                    ON n.lo = {old_lo} AND n.hi = {old_hi}
-                WHERE NOT (l.clustered AND r.clustered)
-            """)
-        finally:
-            build_con.unregister("link_clustered")
+        build_con.execute(f"""
+            INSERT INTO person_link_pair
+            WITH known AS (
+                SELECT k.source, k.source_record_id, a.source IS NOT NULL AS left_alone
+                FROM link_records AS k
+                LEFT JOIN ({_LEFT_ALONE}) AS a USING (source, source_record_id)
+                WHERE k.known_person_id IS NOT NULL)
+            SELECT p.* FROM {prior}.person_link_pair AS p
+            JOIN known AS l ON l.source = p.source_l
+                AND l.source_record_id = p.source_record_id_l
+            JOIN known AS r ON r.source = p.source_r
+                AND r.source_record_id = p.source_record_id_r
+            ANTI JOIN (SELECT {new_lo} AS lo, {new_hi} AS hi FROM person_link_pair AS n) AS n
+                ON n.lo = {old_lo} AND n.hi = {old_hi}
+            WHERE l.left_alone OR r.left_alone
+        """)
 
 
 def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters,
-                     prior: str | None = None, clustered: Collection[str] | None = None
-                     ) -> None:
+                     prior: str | None = None) -> None:
     """person_link_held: pairs of records kept in different people although the model linked
     them, with the reason (a guardrail's name, or "kept apart"), for the review queue.
 
-    An incremental run (`prior`, the last linked snapshot, and `clustered`, the link keys it
-    clustered) holds apart only pairs among the records it clustered; the pairs the last run
-    held apart among the records it left as they were still hold, and are kept."""
+    An incremental run (`prior`, the last linked snapshot) holds apart only pairs among the
+    records it clustered; the pairs the last run held apart among the records it left alone
+    (`_LEFT_ALONE`) still hold, and are kept."""
     held = [*clusters.held_apart, *clusters.guarded]
     con.register("link_held", pa.table({
         "key_l": _strings([a for a, _, _ in held]), "key_r": _strings([b for _, b, _ in held]),
@@ -250,28 +248,19 @@ def write_held_apart(con: duckdb.DuckDBPyConnection, clusters: Clusters,
               FROM ordered)
         ORDER BY source_l, source_record_id_l, source_r, source_record_id_r, reason""")
     con.unregister("link_held")
-    if prior is None or clustered is None:
+    if prior is None:
         return
     # A pair held apart lies inside one component of the links, and an incremental run
     # clusters whole components again (`pipeline._region`): so a pair has both records
-    # clustered this run or neither.
-    con.register("link_clustered", pa.table({"link_key": _strings(sorted(clustered))}))
-    try:
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE link_left_alone AS
-            SELECT source, source_record_id FROM link_records
-            ANTI JOIN link_clustered USING (link_key)
-            WHERE known_person_id IS NOT NULL""")
-        con.execute(f"""
-            INSERT INTO person_link_held
-            SELECT h.* FROM {prior}.person_link_held AS h
-            SEMI JOIN link_left_alone AS l
-                ON l.source = h.source_l AND l.source_record_id = h.source_record_id_l
-            SEMI JOIN link_left_alone AS r
-                ON r.source = h.source_r AND r.source_record_id = h.source_record_id_r""")
-    finally:
-        con.unregister("link_clustered")
-        con.execute("DROP TABLE IF EXISTS link_left_alone")
+    # left alone or neither.
+    con.execute(f"""
+        INSERT INTO person_link_held
+        WITH left_alone AS ({_LEFT_ALONE})
+        SELECT h.* FROM {prior}.person_link_held AS h
+        SEMI JOIN left_alone AS l
+            ON l.source = h.source_l AND l.source_record_id = h.source_record_id_l
+        SEMI JOIN left_alone AS r
+            ON r.source = h.source_r AND r.source_record_id = h.source_record_id_r""")
 
 
 def write_person_index(con: duckdb.DuckDBPyConnection) -> int:

@@ -441,9 +441,8 @@ def _copies_sql(table: str, columns: list[str]) -> str:
     return f"""
         WITH hashed AS (SELECT t.unique_id, hash({listed}) AS h FROM {table} AS t),
         big AS (SELECT h FROM hashed GROUP BY h HAVING count(*) > {COPIES_MIN_GROUP}),
-        candidates AS (SELECT t.* FROM {table} AS t
-                       SEMI JOIN (SELECT unique_id FROM hashed SEMI JOIN big USING (h)) AS c
-                       USING (unique_id))
+        candidates AS (SELECT t.* FROM {table} AS t JOIN hashed USING (unique_id)
+                       SEMI JOIN big USING (h))
         SELECT t.unique_id,
             CASE WHEN {big} AND {rank} > 1 THEN min(t.unique_id) OVER ({window}) END
                 AS copy_of,

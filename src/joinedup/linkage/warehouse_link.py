@@ -465,8 +465,8 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 assignment = assign_ids(build.con, registry.table, state.next_number())
                 say("writing person_link, person_link_pair and person_index")
                 write_person_link(build.con, assignment, prior)
-                write_pairs(build.con, run.con, run.predictions, prior, run.clustered)
-                write_held_apart(build.con, run.clusters, prior, run.clustered)
+                write_pairs(build.con, run.con, run.predictions, prior)
+                write_held_apart(build.con, run.clusters, prior)
                 store_search_tables(build.con, run)
                 _keep_names(build.con, run.prepared)
             finally:
