@@ -43,6 +43,11 @@ from joinedup.commands.match import InputFile  # noqa: E402
 from joinedup.linkage import DEFAULT_THRESHOLD, MatchOptions, run_match  # noqa: E402
 from plain_splink import run_plain_splink  # noqa: E402
 
+try:
+    from joinedup.evaluation.adversarial.dataset import RELATION_KINDS
+except ImportError:  # the generator is optional (`eval_sets.adversarial`)
+    RELATION_KINDS = ()
+
 REPO = HERE.parent
 ALL_SETS = ("febrl1", "febrl2", "febrl3", "febrl4", "historical_50k", "borough", "adversarial")
 BOROUGH_PEOPLE, BOROUGH_QUICK = 10_000, 3_000
@@ -292,17 +297,18 @@ def main() -> None:
                         help="skip plain Splink (faster when comparing joinedup's options)")
     parser.add_argument("--show-merges", default="", metavar="KIND[,KIND]",
                         help="on the adversarial set, list each of joinedup's merges of "
-                             "related people of these kinds (twin, parent_junior, "
-                             "parent_child, sibling, grandparent, partner, "
-                             "same_name_stranger, cohabitant_unrelated) with the records of "
-                             "the cluster, to read them case by case")
+                             f"related people of these kinds ({', '.join(RELATION_KINDS)}) "
+                             "with the records of the cluster, to read them case by case")
     args = parser.parse_args()
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = sorted(set(sets) - set(ALL_SETS))
     if unknown:
         parser.error(f"unknown sets {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
+    show = {k.strip() for k in args.show_merges.split(",") if k.strip()}
+    if RELATION_KINDS and show - set(RELATION_KINDS):
+        parser.error(f"unknown kinds {', '.join(sorted(show - set(RELATION_KINDS)))} for "
+                     f"--show-merges; choose from {', '.join(RELATION_KINDS)}")
     with tempfile.TemporaryDirectory(prefix="joinedup-eval-") as scratch:
-        show = {k.strip() for k in args.show_merges.split(",") if k.strip()}
         results = run(sets, args.threshold, args.quick, Path(scratch),
                       tuple(args.without_guardrail), not args.no_plain, show)
     if args.json:
