@@ -14,7 +14,8 @@ Judgement calls, documented in docs/matching.md:
 - Taff/Taffy is left out: it is a name for any Welsh man, not a diminutive of a forename.
 - Hamish → James and Ian → John are kept (Scots forms); Sean/Eoin are not mapped to John,
   because in England they are given names in their own right.
-- Spelling variants of Muhammad are one name.
+- Spellings of one name (`SPELLINGS`: Mohammed, Mohamed, Mohd) are one name, not nicknames of
+  it: each is among the others' variants, so no guardrail takes two of them for two names.
 """
 
 from __future__ import annotations
@@ -99,10 +100,9 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "samantha": ("sam", "sammy", "sammie"),
     "natalie": ("nat", "tash", "natasha", "tasha"),
     "christine": ("chris", "chrissie", "christina", "tina"),
-    "muhammad": ("mohammed", "mohammad", "mohamed", "muhammed", "mohamad", "mohd", "mahomed"),
     # British diminutives the base table lacks.
     "agnes": ("aggie", "nessie", "nessa"),
-    "barbara": ("babs", "barb", "babette"),
+    "barbara": ("babs", "barb", "babette", "basia"),  # Basia: Polish (below)
     "charlotte": ("lottie", "lotte", "lotty"),
     "emily": ("em", "emmy", "millie", "milly"),
     "harriet": ("hattie", "hatty"),
@@ -129,6 +129,32 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "bertram": ("bertie", "bert"),
     "theodore": ("theo", "ted", "teddy"),
     "juliana": ("julie", "jules"),
+    # Polish diminutives (Polish is the UK's most spoken language after English and Welsh,
+    # ONS Census 2021): the same woman is Katarzyna on her GP record and Kasia at her
+    # child's school. Written without accents, as standardisation folds them (Małgosia).
+    # Diminutives that are names in their own right in the UK (Ola, Asia, Ania) are left out.
+    "katarzyna": ("kasia", "kasha"),
+    "malgorzata": ("gosia", "malgosia"),
+    "magdalena": ("magda",),
+    "zofia": ("zosia",),
+    "jolanta": ("jola",),
+    "tomasz": ("tomek",),
+    "wojciech": ("wojtek",),
+    "krzysztof": ("krzysiek",),
+    "piotr": ("piotrek",),
+    "jakub": ("kuba",),
+    "bartlomiej": ("bartek",),
+    "grzegorz": ("grzesiek",),
+    "stanislaw": ("staszek",),
+    "franciszek": ("franek",),
+}
+# canonical forename -> other spellings (and the written abbreviation) of that one name. Unlike
+# a diminutive, a spelling is the same name: two spellings name one person where two
+# diminutives of one name may be twins (Maisie, Daisy). Muhammad's spellings transliterate one
+# Arabic name (Mohamud in Somali records; "Mohd" is how many systems shorten it).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "muhammad": ("mohammed", "mohammad", "mohamed", "muhammed", "mohamad", "mohd", "mahomed",
+                 "mohamud", "muhamad", "muhamed"),
 }
 # A diminutive is spelt with -y, -ie, -ey or -i as the writer likes (Tommy, Tommie; Bobbi,
 # Bobbie): each spelling of one ending is the same name.
@@ -148,10 +174,10 @@ def _base_edges() -> dict[str, set[str]]:
         name: {parent for parent in parents if (name, parent) not in _NOT_UK}
         for name, parents in NickNamer().canonical_lookup.items()
     }
-    for canonical, diminutives in UK_DIMINUTIVES.items():
+    for canonical, diminutives in (*UK_DIMINUTIVES.items(), *SPELLINGS.items()):
         for diminutive in diminutives:
             edges.setdefault(diminutive, set()).add(canonical)
-    for canonical in UK_DIMINUTIVES:
+    for canonical in (*UK_DIMINUTIVES, *SPELLINGS):
         # Declared canonicals are roots: this breaks the base table's two-way loops.
         edges.pop(canonical, None)
     return edges
@@ -189,9 +215,14 @@ class ForenameTable:
             for parent in parents:
                 self._popularity[parent] = self._popularity.get(parent, 0) + 1
         self._uk_first: dict[str, str] = {}
-        for canonical, diminutives in UK_DIMINUTIVES.items():
+        for canonical, diminutives in (*UK_DIMINUTIVES.items(), *SPELLINGS.items()):
             for diminutive in diminutives:
                 self._uk_first.setdefault(diminutive, canonical)
+        self._spellings: dict[str, frozenset[str]] = {}
+        for canonical, spellings in SPELLINGS.items():
+            group = frozenset((canonical, *spellings))
+            for name in group:
+                self._spellings[name] = group
 
     def _roots_of(self, name: str) -> list[str]:
         return sorted(parent for parent in self._edges.get(name, ()) if parent in self._terminal)
@@ -202,7 +233,7 @@ class ForenameTable:
         Ambiguous diminutives take the UK table's first canonical, else the root with the most
         nicknames (ties alphabetical). Names not in any table are their own canonical.
         """
-        if name in UK_DIMINUTIVES:
+        if name in UK_DIMINUTIVES or name in SPELLINGS:
             return name
         if name in self._uk_first:
             return self._uk_first[name]
@@ -214,7 +245,8 @@ class ForenameTable:
         return max(roots, key=lambda root: (self._popularity.get(root, 0), [-ord(c) for c in root]))
 
     def _known(self, name: str) -> bool:
-        return name in self._edges or name in UK_DIMINUTIVES or name in self._popularity
+        return (name in self._edges or name in UK_DIMINUTIVES or name in SPELLINGS
+                or name in self._popularity)
 
     def _spelling(self, name: str) -> str:
         """A name no table knows, spelt as a diminutive the tables know with another ending
@@ -232,9 +264,11 @@ class ForenameTable:
 
     def variants(self, name: str) -> tuple[str, ...]:
         """The name, its canonical and the roots it is a direct nickname of, sorted (for an
-        unknown spelling of a known diminutive, those of the known one)."""
+        unknown spelling of a known diminutive, those of the known one); for a spelling in
+        `SPELLINGS`, every spelling of that name."""
         spelling = self._spelling(name)
-        found = {name, spelling, self.canonical(spelling), *self._roots_of(spelling)}
+        found = {name, spelling, self.canonical(spelling), *self._roots_of(spelling),
+                 *self._spellings.get(spelling, ())}
         return tuple(sorted(found))
 
     def equivalent(self, left: str, right: str) -> bool:
