@@ -167,6 +167,29 @@ def test_one_system_rule_needs_two_records_of_it_with_other_names(
     assert _same(clusters, "a", "b")
 
 
+@pytest.mark.parametrize(("left", "right", "numbers", "same"), [
+    ("Richard", "Dick", ("9434765919", "9434765919"), True),  # one NHS number: one person
+    ("Yusuf", "Yousaf", ("9434765919", "9434765919"), True),
+    ("Richard", "Dick", ("9434765919", ""), False),  # a nickname, born the same day: twins
+    ("Aisha", "Ayesha", ("", ""), False),    # a spelling too: twins can be named so
+    ("Hassan", "Hussain", ("", ""), False),  # two names (brothers' names), however alike
+])
+def test_one_systems_duplicate_registrations(left: str, right: str,
+                                             numbers: tuple[str, str], same: bool) -> None:
+    """Two records of one system born the same day: one person registered twice when the
+    records share an NHS number, which twins never do; otherwise twins, even when one
+    forename is another spelling of the other."""
+    clusters = _cluster([
+        {"id": "a", "first_name": left, "surname": "Qureshi", "dob": "2005-12-29",
+         "source": "housing", "source_record_id": "H1", "nhs_number": numbers[0] or None},
+        {"id": "b", "first_name": right, "surname": "Qureshi", "dob": "2005-12-29",
+         "source": "housing", "source_record_id": "H2", "nhs_number": numbers[1] or None},
+    ])
+    assert _same(clusters, "a", "b") is same
+    if not same:
+        assert {rule for *_, rule in clusters.guarded} & {"twins", "two people in one system"}
+
+
 def test_one_systems_two_undated_records_at_one_postcode_are_two_people() -> None:
     # Two adults liable for council tax at one home, names alike, no dates of birth.
     clusters = _cluster([
