@@ -1,7 +1,8 @@
 """Benchmark: how the matcher's time and memory grow toward a region, on one machine.
 
     JOINEDUP_REFERENCE_DATA=../shared/data .venv/bin/python bench/linkage_region.py \
-        [--boroughs 3] [--people 370000] [--seed 2026] [--home-prefix /tmp/joinedup-region]
+        [--boroughs 3] [--people 370000] [--seed 2026] [--home-prefix /tmp/joinedup-region] \
+        [--counts 1,3] [--memory-limit 12GB]
 
 The synthetic generator makes one borough (about 370,000 residents, a million person records;
 a bigger one runs out of postcode units), and a region is several councils. So borough i
@@ -71,8 +72,9 @@ def export_borough(home: Path, number: int, people: int, seed: int) -> Path:
     return out
 
 
-def run_region(files: list[Path]) -> dict[str, Any]:
-    """`run_match` over the records of `files` side by side (in this process)."""
+def run_region(files: list[Path], memory_limit: str | None = None) -> dict[str, Any]:
+    """`run_match` over the records of `files` side by side (in this process), DuckDB held
+    to `memory_limit` (spilling beyond it) when one is given."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -81,7 +83,7 @@ def run_region(files: list[Path]) -> dict[str, Any]:
     table = pa.concat_tables([pq.read_table(f) for f in files])
     started = time.perf_counter()
     run = run_match([InputTable(table, {"id": "link_key"}, name="the region's records")],
-                    MatchOptions(), _say)
+                    MatchOptions(memory_limit=memory_limit), _say)
     try:
         seconds = time.perf_counter() - started
         return {"boroughs": len(files), "records": table.num_rows,
@@ -99,11 +101,21 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=370_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--home-prefix", default="/tmp/joinedup-region")
+    parser.add_argument("--counts", default=None, metavar="N[,N...]",
+                        help="Which region sizes to match, in boroughs (default: every one "
+                             "from 1 to --boroughs), e.g. --counts 10 for the region alone.")
+    parser.add_argument("--memory-limit", default=None, metavar="SIZE",
+                        help="Hold DuckDB to SIZE (e.g. 12GB), spilling beyond it "
+                             "(`MatchOptions.memory_limit`): for a region bigger than memory.")
     parser.add_argument("--child", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_region(args.child)))
+        print(json.dumps(run_region(args.child, args.memory_limit)))
         return
+    counts = (range(1, args.boroughs + 1) if args.counts is None
+              else sorted({int(n) for n in args.counts.split(",")}))
+    if any(not 1 <= n <= args.boroughs for n in counts):
+        parser.error(f"--counts must be between 1 and --boroughs ({args.boroughs})")
     files = []
     for number in range(args.boroughs):
         home = Path(f"{args.home_prefix}-{number}")
@@ -111,9 +123,10 @@ def main() -> None:
         files.append(export_borough(home, number, args.people, args.seed + number))
     print(f"{'boroughs':>8} {'records':>11} {'seconds':>8} {'peak MB':>8} {'pairs':>12} "
           f"{'people':>10}")
-    for count in range(1, args.boroughs + 1):
+    limit = ["--memory-limit", args.memory_limit] if args.memory_limit else []
+    for count in counts:
         _say(f"matching {count} borough(s) side by side")
-        done = subprocess.run([sys.executable, __file__, "--child",
+        done = subprocess.run([sys.executable, __file__, *limit, "--child",
                                *map(str, files[:count])],
                               stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:

@@ -98,6 +98,16 @@ class Settings(BaseSettings):
             "every executor can read and write (a shared mount)."
         ),
     )
+    match_memory_limit: str | None = Field(
+        default=None,
+        description=(
+            "How much memory DuckDB may hold while matching (`joinedup link`, `joinedup "
+            "match`), e.g. 12GB; beyond it DuckDB spills to a private temporary folder "
+            "(under TMPDIR), slower but within the machine. Unset: DuckDB's default, 80% of "
+            "the memory. Set it below the machine's memory when matching a region on one "
+            "machine, leaving room for the clustering's own (see docs/matching.md)."
+        ),
+    )
     access_policy: Path | None = Field(
         default=None,
         description=(

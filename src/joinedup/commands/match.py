@@ -180,6 +180,10 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
                      help="A Spark setting for --engine spark (repeat for several), e.g. "
                           "spark.executor.memory=8g."),
+        click.option("--memory-limit", default=None, metavar="SIZE",
+                     help="Memory DuckDB may hold while matching, e.g. 12GB; beyond it it "
+                          "spills to a private temporary folder (default: the "
+                          "match_memory_limit setting, else 80% of the machine's memory)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -202,6 +206,7 @@ def _spark(kwargs: dict[str, Any]) -> SparkOptions:
 
 def _options(kwargs: dict[str, Any], *, also_dedupe: bool = False) -> MatchOptions:
     return MatchOptions(
+        memory_limit=kwargs["memory_limit"] or get_settings().match_memory_limit,
         engine=kwargs["engine"],
         spark=_spark(kwargs),
         threshold=kwargs["threshold"],

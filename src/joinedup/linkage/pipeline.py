@@ -7,6 +7,8 @@ Linkage reads no files: `joinedup match` reads them with the sources layer's rea
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -139,6 +141,11 @@ class MatchOptions:
     way, so both engines give the same clusters."""
     spark: SparkOptions = field(default_factory=SparkOptions)
     """Where and how Spark runs, for engine "spark"."""
+    memory_limit: str | None = None
+    """How much memory DuckDB may hold for the run (e.g. "12GB"; None: DuckDB's default,
+    80% of the machine's). Beyond it, sorts, joins and aggregates spill to disk, so a
+    region bigger than the machine's memory still runs, slower. Python's own structures
+    (the clustering's) are not bounded by it: leave them room."""
 
 
 @dataclass
@@ -161,6 +168,8 @@ class MatchRun:
     clustered: frozenset[str] | None = None
     """Incremental: the records clustered this run (the region and the
     new records); every other record's person is as it was. None: every record."""
+    spill: Path | None = None
+    """The run's private folder for what DuckDB spills to disk (`open_connection`)."""
 
     def output_table(self) -> pa.Table:
         """record_id, cluster_id, match_probability (and source when linking)."""
@@ -181,6 +190,26 @@ class MatchRun:
 
     def close(self) -> None:
         self.con.close()
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
+
+
+def open_connection(memory_limit: str | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """An in-memory DuckDB connection for one run, and the folder it spills to.
+
+    DuckDB would spill to `.tmp` in the working directory: the spilled pages are personal
+    data, so each run spills into a folder of its own that only this user can read
+    (`tempfile.mkdtemp`, under TMPDIR), removed when the run closes."""
+    spill = Path(tempfile.mkdtemp(prefix="joinedup-spill-"))
+    config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": str(spill)}
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
+    try:
+        return duckdb.connect(config=config), spill
+    except duckdb.Error as exc:
+        shutil.rmtree(spill, ignore_errors=True)
+        raise LinkageError(f"memory limit {memory_limit!r} is not a size DuckDB reads: write "
+                           f"it as 12GB or 800MB ({exc}).") from exc
 
 
 def _source_names(inputs: Sequence[InputTable]) -> list[str]:
@@ -213,7 +242,7 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
     saved = load_model(options.model) if options.model is not None else None
     extras = list(dict.fromkeys([*options.extras, *(model_extras(saved) if saved else [])]))
     names = _source_names(inputs) if len(inputs) > 1 else [None]
-    con = duckdb.connect()
+    con, spill = open_connection(options.memory_limit)
     try:
         prepared, mappings = _prepare_all(con, inputs, names, extras, say,
                                           options.known_names)
@@ -287,14 +316,17 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                 if key not in only})
     except SplinkException as exc:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
         raise LinkageError(f"matching failed: {exc}") from exc
     except BaseException:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
         raise
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
                     pairs_scored=pairs_scored, trained=saved is None,
-                    frequencies=frozen, clustered=frozenset(only) if only is not None else None)
+                    frequencies=frozen, clustered=frozenset(only) if only is not None else None,
+                    spill=spill)
 
 
 def _with_known_people(clusters: Clusters, known: Mapping[str, str]) -> Clusters:

@@ -1,0 +1,60 @@
+"""Matching within a memory limit (`MatchOptions.memory_limit`, the `match_memory_limit`
+setting, `--memory-limit`): DuckDB holds no more than it is given and spills the rest into a
+folder of the run's own, which only this user can read and which goes when the run does."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_match_bad_input import FAST, _people, _write
+
+from joinedup.cli import cli
+from joinedup.commands.match import InputFile
+from joinedup.linkage import LinkageError, MatchOptions, run_match
+from joinedup.linkage.pipeline import open_connection
+
+
+def test_a_run_holds_to_its_memory_limit_and_spills_privately(tmp_path: Path) -> None:
+    table = InputFile(_write(tmp_path / "in.csv", _people())).read()[0]
+    unlimited = run_match([table], MatchOptions(training=FAST))
+    limited = run_match([table], MatchOptions(training=FAST, memory_limit="200MB"))
+    try:
+        setting = limited.con.execute("SELECT current_setting('memory_limit'), "
+                                      "current_setting('temp_directory')").fetchall()[0]
+        assert setting[0] in ("190.7 MiB", "200.0 MB")
+        spill = Path(setting[1])
+        assert spill == limited.spill and spill.is_dir()
+        assert stat.S_IMODE(spill.stat().st_mode) == 0o700  # personal data: this user only
+        assert spill.parent != Path.cwd()  # not DuckDB's default .tmp beside the caller
+        # The limit changes where DuckDB keeps its pages, never who is matched with whom.
+        assert limited.clusters.cluster_of == unlimited.clusters.cluster_of
+    finally:
+        limited.close()
+        unlimited.close()
+    assert not spill.exists()
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_refused_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    with pytest.raises(LinkageError, match=r"'twelve gigs' is not a size .* 12GB"):
+        open_connection("twelve gigs")
+    assert not list(tmp_path.glob("joinedup-spill-*"))
+
+
+def test_the_cli_passes_the_limit_and_explains_a_bad_one(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.csv", _people())
+    result = CliRunner().invoke(cli, ["match", "dedupe", str(source), "--out",
+                                      str(tmp_path / "out.csv"), "--memory-limit", "lots"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, LinkageError)  # `joinedup.cli.main` prints it
+    assert "'lots' is not a size DuckDB reads" in str(result.exception)
+    result = CliRunner().invoke(cli, ["match", "dedupe", str(source), "--out",
+                                      str(tmp_path / "out.csv"), "--memory-limit", "300MB"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.csv").is_file()
