@@ -116,6 +116,16 @@ def test_link_publishes_people_scores_them_and_fails_safely(
     assert "simulated" in failed.output and "not changed" in failed.output
     assert store.current_id() == linked
     assert not list(store.root.glob(".building-*"))
+    # The match_memory_limit setting reaches the matching of `joinedup link`: one DuckDB
+    # cannot read stops the run before anything is written.
+    with monkeypatch.context() as patch:
+        patch.setenv("JOINEDUP_MATCH_MEMORY_LIMIT", "half the machine")
+        get_settings.cache_clear()
+        failed = runner.invoke(cli, ["link"])
+    get_settings.cache_clear()
+    assert failed.exit_code == 2
+    assert "'half the machine' is not a size DuckDB reads" in failed.output
+    assert store.current_id() == linked
 
     # Relinking the linked snapshot with the saved model gives the same people and ids.
     again = warehouse_link.link_warehouse(settings)

@@ -451,7 +451,9 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
             staged = build.side_file("model.json") if train else None
             seen = state.decisions_logged()
             decisions = state.decisions()
-            base = options or MatchOptions(memory_limit=settings.match_memory_limit)
+            base = options or MatchOptions()
+            if base.memory_limit is None:
+                base = replace(base, memory_limit=settings.match_memory_limit)
             match_options = _options(base, build, decisions, choice,
                                      exported, prior, train=train, saved=saved_model,
                                      staged=staged, frequencies=frequencies_path(settings))
