@@ -15,7 +15,8 @@ Judgement calls, documented in docs/matching.md:
 - Hamish → James and Ian → John are kept (Scots forms); Sean/Eoin are not mapped to John,
   because in England they are given names in their own right.
 - Spellings of one name (`SPELLINGS`: Mohammed, Mohamed, Mohd) are one name, not nicknames of
-  it: each is among the others' variants, so no guardrail takes two of them for two names.
+  it: each is among the others' variants, so the guardrails that read nicknames never take
+  two of them for two names ("two people in one system" reads neither).
 """
 
 from __future__ import annotations
