@@ -58,3 +58,17 @@ def test_the_cli_passes_the_limit_and_explains_a_bad_one(tmp_path: Path) -> None
                                       str(tmp_path / "out.csv"), "--memory-limit", "300MB"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.csv").is_file()
+
+
+def test_running_out_of_memory_says_what_to_do_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A limit too small for a step: DuckDB's own error (with its SET advice, which a user of
+    joinedup cannot follow) becomes one naming the limit and the way out."""
+    table = InputFile(_write(tmp_path / "in.csv", _people())).read()[0]
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with pytest.raises(LinkageError, match=r"ran out of memory: DuckDB was held to 1MB .* "
+                                           r"Raise the limit"):
+        run_match([table], MatchOptions(training=FAST, memory_limit="1MB"))
+    assert not list(tmp_path.glob("joinedup-spill-*"))

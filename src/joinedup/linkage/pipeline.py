@@ -314,9 +314,11 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
             clusters = _with_known_people(clusters, {
                 key: person for key, person in (options.anchors or {}).items()
                 if key not in only})
-    except SplinkException as exc:
+    except (SplinkException, duckdb.OutOfMemoryException) as exc:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+        if isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory Error" in str(exc):
+            raise LinkageError(_out_of_memory(options.memory_limit)) from exc
         raise LinkageError(f"matching failed: {exc}") from exc
     except BaseException:
         con.close()
@@ -327,6 +329,19 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
                     pairs_scored=pairs_scored, trained=saved is None,
                     frequencies=frozen, clustered=frozenset(only) if only is not None else None,
                     spill=spill)
+
+
+def _out_of_memory(limit: str | None) -> str:
+    """What to do when DuckDB could not hold a step of the run, even spilling to disk (a
+    grouping or join it cannot spill needed more than its limit)."""
+    if limit is None:
+        return ("matching ran out of memory: DuckDB's default limit (80% of this machine's "
+                "memory) was not enough for one step. Match on a machine with more memory, "
+                "or score the pairs on a Spark cluster (--engine spark; docs/matching.md).")
+    return (f"matching ran out of memory: DuckDB was held to {limit} (--memory-limit or the "
+            "match_memory_limit setting) and one step needed more than it could spill. "
+            "Raise the limit, leaving the clustering room beside it (about 0.8 GB a million "
+            "records), or score the pairs on a Spark cluster (--engine spark).")
 
 
 def _with_known_people(clusters: Clusters, known: Mapping[str, str]) -> Clusters:
