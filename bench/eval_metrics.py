@@ -28,6 +28,16 @@ def accuracy(cluster_of: Mapping[str, str], pairs: Iterable[tuple[str, str]],
             "cluster": cluster_scores(known, truth).as_dict()}
 
 
+def among(cluster_of: Mapping[str, str], truth: Mapping[str, str],
+          records: Iterable[str]) -> dict[str, float]:
+    """Cluster scores counting only pairs of two of `records` (say, the records that give a
+    date of birth): how the clusters do where the data holds the field that tells relatives
+    apart. The clusters themselves are those of every record."""
+    chosen = set(records)
+    return cluster_scores({r: c for r, c in cluster_of.items() if r in chosen and r in truth},
+                          {r: e for r, e in truth.items() if r in chosen}).as_dict()
+
+
 def merged_relations(cluster_of: Mapping[str, str], person_of: Mapping[str, str],
                      relations: Iterable[tuple[str, str, str]]
                      ) -> list[tuple[str, str, str, list[str]]]:

@@ -83,10 +83,14 @@ def run_joinedup(data: eval_sets.EvalSet, threshold: float,
         pairs = run.con.execute(
             f'SELECT unique_id_l, unique_id_r FROM "{run.predictions}" '
             "WHERE match_probability >= ?", [threshold]).fetchall()
+        # The records that give a date of birth, as standardised (unique_id is the file's id).
+        dated = {str(key) for item in run.prepared if "dob" in item.filled
+                 for (key,) in run.con.execute(
+                     f'SELECT unique_id FROM "{item.table}" WHERE dob IS NOT NULL').fetchall()}
     finally:
         run.close()
     linked = [(str(a), str(b)) for a, b in pairs]
-    return {"seconds": seconds, "cluster_of": cluster_of, "pairs": linked}
+    return {"seconds": seconds, "cluster_of": cluster_of, "pairs": linked, "dated": dated}
 
 
 def run_plain(data: eval_sets.EvalSet, threshold: float,
@@ -168,6 +172,8 @@ def evaluate_set(data: eval_sets.EvalSet, threshold: float, without: tuple[str, 
         scores: dict[str, Any] = {"seconds": round(out["seconds"], 1),
                                   **metrics.accuracy(out["cluster_of"], out["pairs"],
                                                      data.truth)}
+        if "dated" in out:
+            scores["cluster_dated"] = metrics.among(out["cluster_of"], data.truth, out["dated"])
         if data.relations:
             scores["adversarial"] = metrics.adversarial_checks(
                 out["cluster_of"], data.truth, data.relations, data.household_of)
@@ -276,6 +282,11 @@ def print_table(results: list[dict[str, Any]], threshold: float) -> None:
             marks = "; ".join(f"{t['target']}: {'met' if t['met'] else 'NOT met'}"
                               for t in scores["targets"])
             print(f"  {system}: {marks}")
+            dated = scores.get("cluster_dated")
+            if dated:
+                print(f"  {system}: among records with a date of birth (pairs of two such "
+                      f"records; not a target): cluster P / R / F1 {dated['precision']:.4f} / "
+                      f"{dated['recall']:.4f} / {dated['f1']:.4f}")
             for line in scores.get("merge_listing", ()):
                 print(f"    {line}")
 

@@ -84,6 +84,17 @@ def test_a_record_missing_from_the_clusters_counts_as_alone() -> None:
     assert (scores["true_positives"], scores["false_negatives"]) == (0, 1)
 
 
+def test_scores_among_some_records_count_only_their_pairs() -> None:
+    # j1, j2 (one person) and p1 in one cluster; among j1, j2 and a1 only j1-j2 is a pair
+    # in a cluster, and it is true: the false pairs with p1 do not count.
+    clusters = {"a1": "a1", "b1": "b1", "p1": "j", "j1": "j", "j2": "j", "s1": "s1"}
+    among = metrics.among(clusters, TRUTH, ["j1", "j2", "a1"])
+    assert (among["true_positives"], among["false_positives"]) == (1, 0)
+    assert among["precision"] == 1.0
+    everyone = metrics.accuracy(clusters, [], TRUTH)["cluster"]
+    assert everyone["false_positives"] == 2
+
+
 def test_targets() -> None:
     good = {"precision": 0.995, "f1": 0.95}
     assert dict(metrics.targets("historical_50k", good)) == {
