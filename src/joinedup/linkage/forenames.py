@@ -130,9 +130,10 @@ UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "bertram": ("bertie", "bert"),
     "theodore": ("theo", "ted", "teddy"),
     "juliana": ("julie", "jules"),
-    # Polish diminutives (Polish is the UK's most spoken language after English and Welsh,
-    # ONS Census 2021): the same woman is Katarzyna on her GP record and Kasia at her
-    # child's school. Written without accents, as standardisation folds them (Małgosia).
+    # Polish diminutives (Polish is the commonest main language in England and Wales after
+    # English and Welsh, ONS Census 2021): the same woman is Katarzyna on her GP record and
+    # Kasia at her child's school. Written without accents, as standardisation folds them
+    # (Małgosia).
     # Diminutives that are names in their own right in the UK (Ola, Asia, Ania) are left out.
     "katarzyna": ("kasia", "kasha"),
     "malgorzata": ("gosia", "malgosia"),
