@@ -5,6 +5,7 @@ folder of the run's own, which only this user can read and which goes when the r
 from __future__ import annotations
 
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ from joinedup.cli import cli
 from joinedup.commands.match import InputFile
 from joinedup.linkage import LinkageError, MatchOptions, run_match
 from joinedup.linkage.pipeline import open_connection
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """TMPDIR for the test alone, so that a spill folder left behind would show."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    return tmp_path
 
 
 def test_a_run_holds_to_its_memory_limit_and_spills_privately(tmp_path: Path) -> None:
@@ -38,13 +47,10 @@ def test_a_run_holds_to_its_memory_limit_and_spills_privately(tmp_path: Path) ->
 
 
 def test_a_memory_limit_duckdb_cannot_read_is_refused_and_leaves_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+        private_tmp: Path) -> None:
     with pytest.raises(LinkageError, match=r"'twelve gigs' is not a size .* 12GB"):
         open_connection("twelve gigs")
-    assert not list(tmp_path.glob("joinedup-spill-*"))
+    assert not list(private_tmp.glob("joinedup-spill-*"))
 
 
 def test_the_cli_passes_the_limit_and_explains_a_bad_one(tmp_path: Path) -> None:
@@ -60,15 +66,33 @@ def test_the_cli_passes_the_limit_and_explains_a_bad_one(tmp_path: Path) -> None
     assert (tmp_path / "out.csv").is_file()
 
 
-def test_running_out_of_memory_says_what_to_do_and_leaves_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_running_out_of_memory_says_what_to_do_and_leaves_nothing(private_tmp: Path) -> None:
     """A limit too small for a step: DuckDB's own error (with its SET advice, which a user of
     joinedup cannot follow) becomes one naming the limit and the way out."""
-    table = InputFile(_write(tmp_path / "in.csv", _people())).read()[0]
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    table = InputFile(_write(private_tmp / "in.csv", _people())).read()[0]
     with pytest.raises(LinkageError, match=r"ran out of memory: DuckDB was held to 1MB .* "
                                            r"Raise the limit"):
         run_match([table], MatchOptions(training=FAST, memory_limit="1MB"))
-    assert not list(tmp_path.glob("joinedup-spill-*"))
+    assert not list(private_tmp.glob("joinedup-spill-*"))
+
+
+def test_running_out_inside_splink_is_told_the_same_way(
+        private_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splink wraps DuckDB's error in its own, with the whole SQL (the 7 GB region run ran
+    out while grouping the blocked pairs): the same message, from the chained cause."""
+    import duckdb
+    from splink.internals.exceptions import SplinkException
+
+    from joinedup.linkage import pipeline
+
+    def out_of_memory(*_args: object, **_kwargs: object) -> None:
+        try:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        except duckdb.OutOfMemoryException as exc:
+            raise SplinkException("Error executing the following sql ...") from exc
+
+    monkeypatch.setattr(pipeline, "_linker", out_of_memory)
+    table = InputFile(_write(private_tmp / "in.csv", _people())).read()[0]
+    with pytest.raises(LinkageError, match=r"ran out of memory: DuckDB was held to 7GB"):
+        run_match([table], MatchOptions(training=FAST, memory_limit="7GB"))
+    assert not list(private_tmp.glob("joinedup-spill-*"))

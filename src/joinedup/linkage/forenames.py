@@ -158,6 +158,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "muhammad": ("mohammed", "mohammad", "mohamed", "muhammed", "mohamad", "mohd", "mahomed",
                  "mohamud", "muhamad", "muhamed"),
 }
+# Every declared canonical name with its diminutives or spellings: the roots of the graph.
+_DECLARED: dict[str, tuple[str, ...]] = {**UK_DIMINUTIVES, **SPELLINGS}
 # A diminutive is spelt with -y, -ie, -ey or -i as the writer likes (Tommy, Tommie; Bobbi,
 # Bobbie): each spelling of one ending is the same name.
 _ENDINGS = ("ie", "ey", "y", "i")
@@ -176,10 +178,10 @@ def _base_edges() -> dict[str, set[str]]:
         name: {parent for parent in parents if (name, parent) not in _NOT_UK}
         for name, parents in NickNamer().canonical_lookup.items()
     }
-    for canonical, diminutives in (*UK_DIMINUTIVES.items(), *SPELLINGS.items()):
+    for canonical, diminutives in _DECLARED.items():
         for diminutive in diminutives:
             edges.setdefault(diminutive, set()).add(canonical)
-    for canonical in (*UK_DIMINUTIVES, *SPELLINGS):
+    for canonical in _DECLARED:
         # Declared canonicals are roots: this breaks the base table's two-way loops.
         edges.pop(canonical, None)
     return edges
@@ -217,7 +219,7 @@ class ForenameTable:
             for parent in parents:
                 self._popularity[parent] = self._popularity.get(parent, 0) + 1
         self._uk_first: dict[str, str] = {}
-        for canonical, diminutives in (*UK_DIMINUTIVES.items(), *SPELLINGS.items()):
+        for canonical, diminutives in _DECLARED.items():
             for diminutive in diminutives:
                 self._uk_first.setdefault(diminutive, canonical)
         self._spellings: dict[str, frozenset[str]] = {}
@@ -235,7 +237,7 @@ class ForenameTable:
         Ambiguous diminutives take the UK table's first canonical, else the root with the most
         nicknames (ties alphabetical). Names not in any table are their own canonical.
         """
-        if name in UK_DIMINUTIVES or name in SPELLINGS:
+        if name in _DECLARED:
             return name
         if name in self._uk_first:
             return self._uk_first[name]
@@ -247,8 +249,7 @@ class ForenameTable:
         return max(roots, key=lambda root: (self._popularity.get(root, 0), [-ord(c) for c in root]))
 
     def _known(self, name: str) -> bool:
-        return (name in self._edges or name in UK_DIMINUTIVES or name in SPELLINGS
-                or name in self._popularity)
+        return name in self._edges or name in _DECLARED or name in self._popularity
 
     def _spelling(self, name: str) -> str:
         """A name no table knows, spelt as a diminutive the tables know with another ending

@@ -314,15 +314,15 @@ def run_match(inputs: Sequence[InputTable], options: MatchOptions,
             clusters = _with_known_people(clusters, {
                 key: person for key, person in (options.anchors or {}).items()
                 if key not in only})
-    except (SplinkException, duckdb.OutOfMemoryException) as exc:
+    except BaseException as exc:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-        if isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory Error" in str(exc):
+        # Splink chains the DuckDB error it wraps (`raise SplinkException(...) from e`).
+        if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(
+                exc.__cause__, duckdb.OutOfMemoryException):
             raise LinkageError(_out_of_memory(options.memory_limit)) from exc
-        raise LinkageError(f"matching failed: {exc}") from exc
-    except BaseException:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
+        if isinstance(exc, SplinkException):
+            raise LinkageError(f"matching failed: {exc}") from exc
         raise
     return MatchRun(con=con, predictions=table, clusters=clusters, records=records,
                     settings=settings, prepared=prepared, mappings=mappings,
