@@ -9,7 +9,13 @@ import duckdb
 import pytest
 
 from joinedup.linkage.families import CONFIDENCE
-from joinedup.linkage.households import FamilySummary, build_family_tables
+from joinedup.linkage.households import (
+    FAMILY_TABLES,
+    FamilySummary,
+    build_family_tables,
+    first_household_number,
+    next_household_number,
+)
 from joinedup.sources.schema import create_model_tables
 
 D = dt.date
@@ -52,6 +58,23 @@ class World:
 
     def build(self) -> FamilySummary:
         return build_family_tables(self.con)
+
+    def rebuild(self, issued: int = 1) -> FamilySummary:
+        """Link again as the next run does: this build's tables become the previous link's
+        (an attached database), whose household ids the new households keep."""
+        self.con.execute("ATTACH IF NOT EXISTS ':memory:' AS last_link")
+        for table in FAMILY_TABLES:
+            self.con.execute(f"CREATE OR REPLACE TABLE last_link.{table} AS FROM {table}")
+            self.con.execute(f"DROP TABLE {table}")
+        first = first_household_number(self.con, "last_link", issued)
+        summary = build_family_tables(self.con, "last_link", first)
+        self.next_number = next_household_number(self.con, first)
+        return summary
+
+    def households(self) -> dict[str, str]:
+        """household id -> its members, comma-separated."""
+        return dict(self.rows("SELECT household_id, string_agg(person_id, ',' ORDER BY "
+                              "person_id) FROM household_member GROUP BY ALL"))
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
@@ -229,3 +252,54 @@ def test_siblings_and_partners_are_inferred_through_a_shared_child(world: World)
          CONFIDENCE["inferred"])]
     assert world.rows("SELECT count(*) FROM family_edge "
                       "WHERE relationship = 'household_member'") == [(0,)]
+
+
+def test_households_keep_their_ids_when_a_new_one_comes_first_in_address_order(
+        world: World) -> None:
+    # Ids are cited across snapshots (the debt pages' addresses): numbered afresh, the new
+    # household at UPRN 1001 would take HH00000001 and shift the others, so a saved link to
+    # the Elm Street family's household would open another family's.
+    _at_uprn(world, "P2", "r2", "2002", D(2020, 1, 1))
+    _at_uprn(world, "P3", "r3", "2002", D(2020, 1, 1))
+    _at_uprn(world, "P4", "r4", "3003", D(2018, 5, 1))
+    world.build()
+    before = world.households()
+    assert before == {"HH00000001": "P2,P3", "HH00000002": "P4"}
+    _at_uprn(world, "P1", "r1", "1001", D(2021, 1, 1))
+    _at_uprn(world, "P5", "r5", "3003", D(2019, 1, 1))  # joins P4's household
+    world.rebuild()
+    assert world.households() == {"HH00000001": "P2,P3", "HH00000002": "P4,P5",
+                                  "HH00000003": "P1"}
+    assert world.next_number == 4
+
+
+def test_a_new_family_at_the_same_address_gets_a_new_id_and_no_id_is_given_twice(
+        world: World) -> None:
+    _at_uprn(world, "P1", "r1", "1001", D(2015, 1, 1))
+    _at_uprn(world, "P2", "r2", "2002", D(2015, 1, 1))
+    world.build()
+    assert world.households() == {"HH00000001": "P1", "HH00000002": "P2"}
+    # P1's record leaves the sources; a new family arrives at the same UPRN years later.
+    world.con.execute("DELETE FROM address_history WHERE source_record_id = 'r1'")
+    world.con.execute("DELETE FROM person_link WHERE source_record_id = 'r1'")
+    _at_uprn(world, "P9", "r9", "1001", D(2024, 3, 1))
+    world.rebuild()
+    # HH00000001 went with P1 and is not reused for the family now at the address.
+    assert world.households() == {"HH00000002": "P2", "HH00000003": "P9"}
+    # A number the warehouse reserved earlier (a run that never published) is skipped too.
+    _at_uprn(world, "P7", "r7", "4004", D(2022, 1, 1))
+    world.rebuild(issued=10)
+    assert world.households() == {"HH00000002": "P2", "HH00000003": "P9", "HH00000010": "P7"}
+
+
+def test_two_households_claiming_one_old_id_leave_it_to_the_one_with_most_people(
+        world: World) -> None:
+    for person, record in (("P1", "r1"), ("P2", "r2"), ("P3", "r3")):
+        _at_uprn(world, person, record, "1001", D(2015, 1, 1))
+    world.build()
+    assert world.households() == {"HH00000001": "P1,P2,P3"}
+    # A new source shows P1 at the address alone years before: an earlier household there,
+    # first in start order, which shares one person with HH00000001 where the family shares 3.
+    _at_uprn(world, "P1", "r1-old", "1001", D(2008, 1, 1), D(2012, 1, 1))
+    world.rebuild()
+    assert world.households() == {"HH00000001": "P1,P2,P3", "HH00000002": "P1"}

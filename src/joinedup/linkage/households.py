@@ -5,8 +5,9 @@ adds three tables (the family network is in `families.py`; docs/households.md ex
 rules and the figures measured on the synthetic borough):
 
 `household` — one row per household: a run of overlapping stays at one address.
-  household_id (``HH`` + 8 digits, numbered in address key then start order: the same input
-  gives the same ids, a new household earlier in that order renumbers the ones after it),
+  household_id (``HH`` + 8 digits: kept from the last link when the household is there
+  too, the most people in common at the same address; new households numbered above any id
+  issued, in address key then start order),
   address_key (``U:<uprn>`` or ``A:<postcode>|<normalised first line>``), address (the text
   most of its records give), postcode (normalised), uprn (null for a text key), start_date
   (earliest move-in; null when a member's start is unknown), end_date (last move-out; null
@@ -60,7 +61,7 @@ _LO = "DATE '0001-01-01'"
 _HI = "DATE '9999-12-31'"
 FAMILY_TABLES = ("household", "household_member", "family_edge")
 _SCRATCH = ("fam_raw", "fam_text", "fam_address", "fam_kept", "fam_closed", "fam_run",
-            "fam_stay", "fam_communal", "fam_member")
+            "fam_stay", "fam_communal", "fam_occupancy", "fam_member", "fam_household")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +245,71 @@ def _stays(con: duckdb.DuckDBPyConnection) -> None:
     """, [list(DIRECTED)])
 
 
-def _households(con: duckdb.DuckDBPyConnection, as_of: Any) -> None:
+def _name_households(con: duckdb.DuckDBPyConnection, previous: str | None,
+                     first_number: int) -> None:
+    """fam_household: an id for each run of stays (address_key, occupancy) in fam_occupancy.
+
+    A household keeps the id it had in the previous link (the attached database `previous`)
+    when the two are each other's best match: at the same address key, the most people in
+    common (ties: the earlier run, the smaller id). Ids are cited across snapshots (a page's
+    address, a debt review), so numbering afresh, where one new household early in address
+    order shifted every later id, would send a saved link to another family's household.
+    Other runs get numbers from `first_number` up, in address key and start order; an id no
+    household keeps is never given to another (`first_number` is above any issued).
+    """
+    votes = f"""
+        SELECT f.address_key, f.occupancy, pm.household_id AS old_id,
+               count(DISTINCT f.person_id) AS shared
+        FROM fam_occupancy AS f
+        JOIN {previous}.household_member AS pm USING (person_id)
+        JOIN {previous}.household AS ph ON ph.household_id = pm.household_id
+            AND ph.address_key = f.address_key
+        GROUP BY ALL""" if previous else (
+        "SELECT NULL::VARCHAR AS address_key, NULL::BIGINT AS occupancy, "
+        "NULL::VARCHAR AS old_id, NULL::BIGINT AS shared WHERE false")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fam_household AS
+        WITH runs AS (
+            SELECT address_key, occupancy, min(s) AS run_start FROM fam_occupancy GROUP BY ALL
+        ), kept AS (
+            SELECT address_key, occupancy, old_id FROM (
+                SELECT v.*, row_number() OVER (
+                           PARTITION BY old_id
+                           ORDER BY shared DESC, run_start, address_key, occupancy) AS by_old,
+                       row_number() OVER (
+                           PARTITION BY address_key, occupancy
+                           ORDER BY shared DESC, old_id) AS by_run
+                FROM ({votes}) AS v JOIN runs USING (address_key, occupancy))
+            WHERE by_old = 1 AND by_run = 1
+        )
+        SELECT r.address_key, r.occupancy,
+               coalesce(k.old_id, printf('HH%08d', ? - 1 + row_number() OVER (
+                   PARTITION BY k.old_id IS NULL ORDER BY r.address_key, r.occupancy)))
+                   AS household_id
+        FROM runs AS r LEFT JOIN kept AS k USING (address_key, occupancy)
+    """, [first_number])
+
+
+def first_household_number(con: duckdb.DuckDBPyConnection, previous: str | None,
+                           issued: int) -> int:
+    """The first number a new household may take: above `issued` (the next number the
+    warehouse's state has reserved) and above every id in `previous`'s household table."""
+    if previous is None:
+        return max(issued, 1)
+    top = con.execute(f"SELECT max(TRY_CAST(substr(household_id, 3) AS BIGINT)) "
+                      f"FROM {previous}.household").fetchall()[0][0]
+    return max(issued, 1, int(top or 0) + 1)
+
+
+def next_household_number(con: duckdb.DuckDBPyConnection, first_number: int) -> int:
+    """The number after the highest this build's household table issued."""
+    top = con.execute("SELECT max(TRY_CAST(substr(household_id, 3) AS BIGINT)) "
+                      "FROM household").fetchall()[0][0]
+    return max(first_number, int(top or 0) + 1)
+
+
+def _households(con: duckdb.DuckDBPyConnection, as_of: Any, previous: str | None,
+                first_number: int) -> None:
     """household and household_member from fam_stay: runs of overlapping stays per address."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE fam_communal AS
@@ -259,7 +324,7 @@ def _households(con: duckdb.DuckDBPyConnection, as_of: Any) -> None:
         SELECT address_key FROM running GROUP BY address_key HAVING max(present) > ?
     """, [MIN_OVERLAP_DAYS, COMMUNAL_SIZE])
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE fam_member AS
+        CREATE OR REPLACE TEMP TABLE fam_occupancy AS
         WITH marked AS (
             SELECT st.*, c.address_key IS NOT NULL AS communal,
                    max(st.e) OVER (PARTITION BY st.address_key ORDER BY st.s, st.e, st.person_id
@@ -271,11 +336,15 @@ def _households(con: duckdb.DuckDBPyConnection, as_of: Any) -> None:
                        PARTITION BY address_key ORDER BY s, e, person_id
                        ROWS UNBOUNDED PRECEDING) AS occupancy
             FROM marked
-        ), numbered AS (
-            SELECT *, dense_rank() OVER (ORDER BY address_key, occupancy) AS number FROM runs
         )
-        SELECT 'HH' || lpad(CAST(number AS VARCHAR), 8, '0') AS household_id, * FROM numbered
+        SELECT * FROM runs
     """, [MIN_OVERLAP_DAYS])
+    _name_households(con, previous, first_number)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE fam_member AS
+        SELECT n.household_id, m.* FROM fam_occupancy AS m
+        JOIN fam_household AS n USING (address_key, occupancy)
+    """)
     con.execute(f"""
         CREATE TABLE household_member AS
         SELECT household_id, person_id,
@@ -315,13 +384,19 @@ def _households(con: duckdb.DuckDBPyConnection, as_of: Any) -> None:
     """)
 
 
-def build_family_tables(con: duckdb.DuckDBPyConnection) -> FamilySummary:
-    """Write household, household_member and family_edge from the linked records on `con`."""
+def build_family_tables(con: duckdb.DuckDBPyConnection, previous: str | None = None,
+                        first_number: int = 1) -> FamilySummary:
+    """Write household, household_member and family_edge from the linked records on `con`.
+
+    `previous`: an attached database holding the last link's household tables, whose ids
+    households keep (`_name_households`); `first_number`: the first a new one may take
+    (`first_household_number`).
+    """
     as_of = reference_date(con)
     declared_relationships(con)
     _address_rows(con)
     _stays(con)
-    _households(con, as_of)
+    _households(con, as_of, previous, first_number)
     build_family_edges(con, MIN_OVERLAP_DAYS)
     counts = con.execute("""
         SELECT count(*) FILTER (NOT communal), count(*) FILTER (NOT communal AND current),

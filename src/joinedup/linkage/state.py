@@ -8,8 +8,9 @@ and a reviewer's "these two are different people" must outlive them. So:
   id, with a hash of the fields matching reads (a changed record is matched again). It is
   replaced whole, atomically, after each run publishes.
 - ``<warehouse>/linkage/state.sqlite``: link runs, id events (new, merged, split, retired),
-  the highest id number issued, and review decisions with their full history. SQLite because
-  reviewers decide at any time, from the CLI or the web app, while links run.
+  the highest person and household id numbers issued, and review decisions with their full
+  history. SQLite because reviewers decide at any time, from the CLI or the web app, while
+  links run.
 
 The highest number issued is committed before a run publishes, so an id is never issued twice
 even if the machine stops between publishing and writing the register.
@@ -43,6 +44,10 @@ CREATE TABLE IF NOT EXISTS link_run (
     decisions_seen INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS id_counter (only INTEGER PRIMARY KEY CHECK (only = 1),
+    next_number INTEGER NOT NULL);
+-- Household ids are cited across snapshots too (`households._name_households`): numbers
+-- no household keeps are never given to another.
+CREATE TABLE IF NOT EXISTS household_counter (only INTEGER PRIMARY KEY CHECK (only = 1),
     next_number INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS person_event (
     event_id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -126,6 +131,11 @@ class LinkState:
             row = con.execute("SELECT next_number FROM id_counter").fetchone()
         return int(row[0]) if row else 1
 
+    def next_household_number(self) -> int:
+        with self._connect() as con:
+            row = con.execute("SELECT next_number FROM household_counter").fetchone()
+        return int(row[0]) if row else 1
+
     def last_run(self) -> RunRecord | None:
         with self._connect() as con:
             row = con.execute(
@@ -138,10 +148,12 @@ class LinkState:
                          int(row[5]), bool(row[6]))
 
     def begin_run(self, run_id: str, snapshot_id: str, mode: str, records: int, persons: int,
-                  assignment: IdAssignment, decisions_seen: int) -> None:
+                  assignment: IdAssignment, decisions_seen: int,
+                  next_household: int = 1) -> None:
         """Record a run and its id events, and reserve its numbers, before it publishes.
 
-        `decisions_seen`: `decisions_logged()` when the run read the decisions it applied.
+        `decisions_seen`: `decisions_logged()` when the run read the decisions it applied;
+        `next_household`: the household number after the highest the run issued.
         """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         seen = decisions_seen
@@ -151,6 +163,9 @@ class LinkState:
             con.execute("INSERT INTO id_counter VALUES (1, ?) ON CONFLICT (only) DO UPDATE "
                         "SET next_number = max(next_number, excluded.next_number)",
                         (assignment.next_number,))
+            con.execute("INSERT INTO household_counter VALUES (1, ?) ON CONFLICT (only) DO "
+                        "UPDATE SET next_number = max(next_number, excluded.next_number)",
+                        (next_household,))
             con.executemany(
                 "INSERT INTO person_event (run_id, kind, person_id, other_person_id, records) "
                 "VALUES (?, ?, ?, ?, ?)",

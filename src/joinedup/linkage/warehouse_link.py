@@ -42,7 +42,12 @@ from joinedup.config import Settings
 from joinedup.context.tables import CONTEXT_TABLES, build_context_tables
 from joinedup.errors import WarehouseError
 from joinedup.linkage.fields import resolve_mapping
-from joinedup.linkage.households import FamilySummary, build_family_tables
+from joinedup.linkage.households import (
+    FamilySummary,
+    build_family_tables,
+    first_household_number,
+    next_household_number,
+)
 from joinedup.linkage.identity import RecordKey
 from joinedup.linkage.link_plan import RunChoice, choose_mode, constraints
 from joinedup.linkage.person_tables import (
@@ -344,6 +349,29 @@ def _attach_prior(build: SnapshotBuild, store: SnapshotStore, prior: str | None)
     return "prior_link"
 
 
+def _households_from(build: SnapshotBuild, store: SnapshotStore, state: LinkState,
+                     prior: str | None) -> str | None:
+    """An attached database with the last link's household tables, whose ids households
+    keep: the incremental run's prior link, else the last linked snapshot while it is kept.
+    None when there is none (the first link, or the snapshot was pruned)."""
+    name = prior
+    if name is None:
+        last = state.last_run()
+        if last is None or not store.path(last.snapshot_id).is_file():
+            return None
+        literal = store.path(last.snapshot_id).as_posix().replace("'", "''")
+        name = "prior_households"
+        build.con.execute(f"ATTACH '{literal}' AS {name} (READ_ONLY)")
+    found = build.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
+        "AND table_name IN ('household', 'household_member')", [name]).fetchall()[0][0]
+    if found == 2:
+        return name
+    if name != prior:
+        build.con.execute(f"DETACH {name}")
+    return None
+
+
 def _decision_keys(con: duckdb.DuckDBPyConnection,
                    decisions: list[ReviewDecision]) -> dict[RecordKey, str]:
     """(source, source_record_id) -> link key, for the records reviewers decided on only:
@@ -480,7 +508,13 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                               [json.dumps(run.settings, sort_keys=True)])
             persons = write_person_index(build.con)
             say("building households and the family network")
-            family = build_family_tables(build.con)
+            earlier = _households_from(build, store, state, prior)
+            first_household = first_household_number(build.con, earlier,
+                                                      state.next_household_number())
+            family = build_family_tables(build.con, earlier, first_household)
+            if earlier is not None and earlier != prior:
+                build.con.execute(f"DETACH {earlier}")
+            next_household = next_household_number(build.con, first_household)
             say("building the Family Context tables and the review queue")
             build_context_tables(build.con)
             queue = write_review_queue(build.con, match_options.threshold,
@@ -510,7 +544,8 @@ def link_warehouse(settings: Settings, *, retrain: bool = False, full: bool = Fa
                 "SELECT l.source, l.source_record_id, l.person_id, r.record_hash "
                 "FROM person_link AS l JOIN link_records AS r "
                 "USING (source, source_record_id)").to_arrow_table()
-            state.begin_run(build.id, build.id, choice.mode, records, persons, assignment, seen)
+            state.begin_run(build.id, build.id, choice.mode, records, persons, assignment, seen,
+                            next_household)
             say("publishing the new snapshot")
             path = build.commit()
         state.finish_run(build.id, register)
