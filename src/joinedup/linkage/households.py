@@ -61,7 +61,8 @@ _LO = "DATE '0001-01-01'"
 _HI = "DATE '9999-12-31'"
 FAMILY_TABLES = ("household", "household_member", "family_edge")
 _SCRATCH = ("fam_raw", "fam_text", "fam_address", "fam_kept", "fam_closed", "fam_run",
-            "fam_stay", "fam_communal", "fam_occupancy", "fam_member", "fam_household")
+            "fam_stay", "fam_communal", "fam_occupancy", "fam_tenure", "fam_vote", "fam_claim",
+            "fam_household", "fam_member")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,44 +250,73 @@ def _name_households(con: duckdb.DuckDBPyConnection, previous: str | None,
                      first_number: int) -> None:
     """fam_household: an id for each run of stays (address_key, occupancy) in fam_occupancy.
 
-    A household keeps the id it had in the previous link (the attached database `previous`)
-    when the two are each other's best match: at the same address key, the most people in
-    common (ties: the earlier run, the smaller id). Ids are cited across snapshots (a page's
+    A household keeps an id of the previous link (the attached database `previous`) at the
+    same address key that it shares people with. Ids are cited across snapshots (a page's
     address, a debt review), so numbering afresh, where one new household early in address
     order shifted every later id, would send a saved link to another family's household.
-    Other runs get numbers from `first_number` up, in address key and start order; an id no
-    household keeps is never given to another (`first_number` is above any issued).
+    Pairs are settled best first, each household and each old id at most once: the most
+    people in common, then the fewest people in only one of the two (someone who lived at an
+    address twice is in both households there; each keeps its own id), then the nearest in
+    start date (a family that left and came back is two households of the same people),
+    then the earlier household and the smaller id. The same households therefore keep the
+    same ids run after run. Other runs get numbers from `first_number` up, in address key and
+    start order; an id no household keeps is never given to another (`first_number` is above
+    any issued).
     """
-    votes = f"""
-        SELECT f.address_key, f.occupancy, pm.household_id AS old_id,
-               count(DISTINCT f.person_id) AS shared
-        FROM fam_occupancy AS f
-        JOIN {previous}.household_member AS pm USING (person_id)
-        JOIN {previous}.household AS ph ON ph.household_id = pm.household_id
-            AND ph.address_key = f.address_key
-        GROUP BY ALL""" if previous else (
-        "SELECT NULL::VARCHAR AS address_key, NULL::BIGINT AS occupancy, "
-        "NULL::VARCHAR AS old_id, NULL::BIGINT AS shared WHERE false")
-    con.execute(f"""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE fam_tenure AS
+        SELECT address_key, occupancy, min(s) AS run_start, count(DISTINCT person_id) AS size
+        FROM fam_occupancy GROUP BY ALL""")
+    con.execute("CREATE OR REPLACE TEMP TABLE fam_claim (address_key VARCHAR, occupancy BIGINT, "
+                "old_id VARCHAR)")
+    if previous is not None:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE fam_vote AS
+            WITH old AS (
+                SELECT m.household_id AS old_id, h.address_key, m.person_id,
+                       count(*) OVER (PARTITION BY m.household_id) AS old_size,
+                       coalesce(h.start_date, {_LO}) AS old_start
+                FROM {previous}.household_member AS m
+                JOIN {previous}.household AS h USING (household_id)
+            ), shared AS (
+                SELECT f.address_key, f.occupancy, o.old_id, any_value(o.old_size) AS old_size,
+                       any_value(o.old_start) AS old_start, count(DISTINCT f.person_id) AS shared
+                FROM fam_occupancy AS f
+                JOIN old AS o ON o.person_id = f.person_id AND o.address_key = f.address_key
+                GROUP BY ALL
+            )
+            SELECT s.address_key, s.occupancy, s.old_id, s.shared,
+                   r.size + s.old_size - 2 * s.shared AS apart, r.run_start,
+                   abs(date_diff('day', s.old_start, r.run_start)) AS gap
+            FROM shared AS s JOIN fam_tenure AS r USING (address_key, occupancy)""")
+        # Each round settles the pairs that are each other's best among those left; the best
+        # pair left always is, so every round settles one at least (two or three rounds).
+        while True:
+            settled = con.execute("""
+                INSERT INTO fam_claim
+                SELECT address_key, occupancy, old_id FROM (
+                    SELECT v.*, row_number() OVER (
+                               PARTITION BY old_id
+                               ORDER BY shared DESC, apart, gap, run_start, address_key,
+                                        occupancy)
+                               AS by_old,
+                           row_number() OVER (
+                               PARTITION BY address_key, occupancy
+                               ORDER BY shared DESC, apart, gap, old_id) AS by_run
+                    FROM fam_vote AS v
+                    ANTI JOIN fam_claim AS k ON k.old_id = v.old_id
+                    ANTI JOIN fam_claim AS r ON r.address_key = v.address_key
+                        AND r.occupancy = v.occupancy)
+                WHERE by_old = 1 AND by_run = 1""").fetchall()[0][0]
+            if not settled:
+                break
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE fam_household AS
-        WITH runs AS (
-            SELECT address_key, occupancy, min(s) AS run_start FROM fam_occupancy GROUP BY ALL
-        ), kept AS (
-            SELECT address_key, occupancy, old_id FROM (
-                SELECT v.*, row_number() OVER (
-                           PARTITION BY old_id
-                           ORDER BY shared DESC, run_start, address_key, occupancy) AS by_old,
-                       row_number() OVER (
-                           PARTITION BY address_key, occupancy
-                           ORDER BY shared DESC, old_id) AS by_run
-                FROM ({votes}) AS v JOIN runs USING (address_key, occupancy))
-            WHERE by_old = 1 AND by_run = 1
-        )
         SELECT r.address_key, r.occupancy,
                coalesce(k.old_id, printf('HH%08d', ? - 1 + row_number() OVER (
                    PARTITION BY k.old_id IS NULL ORDER BY r.address_key, r.occupancy)))
                    AS household_id
-        FROM runs AS r LEFT JOIN kept AS k USING (address_key, occupancy)
+        FROM fam_tenure AS r LEFT JOIN fam_claim AS k USING (address_key, occupancy)
     """, [first_number])
 
 
