@@ -290,7 +290,7 @@ def _name_households(con: duckdb.DuckDBPyConnection, previous: str | None,
                    abs(date_diff('day', s.old_start, r.run_start)) AS gap
             FROM shared AS s JOIN fam_tenure AS r USING (address_key, occupancy)""")
         # Each round settles the pairs that are each other's best among those left; the best
-        # pair left always is, so every round settles one at least (two or three rounds).
+        # pair left always is, so every round settles one at least and the loop ends.
         while True:
             settled = con.execute("""
                 INSERT INTO fam_claim
