@@ -19,7 +19,7 @@ memory is its own:
   deterministic rules, u by random sampling, EM on name and date-of-birth blocks), scored,
   and clustered with Splink's connected components at the same threshold
   (`bench/plain_splink.py`, which `bench/linkage_eval.py` runs too, there with the Splink
-  examples' own blocking rules).
+  examples' own blocking rules). `--splink-blocking examples` gives it those rules here too.
 
 - **incremental** (`--incremental N`, after the rest): N records held out of the
   snapshot, the rest linked in full, then the N put back and `joinedup link` run as the
@@ -172,7 +172,8 @@ def run_plain_splink(home: Path, joinedup_blocking: bool = True,
     export.unlink(missing_ok=True)
     con.close()
     known = {k: v for k, v in run.cluster_of.items() if k in truth}
-    return {"system": "plain Splink", "records": prepared.rows, "seconds": round(seconds, 1),
+    return {"system": "plain Splink", "blocking": "joinedup" if joinedup_blocking else "examples",
+            "records": prepared.rows, "seconds": round(seconds, 1),
             "peak_memory_mb": round(peak), "pairs_linked": len(run.pairs),
             "persons": len(set(run.cluster_of.values())),
             "pairwise": pairwise_scores(((a, b) for a, b, _ in run.pairs
@@ -381,6 +382,10 @@ def main() -> None:
                         help="afterwards, add a day's N new records to the index and time "
                              "the incremental link against a full re-run (issue 17: 5,000 "
                              "records in under 30 s, the same people and tables); 0: skip")
+    parser.add_argument("--splink-blocking", choices=("joinedup", "examples"),
+                        default="joinedup",
+                        help="plain Splink's blocking rules: joinedup's own (default: both "
+                             "score the same pairs) or the Splink examples'")
     parser.add_argument("--child", choices=("joinedup", "splink", "referrals", "incremental"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -391,14 +396,15 @@ def main() -> None:
         print(json.dumps(run_incremental(args.home, args.incremental)))
         return
     if args.child:
-        run = run_joinedup if args.child == "joinedup" else run_plain_splink
-        print(json.dumps(run(args.home)))
+        result = (run_joinedup(args.home) if args.child == "joinedup" else
+                  run_plain_splink(args.home, args.splink_blocking == "joinedup"))
+        print(json.dumps(result))
         return
     records = ensure_borough(args.home, args.people, args.seed)
     _say(f"{records:,} person records")
     results = [] if args.skip_link else [_child("joinedup", args.home)]
     if not args.skip_baseline:
-        results.append(_child("splink", args.home))
+        results.append(_child("splink", args.home, "--splink-blocking", args.splink_blocking))
     summary: dict[str, Any] = {"records": records, "people": args.people, "cores":
                                os.cpu_count(), "results": results}
     if args.referrals:
@@ -417,6 +423,8 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     for result in results:
         print(_line(result))
+    if not args.skip_baseline and args.splink_blocking == "examples":
+        print("plain Splink blocked with the Splink examples' rules (--splink-blocking examples)")
     if "time_ratio_joinedup_over_splink" in summary:
         print(f"time ratio joinedup / plain Splink: {summary['time_ratio_joinedup_over_splink']}")
     if "referrals" in summary:
